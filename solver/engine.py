@@ -1,0 +1,266 @@
+"""`solve()`: pre-check, greedy start, CP-SAT (whole or decomposed), naming, figures.
+
+How a problem is solved
+-----------------------
+1. `solver.precheck` counts demand against capacity for the meetings that must
+   happen; a violated count answers INFEASIBLE at once with a reason.
+2. The first-fit greedy schedule (`solver.greedy`) is built; it is the starting
+   hint and the fallback when CP-SAT finds nothing better in time.
+3. Small problems (meeting x slot booleans <= `Config.decompose_min_vars`, or a
+   single session) are one `ScheduleModel`, solved tier by tier (`solver.tiers`).
+4. Larger ones are decomposed by session, since holes are counted per session
+   and sessions share no slot:
+   a. `solver.decompose.plan_sessions` decides the session of every meeting with
+      a counting model (a relaxation, so its bound on tier (a) is global);
+   b. each session is then a `ScheduleModel` over its own slots and meetings,
+      solved tier by tier with the greedy schedule of that session as hint;
+      required meetings are soft there (a weight above everything else), so a
+      session never fails because of phase-1 counting;
+   c. meetings a session could not take are offered first-fit to every slot left.
+   The time limit is shared: phase 1 gets up to 15 %, the sessions the rest in
+   proportion to their size, unused time carrying over.  Peak memory is that of
+   one session model.
+5. Tables and interpreters are named per slot: pinned meetings first, then kept
+   meetings of the previous plan at their previous table, then the rest
+   (previous table or interpreter when free, else the first free one).
+6. Figures in `Stats` come from `solver.validate.check`; the model's own tier
+   values are in ``stats["model"]``.
+"""
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+from .cpsat import Context
+from .decompose import plan_sessions
+from .greedy import Board, booking_order, fill, solve_greedy
+from .index import Prepared, prepare
+from .model import ScheduleModel
+from .precheck import precheck, reason
+from .tiers import TierResult, solve_tiers
+from .types import Assignment, Config, Problem, Solution, Stats, Status
+
+Placement = dict[int, tuple[int, int | None]]
+
+
+def solve(problem: Problem, config: Config = Config(), *, method: str = "cp-sat",
+          on_progress: Callable[[float, float, float], None] | None = None,
+          should_stop: Callable[[], bool] | None = None) -> Solution:
+    """Schedule `problem`.  `on_progress(elapsed_s, objective, bound)` is called on each
+    improving solution of the tier being solved; `should_stop()` is polled and a
+    cancelled solve returns the best schedule found so far (or UNKNOWN)."""
+    started = time.perf_counter()
+    if method == "greedy":
+        return solve_greedy(problem)
+    if method != "cp-sat":
+        raise ValueError(f"unknown method {method!r}")
+    ctx = Context(config, started, started + config.time_limit_s, on_progress, should_stop)
+    prep = prepare(problem)
+    findings = precheck(prep)
+    if findings:
+        return _empty(problem, Status.INFEASIBLE, started, {"reason": reason(findings)})
+
+    board = Board.empty(prep)
+    left = fill(board, booking_order(prep))
+    greedy_ok = not any(prep.meetings[k].forced for k in left)
+    n_vars = sum(len(f.slots) for f in prep.meetings)
+    decompose = len(prep.session_slots) > 1 and (
+        config.decompose == "always" or (config.decompose == "auto" and n_vars > config.decompose_min_vars))
+    if decompose:
+        return _solve_decomposed(prep, ctx, board, greedy_ok)
+    return _solve_whole(prep, ctx, board, greedy_ok)
+
+
+# ---------------------------------------------------------------- whole model
+
+def _solve_whole(prep: Prepared, ctx: Context, board: Board, greedy_ok: bool) -> Solution:
+    sm = ScheduleModel(prep, list(range(len(prep.meetings))))
+    hint = _from_board(prep, board)
+    result = solve_tiers(sm, ctx, ctx.remaining(), hint, hint_valid=greedy_ok)
+    extra = {"decomposed": False, "tiers": _tier_stats(result)}
+    if result.status == "INFEASIBLE":
+        extra["reason"] = {"code": "proven_infeasible", "message": "the required and fixed meetings "
+                           "cannot all be scheduled together", "meetings": [], "participants": []}
+        return _empty(prep.problem, Status.INFEASIBLE, ctx.started, extra)
+    if result.status in ("UNKNOWN", "MODEL_INVALID"):
+        return _empty(prep.problem, Status(result.status), ctx.started, extra)
+    assignments = name_resources(prep, result.placement, result.kept)
+    status = Status.OPTIMAL if result.status == "OPTIMAL" else Status.FEASIBLE
+    bound = result.bounds.get("value")
+    return _finish(prep, status, assignments, ctx.started, bound, result.values, extra)
+
+
+# ---------------------------------------------------------------- decomposition
+
+def _solve_decomposed(prep: Prepared, ctx: Context, board: Board, greedy_ok: bool) -> Solution:
+    greedy_session = {k: prep.session_of[s] for k, (s, _t, _i) in board.placed.items()}
+    plan = plan_sessions(prep, ctx, min(ctx.remaining() * 0.15, 60.0), greedy_session)
+    extra: dict = {"decomposed": True, "phase1": {"status": plan.status, "wall_s": round(plan.wall_s, 3)}}
+    if plan.status == "INFEASIBLE":
+        extra["reason"] = {"code": "proven_infeasible", "message": "the required and fixed meetings "
+                           "cannot all be distributed over the sessions", "meetings": [], "participants": []}
+        return _empty(prep.problem, Status.INFEASIBLE, ctx.started, extra)
+    session_of = plan.session_of if plan.session_of else greedy_session
+
+    placement: Placement = {}
+    kept: set[int] = set()
+    count = [0] * len(prep.by_participant)  # meetings per participant in solved sessions
+    planned = [0] * len(prep.by_participant)
+    for k, S in session_of.items():
+        for pid in prep.meetings[k].meeting.participants:
+            planned[prep.participant_index[pid]] += 1
+    sizes = [sum(1 for S2 in session_of.values() if S2 == S) for S in range(len(prep.session_slots))]
+    all_optimal, sessions_stats = plan.optimal, []
+    for S, slots in enumerate(prep.session_slots):
+        mine = sorted(k for k, S2 in session_of.items() if S2 == S)
+        if not mine:
+            continue
+        if ctx.stop_requested():
+            all_optimal = False
+            break
+        base = {}
+        for k in mine:
+            for pid in prep.meetings[k].meeting.participants:
+                p = prep.participant_index[pid]
+                base[p] = count[p] + planned[p]
+        for k in mine:  # base = meetings elsewhere: solved sessions + planned later ones
+            for pid in prep.meetings[k].meeting.participants:
+                base[prep.participant_index[pid]] -= 1
+        sm = ScheduleModel(prep, mine, set(slots), base_count=base, soft_forced=True)
+        sub = Board.empty(prep)
+        fill(sub, booking_order(prep, mine), lambda k: [s for s in prep.meetings[k].slots if s in sm.slots])
+        budget = ctx.remaining() * sizes[S] / max(1, sum(sizes[S:]))
+        result = solve_tiers(sm, ctx, budget, _from_board(prep, sub), hint_valid=True)
+        sessions_stats.append({"session": prep.problem.sessions[S].id, "meetings": len(mine),
+                               "status": result.status, "wall_s": round(result.wall_s, 3),
+                               "holes": result.values.get("holes")})
+        if result.status not in ("OPTIMAL", "FEASIBLE"):
+            result = TierResult("FEASIBLE", *_from_board(prep, sub))
+            all_optimal = False
+        all_optimal = all_optimal and result.status == "OPTIMAL"
+        placement.update(result.placement)
+        kept |= result.kept
+        for k in mine:
+            for pid in prep.meetings[k].meeting.participants:
+                p = prep.participant_index[pid]
+                planned[p] -= 1
+                count[p] += k in result.placement
+
+    assignments = name_resources(prep, placement, kept)
+    # meetings no session took: first fit into whatever is left
+    final = Board.empty(prep)
+    for a in assignments:
+        k = prep.meeting_pos[a.meeting]
+        final.place(k, prep.slot_index[a.slot], prep.table_index[a.table],
+                    None if a.interpreter is None else prep.interpreter_pos[a.interpreter])
+    left = [k for k in booking_order(prep) if k not in final.placed]
+    unplaced = fill(final, left)
+    repaired = len(left) - len(unplaced)
+    if repaired:
+        all_optimal = False
+        assignments = final.assignments()
+    extra["sessions"] = sessions_stats
+    extra["repaired"] = repaired
+    if any(prep.meetings[k].forced for k in unplaced):
+        extra["unplaced_required"] = [prep.meetings[k].meeting.id for k in unplaced if prep.meetings[k].forced]
+        if greedy_ok:  # the first-fit schedule is valid: better than nothing
+            return _finish(prep, Status.FEASIBLE, board.assignments(), ctx.started, plan.value_bound,
+                           {}, extra)
+        return _empty(prep.problem, Status.UNKNOWN, ctx.started, extra)
+    figures_status = Status.FEASIBLE
+    result_values: dict = {}
+    sol = _finish(prep, figures_status, assignments, ctx.started, plan.value_bound, result_values, extra)
+    # proven optimal when every phase was optimal, phase 1's bound is met and nothing was lost
+    st = sol.stats
+    trivially = (st.holes == 0 and st.moved == _min_moved(prep))
+    if all_optimal and plan.value_bound is not None and sol.value >= plan.value_bound and trivially:
+        return Solution(Status.OPTIMAL, sol.assignments, sol.unscheduled, st)
+    return sol
+
+
+def _min_moved(prep: Prepared) -> int:
+    return sum(1 for k in prep.previous if not prep.meetings[k].slots)
+
+
+# ---------------------------------------------------------------- helpers
+
+def _from_board(prep: Prepared, board: Board) -> tuple[Placement, set[int]]:
+    placement: Placement = {}
+    kept: set[int] = set()
+    for k, (s, t, n) in board.placed.items():
+        placement[k] = (s, None if n is None else prep.interpreter_kind[n])
+        prev = prep.previous.get(k)
+        if prev is not None and prev.slot == prep.slot_ids[s] and prev.table == prep.table_ids[t]:
+            kept.add(k)
+    return placement, kept
+
+
+def name_resources(prep: Prepared, placement: Placement, kept: set[int]) -> list[Assignment]:
+    """Give each placed meeting a table and, when needed, an interpreter of its kind."""
+    by_slot: dict[int, list[int]] = {}
+    for k, (s, _kind) in placement.items():
+        by_slot.setdefault(s, []).append(k)
+    out: list[Assignment] = []
+    n_tables = len(prep.table_ids)
+    for s, ks in by_slot.items():
+        def rank(k: int) -> int:
+            return 0 if prep.meetings[k].table is not None else 1 if k in kept else 2
+        ks.sort(key=lambda k: (rank(k), k))
+        used_tables: set[int] = set()
+        used_interps: set[int] = set()
+        for k in ks:
+            facts = prep.meetings[k]
+            prev = prep.previous.get(k)
+            if facts.table is not None:
+                table = facts.table
+            else:
+                want = prep.table_index[prev.table] if prev is not None and prev.slot == prep.slot_ids[s] else None
+                if want is not None and want not in used_tables:
+                    table = want
+                else:
+                    table = next((t for t in range(n_tables) if t not in used_tables and t not in prep.host_tables),
+                                 None)
+                    if table is None:
+                        table = next(t for t in range(n_tables) if t not in used_tables)
+            if table in used_tables:
+                raise RuntimeError(f"table clash for meeting {facts.meeting.id} in slot {prep.slot_ids[s]}")
+            used_tables.add(table)
+            interp = None
+            kind = placement[k][1]
+            if facts.needs_interpreter:
+                members = [n for n in prep.kind_members[kind]
+                           if s in prep.interpreter_available[n] and n not in used_interps]
+                want_i = prep.interpreter_pos.get(prev.interpreter) if prev is not None and prev.interpreter else None
+                interp = want_i if want_i in members else members[0]
+                used_interps.add(interp)
+            out.append(Assignment(facts.meeting.id, prep.slot_ids[s], prep.table_ids[table],
+                                  None if interp is None else prep.problem.interpreters[interp].id))
+    order = {m.id: i for i, m in enumerate(prep.problem.meetings)}
+    out.sort(key=lambda a: order[a.meeting])
+    return out
+
+
+def _tier_stats(result: TierResult) -> dict:
+    return {name: {"value": result.values.get(name), "bound": result.bounds.get(name),
+                   "optimal": result.optimal.get(name, False)} for name in result.optimal}
+
+
+def _finish(prep: Prepared, status: Status, assignments: list[Assignment], started: float,
+            bound: float | None, model_values: dict, extra: dict) -> Solution:
+    from .validate import check
+
+    figures = check(prep.problem, assignments).figures
+    placed = {a.meeting for a in assignments}
+    unscheduled = tuple(m.id for m in prep.problem.meetings if m.id not in placed)
+    if model_values:
+        extra = dict(extra, model={k: model_values.get(k) for k in ("value", "moved", "holes")})
+    stats = Stats(method="cp-sat", wall_s=time.perf_counter() - started, scheduled=figures.scheduled,
+                  scheduled_weight=figures.scheduled_weight, shortfall=figures.shortfall,
+                  holes=figures.holes, moved=figures.moved,
+                  best_bound=None if bound is None else float(bound), extra=extra)
+    return Solution(status, tuple(assignments), unscheduled, stats)
+
+
+def _empty(problem: Problem, status: Status, started: float, extra: dict) -> Solution:
+    stats = Stats(method="cp-sat", wall_s=time.perf_counter() - started, extra=extra)
+    return Solution(status, (), tuple(m.id for m in problem.meetings), stats)

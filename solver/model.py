@@ -1,0 +1,348 @@
+"""The CP-SAT model of one scope: a set of meetings over a set of slots.
+
+Slots are decided first: a boolean ``x[k, s]`` exists only for the slots meeting
+``k`` may take (see `solver.index`).  Interchangeable tables are a per-slot
+capacity; tables a meeting is pinned to (host or fixed) are exact per-slot
+constraints; the concrete table is given afterwards (`solver.engine`).
+Interpreters with the same languages form a kind whose per-slot capacity is the
+number of free members, which makes the interpreter assignment exact: a meeting
+that needs one is placed in one qualified kind per slot (``y[k, s, n]`` when it
+has several), and members are named afterwards.
+
+One ``_add_<rule>()`` per rule family; the three objective tiers are exposed as
+expressions with trivial bounds so the engine can solve them lexicographically.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from .index import Prepared
+
+
+@dataclass
+class Chain:
+    """Hole bookkeeping for one participant in one session (rule 5)."""
+
+    busy: list  # per position: literal, or None when no meeting can be there
+    available: list[bool]
+    before: list  # bool vars, position i: some meeting strictly before i
+    after: list
+    holes: dict[int, cp_model.IntVar] = field(default_factory=dict)  # position -> hole var
+
+
+class ScheduleModel:
+    """Builds the model for `meetings` (indices into `prep.meetings`) over `slots`.
+
+    `base_count[p]` is how many meetings participant p already has outside this
+    scope (for min/max meetings).  With `soft_forced`, forced meetings become
+    optional with a weight larger than everything else together, so the model is
+    never infeasible because of them (used for sessions of a decomposition).
+    """
+
+    def __init__(self, prep: Prepared, meetings: list[int], slots: set[int] | None = None, *,
+                 base_count: dict[int, int] | None = None, soft_forced: bool = False):
+        self.prep = prep
+        self.model = cp_model.CpModel()
+        self.meetings = list(meetings)
+        self.slots = set(range(prep.n_slots)) if slots is None else set(slots)
+        self.base_count = base_count or {}
+        self.soft_forced = soft_forced
+        self.x: dict[tuple[int, int], cp_model.IntVar] = {}
+        self.y: dict[tuple[int, int, int], cp_model.IntVar] = {}
+        self.keep: dict[int, cp_model.IntVar] = {}  # previous meeting kept at its slot and table
+        self.keep_slot_table: dict[int, tuple[int, int]] = {}
+        self.shortfall: dict[int, cp_model.IntVar] = {}
+        self.chains: list[Chain] = []
+        self.at_slot: dict[int, list[int]] = {}  # slot -> meetings that may be there
+        self.people: dict[int, list[int]] = {}  # participant -> meetings in scope
+        self.forced_bonus = 0
+        self._add_constraints()
+        self._add_objective_terms()
+
+    # ------------------------------------------------------------ building
+    def _add_constraints(self) -> None:
+        self._add_slot_choice()
+        self._add_participant_rules()
+        self._add_table_rules()
+        self._add_interpreter_rules()
+        self._add_meeting_counts()
+        self._add_moves()
+        self._add_holes()
+
+    def _add_slot_choice(self) -> None:
+        """Rule 1/2: a meeting takes at most one of its allowed slots; forced ones exactly one."""
+        prep = self.prep
+        for k in self.meetings:
+            facts = prep.meetings[k]
+            options = [s for s in facts.slots if s in self.slots]
+            for s in options:
+                self.x[k, s] = self.model.new_bool_var(f"x[{facts.meeting.id},{prep.slot_ids[s]}]")
+                self.at_slot.setdefault(s, []).append(k)
+            lits = [self.x[k, s] for s in options]
+            if facts.forced and not self.soft_forced:
+                self.model.add_exactly_one(lits)
+            elif len(lits) > 1:
+                self.model.add_at_most_one(lits)
+            for pid in facts.meeting.participants:
+                self.people.setdefault(prep.participant_index[pid], []).append(k)
+
+    def scheduled(self, k: int):
+        return sum(self.x[k, s] for s in self.prep.meetings[k].slots if (k, s) in self.x)
+
+    def _add_participant_rules(self) -> None:
+        """Rule 1: a participant attends at most one meeting per slot (unavailable slots have no x)."""
+        self.busy: dict[tuple[int, int], object] = {}
+        for p, ks in self.people.items():
+            per_slot: dict[int, list] = {}
+            for k in ks:
+                for s in self.prep.meetings[k].slots:
+                    if (k, s) in self.x:
+                        per_slot.setdefault(s, []).append(self.x[k, s])
+            for s, lits in per_slot.items():
+                if len(lits) == 1:
+                    self.busy[p, s] = lits[0]
+                else:
+                    b = self.model.new_bool_var(f"busy[{p},{s}]")
+                    self.model.add(sum(lits) == b)  # also: at most one meeting per slot
+                    self.busy[p, s] = b
+            # redundant: busy slots = meetings of the participant
+            if len(per_slot) > 1:
+                self.model.add(sum(self.busy[p, s] for s in per_slot) == sum(self.scheduled(k) for k in ks))
+
+    def _add_table_rules(self) -> None:
+        """Rule 1/2: per slot at most |tables| meetings; a pinned table hosts at most one per slot."""
+        n_tables = len(self.prep.table_ids)
+        pinned: dict[tuple[int, int], list] = {}
+        for s, ks in self.at_slot.items():
+            if len(ks) > n_tables:
+                self.model.add(sum(self.x[k, s] for k in ks) <= n_tables)
+            for k in ks:
+                t = self.prep.meetings[k].table
+                if t is not None:
+                    pinned.setdefault((s, t), []).append(self.x[k, s])
+        self._pinned = pinned  # keep literals are added by _add_moves
+
+    def _add_interpreter_rules(self) -> None:
+        """Rule 3: per slot and interpreter kind, meetings placed in the kind <= free members."""
+        prep = self.prep
+        load: dict[tuple[int, int], list] = {}
+        for k in self.meetings:
+            facts = prep.meetings[k]
+            if not facts.needs_interpreter:
+                continue
+            for s in facts.slots:
+                if (k, s) not in self.x:
+                    continue
+                kinds = [n for n in facts.kinds if prep.kind_capacity[n][s] > 0]
+                if len(kinds) == 1:
+                    load.setdefault((kinds[0], s), []).append(self.x[k, s])
+                    if len(facts.kinds) > 1:
+                        self.y[k, s, kinds[0]] = self.x[k, s]
+                    continue
+                lits = []
+                for n in kinds:
+                    v = self.model.new_bool_var(f"y[{facts.meeting.id},{prep.slot_ids[s]},{n}]")
+                    self.y[k, s, n] = v
+                    lits.append(v)
+                    load.setdefault((n, s), []).append(v)
+                self.model.add(sum(lits) == self.x[k, s])
+        for (n, s), lits in load.items():
+            if len(lits) > prep.kind_capacity[n][s]:
+                self.model.add(sum(lits) <= prep.kind_capacity[n][s])
+
+    def _add_meeting_counts(self) -> None:
+        """Rule 4: max_meetings is hard; shortfall below min_meetings is a penalty."""
+        for p, ks in self.people.items():
+            person = self.prep.problem.participants[p]
+            base = self.base_count.get(p, 0)
+            count = sum(self.scheduled(k) for k in ks)
+            if person.max_meetings is not None and len(ks) + base > person.max_meetings:
+                self.model.add(count <= max(0, person.max_meetings - base))
+            need = person.min_meetings - base
+            if need > 0:
+                short = self.model.new_int_var(0, need, f"shortfall[{person.id}]")
+                self.model.add(short >= need - count)
+                self.shortfall[p] = short
+
+    def _add_moves(self) -> None:
+        """Tier (b): a previous meeting is kept when it has the same slot and the same table."""
+        prep = self.prep
+        for k in self.meetings:
+            prev = prep.previous.get(k)
+            if prev is None:
+                continue
+            s, t = prep.slot_index[prev.slot], prep.table_index[prev.table]
+            if (k, s) not in self.x:
+                continue
+            pinned = prep.meetings[k].table
+            if pinned is not None:
+                if pinned == t:
+                    self.keep[k] = self.x[k, s]
+                continue
+            keep = self.model.new_bool_var(f"keep[{prep.meetings[k].meeting.id}]")
+            self.model.add_implication(keep, self.x[k, s])
+            self.keep[k] = keep
+            self.keep_slot_table[k] = (s, t)
+            self._pinned.setdefault((s, t), []).append(keep)
+        for lits in self._pinned.values():
+            if len(lits) > 1:
+                self.model.add_at_most_one(lits)
+
+    def _add_holes(self) -> None:
+        """Rule 5, per participant and session: hole >= before + after - 1 - busy on available slots."""
+        for p, ks in self.people.items():
+            if len(ks) < 2:
+                continue
+            for session_slots in self.prep.session_slots:
+                positions = [s for s in session_slots if s in self.slots]
+                busy = [self.busy.get((p, s)) for s in positions]
+                used = [i for i, b in enumerate(busy) if b is not None]
+                if len(used) < 2 or not self._may_meet_twice(ks, set(positions)):
+                    continue
+                lo, hi = used[0], used[-1]
+                busy = busy[lo:hi + 1]
+                avail = [positions[i] in self.prep.available[p] for i in range(lo, hi + 1)]
+                n = len(busy)
+                before = [None] + [self.model.new_bool_var(f"before[{p},{positions[lo + i]}]") for i in range(1, n)]
+                after = [self.model.new_bool_var(f"after[{p},{positions[lo + i]}]") for i in range(n - 1)] + [None]
+                for i in range(1, n):
+                    if before[i - 1] is not None:
+                        self.model.add_implication(before[i - 1], before[i])
+                    if busy[i - 1] is not None:
+                        self.model.add_implication(busy[i - 1], before[i])
+                for i in range(n - 2, -1, -1):
+                    if after[i + 1] is not None:
+                        self.model.add_implication(after[i + 1], after[i])
+                    if busy[i + 1] is not None:
+                        self.model.add_implication(busy[i + 1], after[i])
+                chain = Chain(busy, avail, before, after)
+                for i in range(1, n - 1):
+                    if not avail[i]:
+                        continue
+                    h = self.model.new_bool_var(f"hole[{p},{positions[lo + i]}]")
+                    b = busy[i] if busy[i] is not None else 0
+                    self.model.add(h >= before[i] + after[i] - 1 - b)
+                    chain.holes[i] = h
+                if chain.holes:
+                    self.chains.append(chain)
+
+    def _may_meet_twice(self, ks: list[int], positions: set[int]) -> bool:
+        inside = [k for k in ks if any(s in positions for s in self.prep.meetings[k].slots if (k, s) in self.x)]
+        return len(inside) >= 2
+
+    # ------------------------------------------------------------ objective tiers
+    def _add_objective_terms(self) -> None:
+        prep = self.prep
+        weight = {k: prep.meetings[k].meeting.weight for k in self.meetings}
+        if self.soft_forced:
+            bonus = sum(weight.values()) + sum(p.min_meetings for p in prep.problem.participants) + 1
+            self.forced_bonus = bonus
+            for k in self.meetings:
+                if prep.meetings[k].forced:
+                    weight[k] += bonus
+        self.weight = weight
+        self.value = (sum(weight[k] * self.x[k, s] for (k, s) in self.x)
+                      - sum(self.shortfall.values()))
+        self.value_ub = sum(weight[k] for k in self.meetings if prep.meetings[k].slots and
+                            any((k, s) in self.x for s in prep.meetings[k].slots))
+        n_prev = sum(1 for k in self.meetings if k in prep.previous)
+        self.moved = n_prev - sum(self.keep.values())
+        self.moved_lb = n_prev - len(self.keep)
+        self.holes = sum(h for c in self.chains for h in c.holes.values())
+
+    def all_vars(self) -> list:
+        out = list(self.x.values()) + list(self.y.values()) + list(self.busy.values())
+        out += list(self.keep.values()) + list(self.shortfall.values())
+        for c in self.chains:
+            out += [v for v in c.before if v is not None] + [v for v in c.after if v is not None]
+            out += list(c.holes.values())
+        seen, unique = set(), []
+        for v in out:
+            if isinstance(v, cp_model.IntVar) and v.index not in seen:
+                seen.add(v.index)
+                unique.append(v)
+        return unique
+
+    # ------------------------------------------------------------ hints
+    def hint(self, placement: dict[int, tuple[int, int | None]], kept: set[int]) -> tuple[int, int, int]:
+        """A complete hint from a placement {meeting: (slot, kind or None)} and the kept meetings.
+
+        Returns the tier values (value, moved, holes) of the hinted schedule.
+        """
+        m = self.model
+        m.clear_hints()
+        value: dict[int, int] = {}
+
+        def put(var, v: int) -> None:
+            if isinstance(var, cp_model.IntVar) and var.index not in value:
+                value[var.index] = v
+                m.add_hint(var, v)
+
+        for (k, s), var in self.x.items():
+            put(var, int(placement.get(k, (None,))[0] == s))
+        for (k, s, n), var in self.y.items():
+            got = placement.get(k)
+            put(var, int(got is not None and got[0] == s and got[1] == n))
+        for k, var in self.keep.items():
+            put(var, int(k in kept))
+        busy_at: dict[tuple[int, int], int] = {}
+        for p, ks in self.people.items():
+            for k in ks:
+                if k in placement:
+                    busy_at[p, placement[k][0]] = 1
+        for (p, s), var in self.busy.items():
+            put(var, busy_at.get((p, s), 0))
+        count: dict[int, int] = {}
+        for p, ks in self.people.items():
+            count[p] = sum(1 for k in ks if k in placement)
+        for p, var in self.shortfall.items():
+            need = self.prep.problem.participants[p].min_meetings - self.base_count.get(p, 0)
+            put(var, max(0, need - count[p]))
+
+        def lit_value(lit) -> int:
+            return 0 if lit is None else value.get(lit.index, 0)
+
+        for c in self.chains:
+            n = len(c.busy)
+            b = [lit_value(x) for x in c.busy]
+            seen = 0
+            for i in range(n):
+                if c.before[i] is not None:
+                    put(c.before[i], seen)
+                seen = seen or b[i]
+            seen = 0
+            for i in range(n - 1, -1, -1):
+                if c.after[i] is not None:
+                    put(c.after[i], seen)
+                seen = seen or b[i]
+            for i, h in c.holes.items():
+                put(h, int(value.get(c.before[i].index, 0) and value.get(c.after[i].index, 0) and not b[i]))
+        tier_value = (sum(self.weight[k] for k in placement if k in self.weight)
+                      - sum(value[v.index] for v in self.shortfall.values()))
+        moved = sum(1 for k in self.meetings if k in self.prep.previous) - sum(
+            value[v.index] for v in self.keep.values())
+        holes = sum(value[h.index] for c in self.chains for h in c.holes.values())
+        return tier_value, moved, holes
+
+    def hint_from_solver(self, solver: cp_model.CpSolver) -> None:
+        self.model.clear_hints()
+        for var in self.all_vars():
+            self.model.add_hint(var, solver.value(var))
+
+    def read(self, solver) -> tuple[dict[int, tuple[int, int | None]], set[int]]:
+        """The placement {meeting: (slot, kind)} and the kept meetings of a solution."""
+        placement: dict[int, tuple[int, int | None]] = {}
+        for (k, s), var in self.x.items():
+            if solver.value(var):
+                kind = None
+                facts = self.prep.meetings[k]
+                if facts.needs_interpreter:
+                    kind = next((n for n in facts.kinds if (k, s, n) in self.y and solver.value(self.y[k, s, n])),
+                                None)
+                    if kind is None:
+                        kind = next(n for n in facts.kinds if self.prep.kind_capacity[n][s] > 0)
+                placement[k] = (s, kind)
+        kept = {k for k, var in self.keep.items() if solver.value(var)}
+        return placement, kept
