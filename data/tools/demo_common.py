@@ -1,0 +1,52 @@
+"""Shared tables for the fictional demo data (cities, roles)."""
+
+# key: (native name, Latin name, phone area code)
+CITIES = {
+    "mashhad": ("مشهد", "Mashhad", "+98 51"),
+    "neyshabur": ("نیشابور", "Neyshabur", "+98 51"),
+    "khaf": ("خواف", "Khaf", "+98 51"),
+    "sabzevar": ("سبزوار", "Sabzevar", "+98 51"),
+    "torbat-h": ("تربت حیدریه", "Torbat-e Heydarieh", "+98 51"),
+    "bardaskan": ("بردسکن", "Bardaskan", "+98 51"),
+    "sarakhs": ("سرخس", "Sarakhs", "+98 51"),
+    "quchan": ("قوچان", "Quchan", "+98 51"),
+    "kashmar": ("کاشمر", "Kashmar", "+98 51"),
+    "chenaran": ("چناران", "Chenaran", "+98 51"),
+    "fariman": ("فریمان", "Fariman", "+98 51"),
+    "feyzabad": ("فیض‌آباد", "Feyzabad", "+98 51"),
+    "gonabad": ("گناباد", "Gonabad", "+98 51"),
+    "torbat-j": ("تربت جام", "Torbat-e Jam", "+98 51"),
+    "binaloud": ("شهر جدید بینالود", "Binaloud New Town", "+98 51"),
+    "chelyabinsk": ("Челябинск", "Chelyabinsk", "+7 351"),
+    "magnitogorsk": ("Магнитогорск", "Magnitogorsk", "+7 3519"),
+    "zlatoust": ("Златоуст", "Zlatoust", "+7 3513"),
+    "miass": ("Миасс", "Miass", "+7 3513"),
+    "satka": ("Сатка", "Satka", "+7 35161"),
+    "kyshtym": ("Кыштым", "Kyshtym", "+7 35151"),
+    "karabash": ("Карабаш", "Karabash", "+7 35153"),
+    "kopeysk": ("Копейск", "Kopeysk", "+7 35139"),
+    "troitsk": ("Троицк", "Troitsk", "+7 35163"),
+    "v-ufaley": ("Верхний Уфалей", "Verkhny Ufaley", "+7 35164"),
+    "asha": ("Аша", "Asha", "+7 35159"),
+    "yuzhnouralsk": ("Южноуральск", "Yuzhnouralsk", "+7 35134"),
+    "chebarkul": ("Чебаркуль", "Chebarkul", "+7 35168"),
+}
+
+# key: (fa, ru, en)
+ROLES = {
+    "ceo": ("مدیرعامل", "Генеральный директор", "Chief Executive Officer"),
+    "deputy": ("قائم‌مقام مدیرعامل", "Заместитель генерального директора", "Deputy CEO"),
+    "owner": ("رئیس هیئت‌مدیره", "Председатель совета директоров", "Chairman of the Board"),
+    "export": ("مدیر صادرات", "Директор по экспорту", "Export Director"),
+    "sales": ("مدیر فروش", "Коммерческий директор", "Sales Director"),
+    "procurement": ("مدیر تأمین و خرید", "Начальник отдела закупок", "Head of Procurement"),
+    "technical": ("مدیر فنی", "Технический директор", "Technical Director"),
+    "bizdev": ("مدیر توسعه بازار", "Руководитель по развитию бизнеса", "Business Development Manager"),
+    "foreign": ("کارشناس بازرگانی خارجی", "Менеджер ВЭД", "Foreign Trade Manager"),
+    "logistics": ("مدیر لجستیک", "Директор по логистике", "Logistics Director"),
+    "quality": ("مدیر تضمین کیفیت", "Директор по качеству", "Quality Director"),
+    "mine": ("مدیر معدن", "Главный инженер рудника", "Mine Manager"),
+    "production": ("مدیر تولید", "Директор по производству", "Production Director"),
+    "chief-eng": ("مهندس ارشد طراحی", "Главный конструктор", "Chief Designer"),
+    "marketing": ("مدیر بازاریابی", "Директор по маркетингу", "Marketing Director"),
+}
