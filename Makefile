@@ -1,0 +1,78 @@
+# Karvan — the two commands are `make run` and `make test`; everything else is a helper.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+FLASK := $(VENV)/bin/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test install install-dev system-deps translations translations-update db demo worker bench lint clean
+
+$(VENV)/bin/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+
+$(VENV)/.installed: requirements.txt $(VENV)/bin/activate
+	$(PIP) install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(PIP) install -q -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+## Debian packages the suite needs: chromium for Playwright, Persian-capable fonts and
+## pdftotext for PDF tests. Installed only when missing, so a prepared machine skips apt.
+system-deps:
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	[ -d /usr/share/fonts/truetype/noto ] || missing="$$missing fonts-noto-core"; \
+	[ -d /usr/share/fonts/truetype/farsiweb ] || missing="$$missing fonts-farsiweb"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+translations: $(VENV)/.installed
+	@for dir in planner/translations/*/; do $(VENV)/bin/pybabel compile -q -d $$dir 2>&1 | grep -v "is marked as fuzzy" || true; done
+
+## Re-extract one catalogue's messages and merge them into its fa, ru and en files:
+##   make translations-update DOMAIN=core   (then translate the new empty entries)
+DOMAIN ?= core
+translations-update: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -F planner/translations/$(DOMAIN)/babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 \
+	  -o planner/translations/$(DOMAIN)/messages.pot --no-location --sort-output --omit-header .
+	@for lang in fa ru en; do \
+	  if [ -f planner/translations/$(DOMAIN)/$$lang/LC_MESSAGES/messages.po ]; then \
+	    $(VENV)/bin/pybabel update -i planner/translations/$(DOMAIN)/messages.pot -d planner/translations/$(DOMAIN) -l $$lang --no-fuzzy-matching --ignore-obsolete; \
+	  else \
+	    $(VENV)/bin/pybabel init -i planner/translations/$(DOMAIN)/messages.pot -d planner/translations/$(DOMAIN) -l $$lang; \
+	  fi; \
+	done
+
+db: $(VENV)/.installed translations
+	mkdir -p instance
+	$(FLASK) db upgrade
+
+demo: db
+	$(FLASK) seed-demo
+
+run: demo
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+worker: $(VENV)/.installed
+	$(FLASK) worker
+
+test: $(VENV)/.installed-dev system-deps translations
+	$(PY) -m pytest -q
+
+bench: $(VENV)/.installed-dev
+	$(PY) bench/solver_bench.py
+	$(PY) bench/matching_bench.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -1,0 +1,96 @@
+"""Karvan: B2B matchmaking and meeting planning for chambers of commerce."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask, render_template, request
+from flask_babel import gettext as _
+
+from planner.config import load_config
+from planner.extensions import babel, csrf, db, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints, CLI and error pages."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        instance_path=str(ROOT / "instance"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(load_config(app.instance_path))
+    if config:
+        app.config.update(config)
+    app.config.setdefault("DATA_DIR", str(ROOT / "data"))
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    from planner import i18n, labels, models  # noqa: F401  (models register their tables)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=i18n.select_locale,
+        default_translation_directories=";".join(
+            str(path) for path in sorted((Path(__file__).parent / "translations").iterdir()) if path.is_dir()
+        ),
+    )
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = i18n._l("Please log in to see this page.")
+    login_manager.login_message_category = "warning"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        return db.session.get(models.User, int(user_id))
+
+    i18n.init_app(app)
+    labels.init_app(app)
+    _register_blueprints(app)
+    _register_errors(app)
+
+    from planner import cli
+
+    cli.init_app(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from planner.views import register_blueprints
+
+    register_blueprints(app)
+
+
+def _register_errors(app: Flask) -> None:
+    def wants_json() -> bool:
+        return request.path.startswith("/api/")
+
+    def render_error(status: int, message: str):
+        if wants_json():
+            return {"error": message, "status": status}, status
+        return render_template("errors/error.html", status=status, message=message), status
+
+    @app.errorhandler(400)
+    def bad_request(error):
+        return render_error(400, getattr(error, "description", None) or _("The request could not be understood."))
+
+    @app.errorhandler(403)
+    def forbidden(error):
+        return render_error(403, _("You are not allowed to see this page."))
+
+    @app.errorhandler(404)
+    def not_found(error):
+        return render_error(404, _("This page does not exist."))
+
+    @app.errorhandler(429)
+    def too_many(error):
+        return render_error(429, getattr(error, "description", None) or _("Too many attempts. Please wait and try again."))
+
+    @app.errorhandler(500)
+    def server_error(error):
+        db.session.rollback()
+        return render_error(500, _("Something went wrong on our side. Please try again."))

@@ -1,0 +1,107 @@
+"""Flask CLI commands. They call the same services as the web views and commit once."""
+from __future__ import annotations
+
+import getpass
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from planner.extensions import db
+
+
+def _data_dir() -> Path:
+    return Path(current_app.config["DATA_DIR"])
+
+
+@click.command("seed-demo")
+def seed_demo_command():
+    """Load reference data, the exhibition calendar and the demo event (idempotent)."""
+    from planner.services.demo import DEMO_ORGANISER_EMAIL, DEMO_PASSWORD, seed_demo
+
+    counts = seed_demo(_data_dir())
+    db.session.commit()
+    added = {name: count for name, count in counts.items() if count}
+    click.echo(f"Demo data loaded: {added or 'nothing new'}")
+    click.echo(f"Organiser log-in: {DEMO_ORGANISER_EMAIL} / {DEMO_PASSWORD}")
+
+
+@click.command("load-reference")
+def load_reference_command():
+    """Load ISIC Rev.4, HS 2022 and regions into an empty database."""
+    from planner.services.reference import load_reference_data
+
+    counts = load_reference_data(_data_dir())
+    db.session.commit()
+    click.echo(f"Reference data: {counts}")
+
+
+@click.command("import-exhibitions")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_exhibitions_command(csv_file: Path):
+    """Validate the whole CSV, then import it; any bad row means nothing is written."""
+    from planner.services.exhibitions import import_exhibitions
+
+    report = import_exhibitions(csv_file.read_text(encoding="utf-8"))
+    if not report.ok:
+        db.session.rollback()
+        for error in report.errors:
+            click.echo(f"{csv_file}: {error}", err=True)
+        click.echo(f"Nothing imported: {len(report.errors)} error(s).", err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(f"Imported: {report.created} new, {report.updated} updated, {report.unchanged} unchanged.")
+
+
+@click.command("create-organiser")
+@click.argument("email")
+@click.option("--password", help="Password (asked for when omitted).")
+@click.option("--name", default=None)
+def create_organiser_command(email: str, password: str | None, name: str | None):
+    """Create an organiser account."""
+    from planner.services import ServiceError
+    from planner.services.accounts import create_user
+
+    if password is None:
+        password = getpass.getpass("Password: ")
+    try:
+        user = create_user(email, password, role="organiser", name=name)
+    except ServiceError as error:
+        click.echo(f"Error: {error.message}", err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(f"Organiser {user.email} created.")
+
+
+translate = AppGroup("translate", help="Translation catalogues (wraps pybabel).")
+
+
+@translate.command("update")
+def translate_update():
+    """Extract messages and merge them into every catalogue."""
+    import subprocess
+
+    root = Path(current_app.root_path).parent
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-k", "_l",
+                    "-o", "planner/translations/messages.pot", "--no-location", "--sort-output", "."], cwd=root, check=True)
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "update", "-i", "planner/translations/messages.pot",
+                    "-d", "planner/translations", "--no-fuzzy-matching", "--ignore-obsolete"], cwd=root, check=True)
+
+
+@translate.command("compile")
+def translate_compile():
+    """Compile the catalogues to .mo files."""
+    import subprocess
+
+    root = Path(current_app.root_path).parent
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "compile", "-q", "-d", "planner/translations"], cwd=root, check=True)
+
+
+COMMANDS = [seed_demo_command, load_reference_command, import_exhibitions_command, create_organiser_command, translate]
+
+
+def init_app(app) -> None:
+    for command in COMMANDS:
+        app.cli.add_command(command)

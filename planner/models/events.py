@@ -1,0 +1,152 @@
+"""B2B events (rounds held on exhibition days) and their resources: sessions, slots,
+tables, interpreters, registered firms, and closures that block days."""
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Optional
+
+from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from planner.extensions import db
+from planner.models.base import UTCDateTime, localized, utcnow
+
+WHO_CAN_MEET = ("cross-region", "any")
+REQUEST_MODES = ("mutual-accept", "auto-accept", "organiser-approval")
+
+
+class Event(db.Model):
+    __tablename__ = "event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[dict] = mapped_column(JSON, default=dict)  # {lang: text}
+    exhibition_id: Mapped[Optional[int]] = mapped_column(ForeignKey("exhibition.id"))
+    start_date: Mapped[date]
+    end_date: Mapped[date]
+    timezone: Mapped[str] = mapped_column(String(60), default="Asia/Tehran")
+    venue: Mapped[Optional[str]] = mapped_column(String(300))
+    slot_minutes: Mapped[int] = mapped_column(default=25)
+    break_minutes: Mapped[int] = mapped_column(default=5)
+    who_can_meet: Mapped[str] = mapped_column(String(20), default="cross-region")
+    min_meetings: Mapped[int] = mapped_column(default=0)
+    max_meetings: Mapped[Optional[int]]
+    request_mode: Mapped[str] = mapped_column(String(20), default="mutual-accept")
+    max_open_requests: Mapped[int] = mapped_column(default=20)
+    # Add optional meetings with the best-scoring partners for firms below their minimum.
+    suggest_for_shortfall: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    exhibition = relationship("Exhibition")
+    sessions: Mapped[list["EventSession"]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="EventSession.start_dt"
+    )
+    tables: Mapped[list["MeetingTable"]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="MeetingTable.position"
+    )
+    interpreters: Mapped[list["Interpreter"]] = relationship(
+        back_populates="event", cascade="all, delete-orphan", order_by="Interpreter.id"
+    )
+    registrations: Mapped[list["EventRegistration"]] = relationship(
+        back_populates="event", cascade="all, delete-orphan"
+    )
+
+    def display_name(self, locale: str) -> str:
+        return localized(self.name, locale) or self.slug
+
+    def __repr__(self) -> str:
+        return f"<Event {self.slug}>"
+
+
+class EventSession(db.Model):
+    """A block of consecutive slots on one day, e.g. the morning before the show opens."""
+
+    __tablename__ = "event_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    name: Mapped[Optional[str]] = mapped_column(String(120))
+    start_dt: Mapped[datetime] = mapped_column(UTCDateTime)
+    end_dt: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    event: Mapped[Event] = relationship(back_populates="sessions")
+    slots: Mapped[list["Slot"]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", order_by="Slot.start_dt"
+    )
+
+
+class Slot(db.Model):
+    __tablename__ = "slot"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("event_session.id", ondelete="CASCADE"), index=True)
+    start_dt: Mapped[datetime] = mapped_column(UTCDateTime)
+    end_dt: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    session: Mapped[EventSession] = relationship(back_populates="slots")
+
+
+class MeetingTable(db.Model):
+    """A table in the B2B hall; a host table belongs to a firm that stays at its stand."""
+
+    __tablename__ = "meeting_table"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(default=0)
+    hall: Mapped[Optional[str]] = mapped_column(String(120))
+    host_firm_id: Mapped[Optional[int]] = mapped_column(ForeignKey("firm.id"))
+
+    event: Mapped[Event] = relationship(back_populates="tables")
+    host_firm = relationship("Firm")
+
+
+interpreter_unavailable = Table(
+    "interpreter_unavailable",
+    db.metadata,
+    Column("interpreter_id", ForeignKey("interpreter.id", ondelete="CASCADE"), primary_key=True),
+    Column("slot_id", ForeignKey("slot.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Interpreter(db.Model):
+    __tablename__ = "interpreter"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_latin: Mapped[Optional[str]] = mapped_column(String(200))
+    email: Mapped[Optional[str]] = mapped_column(String(254))
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    event: Mapped[Event] = relationship(back_populates="interpreters")
+    unavailable_slots: Mapped[list[Slot]] = relationship(secondary=interpreter_unavailable)
+
+
+class EventRegistration(db.Model):
+    """A firm taking part in an event, with optional per-firm meeting bounds."""
+
+    __tablename__ = "event_registration"
+    __table_args__ = (UniqueConstraint("event_id", "firm_id", name="uq_event_registration_event_firm"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    firm_id: Mapped[int] = mapped_column(ForeignKey("firm.id", ondelete="CASCADE"), index=True)
+    min_meetings: Mapped[Optional[int]]
+    max_meetings: Mapped[Optional[int]]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    event: Mapped[Event] = relationship(back_populates="registrations")
+    firm = relationship("Firm")
+
+
+class Closure(db.Model):
+    """A day blocked at short notice (e.g. a provincial closure), beside the national holidays."""
+
+    __tablename__ = "closure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(index=True)
+    region_key: Mapped[Optional[str]] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(Text)

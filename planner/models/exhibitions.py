@@ -1,0 +1,74 @@
+"""Exhibitions at the Mashhad International Exhibition Center, with revision history."""
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Optional
+
+from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from planner.extensions import db
+from planner.models.base import UTCDateTime, utcnow
+from planner.models.taxonomy import Sector
+
+EXHIBITION_STATUSES = ("planned", "confirmed", "postponed", "cancelled")
+
+exhibition_sectors = Table(
+    "exhibition_sector",
+    db.metadata,
+    Column("exhibition_id", ForeignKey("exhibition.id", ondelete="CASCADE"), primary_key=True),
+    Column("sector_code", ForeignKey("sector.code"), primary_key=True),
+)
+
+
+class Exhibition(db.Model):
+    __tablename__ = "exhibition"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    title_fa: Mapped[str] = mapped_column(String(300))
+    title_ru: Mapped[str] = mapped_column(String(300))
+    title_en: Mapped[str] = mapped_column(String(300))
+    venue: Mapped[str] = mapped_column(String(300))
+    halls: Mapped[list[str]] = mapped_column(JSON, default=list)
+    start_date: Mapped[date]
+    end_date: Mapped[date]
+    opening_time: Mapped[Optional[time]]
+    closing_time: Mapped[Optional[time]]
+    status: Mapped[str] = mapped_column(String(12), default="planned")
+    # "verified" or "illustrative": how sure the chamber is about this edition's dates.
+    mark: Mapped[str] = mapped_column(String(12), default="illustrative")
+    basis: Mapped[Optional[str]] = mapped_column(Text)
+    # Raised on every change of dates, place or status so calendar clients update the entry.
+    sequence: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    sectors: Mapped[list[Sector]] = relationship(secondary=exhibition_sectors, order_by=Sector.code)
+    revisions: Mapped[list["ExhibitionRevision"]] = relationship(
+        back_populates="exhibition", cascade="all, delete-orphan", order_by="ExhibitionRevision.changed_at"
+    )
+
+    def title(self, locale: str) -> str:
+        return getattr(self, f"title_{locale}", None) or self.title_en
+
+    @property
+    def uid(self) -> str:
+        return f"exhibition-{self.key}@karvan"
+
+    def __repr__(self) -> str:
+        return f"<Exhibition {self.key}>"
+
+
+class ExhibitionRevision(db.Model):
+    """One change to an exhibition: which fields moved from what to what."""
+
+    __tablename__ = "exhibition_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exhibition_id: Mapped[int] = mapped_column(ForeignKey("exhibition.id", ondelete="CASCADE"), index=True)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    changed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    changes: Mapped[dict] = mapped_column(JSON, default=dict)  # {field: [old, new]}
+    note: Mapped[Optional[str]] = mapped_column(Text)
+
+    exhibition: Mapped[Exhibition] = relationship(back_populates="revisions")

@@ -1,0 +1,204 @@
+"""Regions, delegations, firms, their people and their coded needs and capabilities."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Optional
+
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table, Text
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+
+from planner.extensions import db
+from planner.models.base import UTCDateTime, localized, utcnow
+from planner.models.taxonomy import Product, Sector
+
+FIRM_SIZES = ("micro", "small", "medium", "large")
+
+
+class Region(db.Model):
+    __tablename__ = "region"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    name_fa: Mapped[str] = mapped_column(String(120))
+    name_ru: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120))
+    country: Mapped[str] = mapped_column(String(2))  # ISO 3166-1 alpha-2
+    timezone: Mapped[str] = mapped_column(String(60))  # IANA name, e.g. Asia/Yekaterinburg
+
+    def name(self, locale: str) -> str:
+        return getattr(self, f"name_{locale}", None) or self.name_en
+
+    def __repr__(self) -> str:
+        return f"<Region {self.key}>"
+
+
+firm_sectors = Table(
+    "firm_sector",
+    db.metadata,
+    Column("firm_id", ForeignKey("firm.id", ondelete="CASCADE"), primary_key=True),
+    Column("sector_code", ForeignKey("sector.code"), primary_key=True),
+)
+
+
+class Delegation(db.Model):
+    """A region's visiting group: head, members (participants) and travel window."""
+
+    __tablename__ = "delegation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"))
+    name: Mapped[dict] = mapped_column(JSON, default=dict)  # {lang: text}
+    head_id: Mapped[Optional[int]] = mapped_column(ForeignKey("participant.id", use_alter=True))
+    travel_start: Mapped[Optional[date]]
+    travel_end: Mapped[Optional[date]]
+    # Secret for the delegation's calendar feed URL; rotating it revokes old links.
+    feed_token: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
+
+    region: Mapped[Region] = relationship()
+    head: Mapped[Optional["Participant"]] = relationship(foreign_keys=[head_id], post_update=True)
+    members: Mapped[list["Participant"]] = relationship(
+        back_populates="delegation", foreign_keys="Participant.delegation_id"
+    )
+
+    def display_name(self, locale: str) -> str:
+        return localized(self.name, locale)
+
+
+class Firm(db.Model):
+    __tablename__ = "firm"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[Optional[str]] = mapped_column(String(80), unique=True)
+    name_native: Mapped[str] = mapped_column(String(200))
+    name_latin: Mapped[str] = mapped_column(String(200))
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
+    city: Mapped[str] = mapped_column(String(120), default="")
+    city_latin: Mapped[Optional[str]] = mapped_column(String(120))
+    website: Mapped[Optional[str]] = mapped_column(String(300))
+    size: Mapped[str] = mapped_column(String(10), default="small")
+    founded: Mapped[Optional[int]]
+    description: Mapped[dict] = mapped_column(JSON, default=dict)  # {lang: text}
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Public firms appear in the directory (public fields only); contacts are never public.
+    public: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    region: Mapped[Region] = relationship()
+    sectors: Mapped[list[Sector]] = relationship(secondary=firm_sectors, order_by=Sector.code)
+    participants: Mapped[list["Participant"]] = relationship(
+        back_populates="firm", cascade="all, delete-orphan", order_by="Participant.id"
+    )
+    capabilities: Mapped[list["Capability"]] = relationship(
+        back_populates="firm", cascade="all, delete-orphan", order_by="Capability.id"
+    )
+    needs: Mapped[list["Need"]] = relationship(back_populates="firm", cascade="all, delete-orphan", order_by="Need.id")
+
+    def display_name(self, locale: str) -> str:
+        """The native-script name for readers of that script, else the Latin one."""
+        native_locale = "fa" if self.region and self.region.country == "IR" else "ru"
+        return self.name_native if locale == native_locale else self.name_latin
+
+    def __repr__(self) -> str:
+        return f"<Firm {self.id} {self.name_latin!r}>"
+
+
+class Participant(db.Model):
+    """A person who represents a firm at events."""
+
+    __tablename__ = "participant"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    firm_id: Mapped[int] = mapped_column(ForeignKey("firm.id", ondelete="CASCADE"), index=True)
+    delegation_id: Mapped[Optional[int]] = mapped_column(ForeignKey("delegation.id"), index=True)
+    first_name: Mapped[str] = mapped_column(String(120))
+    last_name: Mapped[str] = mapped_column(String(120))
+    first_name_latin: Mapped[Optional[str]] = mapped_column(String(120))
+    last_name_latin: Mapped[Optional[str]] = mapped_column(String(120))
+    role: Mapped[dict] = mapped_column(JSON, default=dict)  # {lang: text}
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    phone: Mapped[Optional[str]] = mapped_column(String(40))
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # ISO dates the person attends; None means every day of the event.
+    attending_days: Mapped[Optional[list[str]]] = mapped_column(JSON)
+    feed_token: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
+
+    firm: Mapped[Firm] = relationship(back_populates="participants")
+    delegation: Mapped[Optional[Delegation]] = relationship(back_populates="members", foreign_keys=[delegation_id])
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def full_name_latin(self) -> str:
+        latin = f"{self.first_name_latin or ''} {self.last_name_latin or ''}".strip()
+        return latin or self.full_name
+
+    def display_name(self, locale: str) -> str:
+        native_locale = "fa" if self.firm and self.firm.region and self.firm.region.country == "IR" else "ru"
+        return self.full_name if locale == native_locale else self.full_name_latin
+
+    @property
+    def home_timezone(self) -> str:
+        return self.firm.region.timezone
+
+    def attends(self, day: date) -> bool:
+        return self.attending_days is None or day.isoformat() in self.attending_days
+
+
+class _Interest:
+    """Shared columns of what a firm offers (Capability) or seeks (Need).
+
+    Exactly one of product_code (HS) and sector_code (ISIC) is set.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_code: Mapped[Optional[str]] = mapped_column(ForeignKey("product.code"))
+    sector_code: Mapped[Optional[str]] = mapped_column(ForeignKey("sector.code"))
+    note: Mapped[dict] = mapped_column(JSON, default=dict)  # {lang: text}
+    volume: Mapped[Optional[str]] = mapped_column(String(120))
+    certification: Mapped[Optional[str]] = mapped_column(String(120))
+
+    @declared_attr
+    def firm_id(cls) -> Mapped[int]:
+        return mapped_column(ForeignKey("firm.id", ondelete="CASCADE"), index=True)
+
+    @declared_attr
+    def product(cls) -> Mapped[Optional[Product]]:
+        return relationship()
+
+    @declared_attr
+    def sector(cls) -> Mapped[Optional[Sector]]:
+        return relationship()
+
+    @declared_attr.directive
+    def __table_args__(cls):
+        return (
+            CheckConstraint(
+                "(product_code IS NULL) <> (sector_code IS NULL)", name="one_code"
+            ),
+        )
+
+    @property
+    def kind(self) -> str:
+        return "product" if self.product_code else "sector"
+
+    @property
+    def code(self) -> str:
+        return self.product_code or self.sector_code or ""
+
+    @property
+    def node(self):
+        return self.product if self.product_code else self.sector
+
+
+class Capability(_Interest, db.Model):
+    __tablename__ = "capability"
+    firm: Mapped[Firm] = relationship(back_populates="capabilities")
+
+
+class Need(_Interest, db.Model):
+    __tablename__ = "need"
+    firm: Mapped[Firm] = relationship(back_populates="needs")

@@ -1,0 +1,138 @@
+"""Meeting requests, schedule versions, scheduled meetings, solve jobs and outcomes."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Optional
+
+from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from planner.extensions import db
+from planner.models.base import UTCDateTime, utcnow
+
+REQUEST_PRIORITIES = ("must", "would_like")
+REQUEST_STATUSES = ("pending", "accepted", "declined", "withdrawn")
+VERSION_STATUSES = ("draft", "published", "superseded", "discarded")
+JOB_STATUSES = ("queued", "running", "done", "failed", "cancelled")
+
+
+class MeetingRequest(db.Model):
+    __tablename__ = "meeting_request"
+    __table_args__ = (
+        UniqueConstraint("event_id", "requester_firm_id", "target_firm_id", name="uq_meeting_request_pair"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    requester_firm_id: Mapped[int] = mapped_column(ForeignKey("firm.id"), index=True)
+    target_firm_id: Mapped[int] = mapped_column(ForeignKey("firm.id"), index=True)
+    priority: Mapped[str] = mapped_column(String(12), default="would_like")
+    message: Mapped[Optional[str]] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
+    decline_reason: Mapped[Optional[str]] = mapped_column(Text)
+    # Who pressed the button: a firm member, or an organiser acting on a firm's behalf.
+    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    responded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    score: Mapped[Optional[float]]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    responded_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+    event = relationship("Event")
+    requester_firm = relationship("Firm", foreign_keys=[requester_firm_id])
+    target_firm = relationship("Firm", foreign_keys=[target_firm_id])
+
+    @property
+    def uid(self) -> str:
+        """The stable iCalendar UID of the meeting this request leads to, across versions."""
+        return f"karvan-meeting-{self.id}@karvan"
+
+
+class ScheduleVersion(db.Model):
+    __tablename__ = "schedule_version"
+    __table_args__ = (UniqueConstraint("event_id", "number", name="uq_schedule_version_event_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    status: Mapped[str] = mapped_column(String(12), default="draft", index=True)
+    based_on_id: Mapped[Optional[int]] = mapped_column(ForeignKey("schedule_version.id"))
+    solve_job_id: Mapped[Optional[int]] = mapped_column(ForeignKey("solve_job.id", use_alter=True))
+    stats: Mapped[dict] = mapped_column(JSON, default=dict)
+    unscheduled: Mapped[list] = mapped_column(JSON, default=list)  # [{"request_id", "reason"}]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    published_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    published_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    # Optimistic lock: publishing checks the number the organiser saw.
+    lock_version: Mapped[int] = mapped_column(default=0)
+
+    event = relationship("Event")
+    meetings: Mapped[list["Meeting"]] = relationship(back_populates="version", cascade="all, delete-orphan")
+
+
+meeting_participants = Table(
+    "meeting_participant",
+    db.metadata,
+    Column("meeting_id", ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True),
+    Column("participant_id", ForeignKey("participant.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Meeting(db.Model):
+    """A meeting placed in one schedule version. The same request keeps the same UID in
+    every version; SEQUENCE rises whenever time, place or status changes."""
+
+    __tablename__ = "meeting"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("schedule_version.id", ondelete="CASCADE"), index=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("meeting_request.id"), index=True)
+    slot_id: Mapped[int] = mapped_column(ForeignKey("slot.id"))
+    table_id: Mapped[int] = mapped_column(ForeignKey("meeting_table.id"))
+    interpreter_id: Mapped[Optional[int]] = mapped_column(ForeignKey("interpreter.id"))
+    locked: Mapped[bool] = mapped_column(default=False)
+    sequence: Mapped[int] = mapped_column(default=0)
+
+    version: Mapped[ScheduleVersion] = relationship(back_populates="meetings")
+    request = relationship("MeetingRequest")
+    slot = relationship("Slot")
+    table = relationship("MeetingTable")
+    interpreter = relationship("Interpreter")
+    participants = relationship("Participant", secondary=meeting_participants, order_by="Participant.id")
+
+    @property
+    def uid(self) -> str:
+        return f"karvan-meeting-{self.request_id}@karvan"
+
+
+class SolveJob(db.Model):
+    """A scheduler run. Its state lives here so any web worker can show progress."""
+
+    __tablename__ = "solve_job"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(12), default="queued", index=True)
+    time_limit_s: Mapped[float] = mapped_column(default=30.0)
+    progress: Mapped[dict] = mapped_column(JSON, default=dict)  # {"elapsed", "objective", "bound"}
+    cancel_requested: Mapped[bool] = mapped_column(default=False)
+    error: Mapped[Optional[str]] = mapped_column(Text)
+    result_version_id: Mapped[Optional[int]] = mapped_column(ForeignKey("schedule_version.id"))
+    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    finished_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+
+class Outcome(db.Model):
+    """What came of a meeting: held or no-show, a rating, and the follow-up."""
+
+    __tablename__ = "outcome"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("meeting_request.id", ondelete="CASCADE"), unique=True)
+    held: Mapped[Optional[bool]]
+    rating: Mapped[Optional[int]]
+    follow_up: Mapped[Optional[str]] = mapped_column(String(20))  # sample | offer | contract | mou
+    note: Mapped[Optional[str]] = mapped_column(Text)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,56 @@
+"""Sector (ISIC Rev.4) and Product (HS 2022) hierarchies with titles in en, fa and ru."""
+from __future__ import annotations
+
+from typing import Optional
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from planner.extensions import db
+
+
+class _Titled:
+    title_en: Mapped[str]
+    title_fa: Mapped[Optional[str]]
+    title_ru: Mapped[Optional[str]]
+
+    def title(self, locale: str) -> str:
+        """Title in `locale`; English where no translation is shipped."""
+        return getattr(self, f"title_{locale}", None) or self.title_en
+
+
+class Sector(_Titled, db.Model):
+    """An ISIC Rev.4 node: section (A), division (2 digits), group (3) or class (4)."""
+
+    __tablename__ = "sector"
+
+    code: Mapped[str] = mapped_column(String(4), primary_key=True)
+    level: Mapped[str] = mapped_column(String(10))  # section | division | group | class
+    parent_code: Mapped[Optional[str]] = mapped_column(ForeignKey("sector.code"), index=True)
+    title_en: Mapped[str] = mapped_column(String(300))
+    title_fa: Mapped[Optional[str]] = mapped_column(String(300))
+    title_ru: Mapped[Optional[str]] = mapped_column(String(300))
+
+    parent: Mapped[Optional["Sector"]] = relationship(remote_side=[code])
+
+    def __repr__(self) -> str:
+        return f"<Sector {self.code}>"
+
+
+class Product(_Titled, db.Model):
+    """An HS 2022 node: chapter (2 digits), heading (4) or subheading (6)."""
+
+    __tablename__ = "product"
+
+    code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    level: Mapped[int]  # 2, 4 or 6
+    section: Mapped[str] = mapped_column(String(5))
+    parent_code: Mapped[Optional[str]] = mapped_column(ForeignKey("product.code"), index=True)
+    title_en: Mapped[str] = mapped_column(String(400))
+    title_fa: Mapped[Optional[str]] = mapped_column(String(400))
+    title_ru: Mapped[Optional[str]] = mapped_column(String(400))
+
+    parent: Mapped[Optional["Product"]] = relationship(remote_side=[code])
+
+    def __repr__(self) -> str:
+        return f"<Product {self.code}>"

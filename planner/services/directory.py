@@ -1,0 +1,53 @@
+"""The public firm directory: filters by region, sector and text over public fields only."""
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from planner.extensions import db
+from planner.models import Firm, Region, Sector
+
+
+def search_firms(region_key: str | None = None, sector_prefix: str | None = None, text: str | None = None,
+                 include_private: bool = False) -> list[Firm]:
+    """Firms ordered by Latin name. Sector filter matches a code prefix or an ISIC section letter."""
+    query = (
+        select(Firm)
+        .join(Region, Firm.region_id == Region.id)
+        .options(selectinload(Firm.sectors), selectinload(Firm.region))
+        .order_by(Firm.name_latin)
+    )
+    if not include_private:
+        query = query.where(Firm.public.is_(True))
+    if region_key:
+        query = query.where(Region.key == region_key)
+    if text:
+        pattern = f"%{text.strip()}%"
+        query = query.where(or_(Firm.name_native.ilike(pattern), Firm.name_latin.ilike(pattern),
+                                Firm.city.ilike(pattern), Firm.city_latin.ilike(pattern)))
+    firms = list(db.session.scalars(query))
+    if sector_prefix:
+        firms = [firm for firm in firms if any(sector_matches(sector, sector_prefix) for sector in firm.sectors)]
+    return firms
+
+
+def sector_matches(sector: Sector, prefix: str) -> bool:
+    if prefix.isalpha():
+        node = sector
+        while node is not None and node.level != "section":
+            node = node.parent
+        return node is not None and node.code == prefix
+    return sector.code.startswith(prefix)
+
+
+def directory_sections() -> list[Sector]:
+    """ISIC sections that at least one public firm works in, for the filter."""
+    codes = set()
+    for firm in db.session.scalars(select(Firm).where(Firm.public.is_(True)).options(selectinload(Firm.sectors))):
+        for sector in firm.sectors:
+            node = sector
+            while node is not None and node.level != "section":
+                node = node.parent
+            if node is not None:
+                codes.add(node.code)
+    return list(db.session.scalars(select(Sector).where(Sector.code.in_(codes)).order_by(Sector.code)))

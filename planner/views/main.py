@@ -1,0 +1,28 @@
+"""Home page and small site-wide routes."""
+from datetime import date
+
+from flask import Blueprint, redirect, render_template, url_for
+from sqlalchemy import func, select
+
+from planner.extensions import db
+from planner.models import Event, Firm, Region
+from planner.services.exhibitions import list_exhibitions
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+def home():
+    """What Karvan is, the upcoming exhibitions and how to take part."""
+    upcoming = list_exhibitions(upcoming_from=date.today())[:6]
+    firm_counts = dict(
+        db.session.execute(select(Region.key, func.count(Firm.id)).join(Firm, Firm.region_id == Region.id).group_by(Region.key)).all()
+    )
+    events = list(db.session.scalars(select(Event).where(Event.end_date >= date.today()).order_by(Event.start_date).limit(3)))
+    return render_template("main/home.html", upcoming=upcoming, firm_counts=firm_counts, events=events)
+
+
+@bp.route("/welcome")
+def after_register():
+    """Where a newly registered user goes next."""
+    return redirect(url_for("main.home"))
