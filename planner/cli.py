@@ -99,7 +99,26 @@ def translate_compile():
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", "compile", "-q", "-d", "planner/translations"], cwd=root, check=True)
 
 
-COMMANDS = [seed_demo_command, load_reference_command, import_exhibitions_command, create_organiser_command, translate]
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+def worker_command(burst: bool):
+    """Run an RQ worker for solves and e-mail (needs REDIS_URL)."""
+    from rq import Queue, Worker
+
+    from planner.jobs import TASK_MODULES, redis_connection
+
+    if not current_app.config.get("REDIS_URL"):
+        click.echo("REDIS_URL is not set; jobs run in-process and need no worker.", err=True)
+        sys.exit(1)
+    import importlib
+
+    for module in TASK_MODULES:
+        importlib.import_module(module)
+    connection = redis_connection()
+    Worker([Queue("karvan", connection=connection)], connection=connection).work(burst=burst)
+
+
+COMMANDS = [worker_command, seed_demo_command, load_reference_command, import_exhibitions_command, create_organiser_command, translate]
 
 
 def init_app(app) -> None:

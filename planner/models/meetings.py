@@ -34,6 +34,9 @@ class MeetingRequest(db.Model):
     created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
     responded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
     score: Mapped[Optional[float]]
+    # Highest iCalendar SEQUENCE sent for this meeting's UID (publish raises it on every
+    # change of time, place or status, including cancellation); -1 until first published.
+    ical_sequence: Mapped[int] = mapped_column(default=-1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     responded_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
 

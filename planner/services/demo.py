@@ -177,5 +177,7 @@ def seed_demo(data_dir: Path) -> dict[str, int]:
     load_delegation(delegation_record)
     load_event(event_record, delegation_record.get("interpreters", []))
     ensure_demo_organiser()
+    # Later stages of the demo (each owned by its feature) append their call here, in order:
+    # meeting requests (matching), then a solved and published schedule (scheduling).
     db.session.flush()
     return counts

@@ -1,0 +1,106 @@
+"""Background work (solves, e-mail) off the request thread.
+
+Three runners, chosen by KARVAN_JOBS (config):
+- "thread": an in-process thread pool, the default for one machine with SQLite;
+- "rq": RQ on Redis (default when REDIS_URL is set); `flask --app wsgi worker` runs the worker;
+- "sync": run at once in the caller's thread (tests, CLI).
+
+State that users watch (progress, status) is written to the database by the task itself,
+so any web worker can show it. A task is a plain function registered under a name with
+@task; it receives keyword arguments that are JSON-friendly (ids, numbers, strings) and runs
+inside an app context with its own database session.
+"""
+from __future__ import annotations
+
+import importlib
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from typing import Callable
+
+from flask import Flask, current_app
+
+log = logging.getLogger(__name__)
+
+# Modules whose import registers tasks; RQ workers import them before running one.
+TASK_MODULES: list[str] = []
+_TASKS: dict[str, Callable[..., None]] = {}
+_POOLS: dict[int, ThreadPoolExecutor] = {}
+
+
+def task(name: str, module: str | None = None):
+    """Register `func` as a background task called `name`."""
+
+    def decorator(func: Callable[..., None]) -> Callable[..., None]:
+        _TASKS[name] = func
+        owner = module or func.__module__
+        if owner not in TASK_MODULES:
+            TASK_MODULES.append(owner)
+        return func
+
+    return decorator
+
+
+def _lookup(name: str) -> Callable[..., None]:
+    if name not in _TASKS:
+        for module in TASK_MODULES:
+            importlib.import_module(module)
+    return _TASKS[name]
+
+
+def _run_in_context(app: Flask, name: str, kwargs: dict) -> None:
+    from planner.extensions import db
+
+    with app.app_context():
+        try:
+            _lookup(name)(**kwargs)
+        except Exception:
+            log.exception("background task %s failed", name)
+            db.session.rollback()
+            raise
+        finally:
+            db.session.remove()
+
+
+def run_task(name: str, kwargs: dict, task_modules: list[str] | None = None) -> None:
+    """Entry point of RQ jobs: build the app from the environment and run the task."""
+    from planner import create_app
+
+    for module in task_modules or []:
+        importlib.import_module(module)
+    _run_in_context(create_app(), name, kwargs)
+
+
+def _pool(app: Flask) -> ThreadPoolExecutor:
+    key = id(app)
+    if key not in _POOLS:
+        _POOLS[key] = ThreadPoolExecutor(max_workers=app.config.get("KARVAN_JOB_THREADS", 2), thread_name_prefix="karvan-job")
+    return _POOLS[key]
+
+
+def redis_connection(app: Flask | None = None):
+    from redis import Redis
+
+    app = app or current_app._get_current_object()
+    return Redis.from_url(app.config["REDIS_URL"])
+
+
+def enqueue(name: str, *, retry: bool = False, **kwargs) -> str | None:
+    """Run task `name` in the background; returns the RQ job id when RQ is used.
+
+    `retry` asks RQ to retry a failed job (10 s, 1 min, 5 min later): for e-mail delivery.
+    """
+    app = current_app._get_current_object()
+    _lookup(name)  # fail fast on an unknown task, in the caller's request
+    mode = app.config.get("KARVAN_JOBS", "thread")
+    if mode == "sync":
+        _run_in_context(app, name, kwargs)
+        return None
+    if mode == "rq":
+        from rq import Queue, Retry
+
+        queue = Queue("karvan", connection=redis_connection(app))
+        job = queue.enqueue(run_task, name, kwargs, list(TASK_MODULES), job_timeout=3600,
+                            retry=Retry(max=3, interval=[10, 60, 300]) if retry else None)
+        return job.id
+    _pool(app).submit(_run_in_context, app, name, kwargs)
+    return None
