@@ -65,6 +65,13 @@ def make_event(slug: str | None = None, *, start: date = date(2026, 11, 8), end:
     from planner.models import MeetingTable
     from planner.services.demo import build_sessions
 
+    fields.setdefault("timezone", "Asia/Tehran")
+    fields.setdefault("slot_minutes", 25)
+    fields.setdefault("break_minutes", 5)
+    fields.setdefault("who_can_meet", "cross-region")
+    fields.setdefault("request_mode", "mutual-accept")
+    fields.setdefault("min_meetings", 0)
+    fields.setdefault("max_open_requests", 20)
     event = Event(slug=slug or f"event-{next(_counter)}", name={"en": "Test round", "fa": "دور آزمایشی", "ru": "Тестовый раунд"},
                   start_date=start, end_date=end, **fields)
     db.session.add(event)
