@@ -35,6 +35,12 @@ class Event(db.Model):
     max_open_requests: Mapped[int] = mapped_column(default=20)
     # Add optional meetings with the best-scoring partners for firms below their minimum.
     suggest_for_shortfall: Mapped[bool] = mapped_column(default=False)
+    # Province of the venue: its closures (Closure.region_key) block the event's days.
+    region_key: Mapped[str] = mapped_column(String(40), default="khorasan-razavi")
+    # ISO days the organiser opened although a holiday, Friday or closure blocks them.
+    open_days: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Optimistic lock of the published schedule: every publish raises it by one.
+    schedule_revision: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     exhibition = relationship("Exhibition")

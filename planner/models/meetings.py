@@ -34,6 +34,8 @@ class MeetingRequest(db.Model):
     created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
     responded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
     score: Mapped[Optional[float]]
+    # Made by the scheduler from a match suggestion for a firm below its minimum.
+    suggested: Mapped[bool] = mapped_column(default=False)
     # Highest iCalendar SEQUENCE sent for this meeting's UID (publish raises it on every
     # change of time, place or status, including cancellation); -1 until first published.
     ical_sequence: Mapped[int] = mapped_column(default=-1)
