@@ -4,7 +4,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from flask import Flask, render_template, request
+import flask_babel
+from flask import Flask, g, render_template, request
 from flask_babel import gettext as _
 
 from planner.config import load_config
@@ -50,6 +51,15 @@ def create_app(config: dict | None = None) -> Flask:
 
     i18n.init_app(app)
     labels.init_app(app)
+
+    @app.before_request
+    def _fresh_request_state():
+        # Locale and user are cached on `g`, which belongs to the app context. A request
+        # normally gets its own, but under an outer app context (tests, scripts) it is
+        # shared, so start every request from its own cookies and headers.
+        flask_babel.refresh()
+        g.pop("_login_user", None)
+
     _register_blueprints(app)
     _register_errors(app)
 

@@ -1,6 +1,6 @@
 """Log-in, registration and password reset forms."""
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from planner.i18n import _l
@@ -28,7 +28,8 @@ class RegisterForm(FlaskForm):
     )
     confirm = PasswordField(_l("Repeat the password"),
                             validators=[EqualTo("password", message=_l("The two passwords differ."))])
-    locale = SelectField(_l("Preferred language"), choices=[("fa", "فارسی"), ("ru", "Русский"), ("en", "English")])
+    locale = SelectField(_l("Preferred language"), choices=[SelectChoice("fa", "فارسی"), SelectChoice("ru", "Русский"),
+                                                                  SelectChoice("en", "English")])
     submit = SubmitField(_l("Create account"))
 
 
