@@ -60,7 +60,7 @@ def load_config(instance_path: str, environ: dict[str, str] | None = None) -> di
     }
 
 
-def test_overrides(database_url: str) -> dict:
+def overrides_for_tests(database_url: str) -> dict:
     """Settings the test suite layers over load_config()."""
     return {
         "TESTING": True,

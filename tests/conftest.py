@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from planner import create_app
-from planner.config import test_overrides
+from planner.config import overrides_for_tests
 from planner.extensions import db
 from tests import factories
 
@@ -33,7 +33,7 @@ def _reachable(host: str, port: int) -> bool:
 
 
 def _build_app(database_url: str, **extra):
-    return create_app({**test_overrides(database_url), **extra})
+    return create_app({**overrides_for_tests(database_url), **extra})
 
 
 @pytest.fixture(scope="session")

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 809fb007a305
+Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 04:04:24.123229
+Create Date: 2026-11-26 04:08:19.919878
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import planner.models.base
 
 
 # revision identifiers, used by Alembic.
-revision = '809fb007a305'
+revision = '0001'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -131,6 +131,9 @@ def upgrade():
     sa.Column('request_mode', sa.String(length=20), nullable=False),
     sa.Column('max_open_requests', sa.Integer(), nullable=False),
     sa.Column('suggest_for_shortfall', sa.Boolean(), nullable=False),
+    sa.Column('region_key', sa.String(length=40), nullable=False),
+    sa.Column('open_days', sa.JSON(), nullable=False),
+    sa.Column('schedule_revision', sa.Integer(), nullable=False),
     sa.Column('created_at', planner.models.base.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['exhibition_id'], ['exhibition.id'], name=op.f('fk_event_exhibition_id_exhibition')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_event')),
@@ -332,6 +335,8 @@ def upgrade():
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('responded_by_id', sa.Integer(), nullable=True),
     sa.Column('score', sa.Double(), nullable=True),
+    sa.Column('suggested', sa.Boolean(), nullable=False),
+    sa.Column('ical_sequence', sa.Integer(), nullable=False),
     sa.Column('created_at', planner.models.base.UTCDateTime(), nullable=False),
     sa.Column('responded_at', planner.models.base.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_meeting_request_created_by_id_user')),
@@ -347,6 +352,32 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_meeting_request_requester_firm_id'), ['requester_firm_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_meeting_request_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_meeting_request_target_firm_id'), ['target_firm_id'], unique=False)
+
+    op.create_table('outgoing_message',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=30), nullable=False),
+    sa.Column('event_id', sa.Integer(), nullable=True),
+    sa.Column('participant_id', sa.Integer(), nullable=True),
+    sa.Column('recipient', sa.String(length=254), nullable=False),
+    sa.Column('locale', sa.String(length=5), nullable=False),
+    sa.Column('subject', sa.String(length=300), nullable=True),
+    sa.Column('payload', sa.JSON(), nullable=False),
+    sa.Column('mime', sa.LargeBinary(), nullable=True),
+    sa.Column('state', sa.String(length=10), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.Column('created_at', planner.models.base.UTCDateTime(), nullable=False),
+    sa.Column('last_attempt_at', planner.models.base.UTCDateTime(), nullable=True),
+    sa.Column('sent_at', planner.models.base.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['event_id'], ['event.id'], name=op.f('fk_outgoing_message_event_id_event'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['participant_id'], ['participant.id'], name=op.f('fk_outgoing_message_participant_id_participant'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_outgoing_message'))
+    )
+    with op.batch_alter_table('outgoing_message', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_outgoing_message_event_id'), ['event_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outgoing_message_kind'), ['kind'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outgoing_message_participant_id'), ['participant_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_outgoing_message_state'), ['state'], unique=False)
 
     op.create_table('schedule_version',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -480,6 +511,13 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_schedule_version_event_id'))
 
     op.drop_table('schedule_version')
+    with op.batch_alter_table('outgoing_message', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_outgoing_message_state'))
+        batch_op.drop_index(batch_op.f('ix_outgoing_message_participant_id'))
+        batch_op.drop_index(batch_op.f('ix_outgoing_message_kind'))
+        batch_op.drop_index(batch_op.f('ix_outgoing_message_event_id'))
+
+    op.drop_table('outgoing_message')
     with op.batch_alter_table('meeting_request', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_meeting_request_target_firm_id'))
         batch_op.drop_index(batch_op.f('ix_meeting_request_status'))
