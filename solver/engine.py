@@ -86,8 +86,11 @@ def _solve_whole(prep: Prepared, ctx: Context, board: Board, greedy_ok: bool) ->
         return _empty(prep.problem, Status(result.status), ctx.started, extra)
     assignments = name_resources(prep, result.placement, result.kept)
     status = Status.OPTIMAL if result.status == "OPTIMAL" else Status.FEASIBLE
+    # participants without any meeting: their shortfall is a constant the model leaves out
+    idle = sum(p.min_meetings for n, p in enumerate(prep.problem.participants) if not prep.by_participant[n])
+    values = dict(result.values, value=result.values.get("value", 0) - idle)
     bound = result.bounds.get("value")
-    return _finish(prep, status, assignments, ctx.started, bound, result.values, extra)
+    return _finish(prep, status, assignments, ctx.started, None if bound is None else bound - idle, values, extra)
 
 
 # ---------------------------------------------------------------- decomposition

@@ -128,7 +128,9 @@ def _meeting_facts(prep: Prepared, meeting: Meeting, k: int, session_sets: dict[
     if needs:
         slots = {s for s in slots if any(prep.kind_capacity[n][s] > 0 for n in kinds)}
     if why is None and not slots:
-        if needs and not kinds:
+        if needs and any(not p.languages for p in people):
+            why = "participant_without_language"
+        elif needs and not kinds:
             why = "no_qualified_interpreter"
         elif before_interpreters:
             why = "no_interpreter_free"

@@ -17,6 +17,7 @@ from .index import Prepared
 _WHY = {
     "table_conflict": "its participants are hosted at different tables",
     "no_tables": "the event has no tables",
+    "participant_without_language": "a participant has no language, so no interpreter can help",
     "no_qualified_interpreter": "no interpreter speaks a language of every participant",
     "no_interpreter_free": "no qualified interpreter is free in any slot its participants share",
     "no_common_slot": "its participants share no available slot in its allowed sessions",
