@@ -18,7 +18,9 @@ def home():
     firm_counts = dict(
         db.session.execute(select(Region.key, func.count(Firm.id)).join(Firm, Firm.region_id == Region.id).group_by(Region.key)).all()
     )
-    events = list(db.session.scalars(select(Event).where(Event.end_date >= date.today()).order_by(Event.start_date).limit(3)))
+    # Current and coming rounds first, then the most recent past ones.
+    today = date.today()
+    events = sorted(db.session.scalars(select(Event)), key=lambda e: (e.end_date < today, abs((e.start_date - today).days)))[:3]
     return render_template("main/home.html", upcoming=upcoming, firm_counts=firm_counts, events=events)
 
 
