@@ -10,6 +10,19 @@ EXHIBITION_STATUS = {
     "postponed": _l("postponed"),
     "cancelled": _l("cancelled"),
 }
+EXHIBITION_FIELD = {
+    "title_fa": _l("Title in Persian"),
+    "title_ru": _l("Title in Russian"),
+    "title_en": _l("Title in English"),
+    "venue": _l("Venue"),
+    "halls": _l("Halls"),
+    "start_date": _l("First day"),
+    "end_date": _l("Last day"),
+    "opening_time": _l("Opens at"),
+    "closing_time": _l("Closes at"),
+    "status": _l("Status"),
+    "sector_codes": _l("ISIC classes"),
+}
 FIRM_SIZE = {
     "micro": _l("micro (under 10 staff)"),
     "small": _l("small (10–49 staff)"),
@@ -42,6 +55,10 @@ def exhibition_status_label(code: str) -> str:
     return _label(EXHIBITION_STATUS, code)
 
 
+def exhibition_field_label(code: str) -> str:
+    return _label(EXHIBITION_FIELD, code)
+
+
 def firm_size_label(code: str) -> str:
     return _label(FIRM_SIZE, code)
 
@@ -57,6 +74,7 @@ def language_label(code: str) -> str:
 def init_app(app) -> None:
     app.jinja_env.globals.update(
         exhibition_status_label=exhibition_status_label,
+        exhibition_field_label=exhibition_field_label,
         firm_size_label=firm_size_label,
         role_label=role_label,
         language_label=language_label,

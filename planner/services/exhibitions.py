@@ -133,6 +133,25 @@ def parse_exhibitions_csv(text: str) -> tuple[list[dict], list[RowError]]:
     return rows, errors
 
 
+def validate_exhibition(form_data: dict) -> tuple[dict, list[tuple[str, str]]]:
+    """Check an organiser's form against the same rules as the CSV; returns values and (field, message) errors."""
+    known = set(db.session.scalars(select(Sector.code)))
+    codes = [code.strip() for code in (form_data.get("sectors") or "").split(";") if code.strip()]
+    errors = []
+    unknown = [code for code in codes if code not in known]
+    if unknown:
+        errors.append(("sectors", _("unknown ISIC code(s): %(codes)s", codes=", ".join(unknown))))
+    values = {
+        "key": form_data["key"], "title_fa": form_data["title_fa"], "title_ru": form_data["title_ru"],
+        "title_en": form_data["title_en"], "venue": form_data["venue"],
+        "halls": [hall.strip() for hall in (form_data.get("halls") or "").split(";") if hall.strip()],
+        "start_date": form_data["start_date"], "end_date": form_data["end_date"],
+        "opening_time": form_data.get("opening_time"), "closing_time": form_data.get("closing_time"),
+        "status": form_data["status"], "sector_codes": codes,
+    }
+    return values, errors
+
+
 def _snapshot(exhibition: Exhibition) -> dict:
     return {
         "title_fa": exhibition.title_fa, "title_ru": exhibition.title_ru, "title_en": exhibition.title_en,

@@ -1,14 +1,19 @@
 """The Mashhad exhibition calendar: list, month view, one page per show, ICS feed."""
 from datetime import date
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import select
 
+from planner.access import organiser_required
 from planner.extensions import db
+from planner.forms.exhibitions import ExhibitionForm, ExhibitionImportForm
 from planner.i18n import _, current_locale
 from planner.models import Exhibition, Sector
 from planner.services.calendar import exhibitions_ics
-from planner.services.exhibitions import exhibition_days, list_exhibitions, month_grid, shift_month
+from planner.services.exhibitions import (
+    exhibition_days, import_exhibitions, list_exhibitions, month_grid, save_exhibition, shift_month, validate_exhibition,
+)
 
 bp = Blueprint("exhibitions", __name__)
 
@@ -61,3 +66,48 @@ def feed():
     """The whole calendar as iCalendar, titles in the reader's language."""
     body = exhibitions_ics(list_exhibitions(), current_locale(), _("Mashhad exhibitions"))
     return Response(body, mimetype="text/calendar", headers={"Content-Disposition": 'inline; filename="exhibitions.ics"'})
+
+
+@bp.route("/exhibitions/new", methods=["GET", "POST"])
+@bp.route("/exhibitions/<key>/edit", methods=["GET", "POST"])
+@organiser_required
+def edit(key: str | None = None):
+    """Create or change a show; a change of dates, place or status is kept as a revision."""
+    exhibition = None
+    if key is not None:
+        exhibition = db.session.scalar(select(Exhibition).where(Exhibition.key == key)) or abort(404)
+    form = ExhibitionForm(obj=exhibition)
+    if request.method == "GET" and exhibition is not None:
+        form.halls.data = "; ".join(exhibition.halls or [])
+        form.sectors.data = ";".join(sector.code for sector in exhibition.sectors)
+    if key is not None:
+        form.key.data = key  # the key names the show in feeds and URLs; it never changes
+    if form.validate_on_submit():
+        values, errors = validate_exhibition(form.data)
+        for field_name, message in errors:
+            getattr(form, field_name).errors.append(message)
+        if not errors:
+            saved, outcome = save_exhibition(values, changed_by_id=current_user.id, note=form.note.data or None)
+            db.session.commit()
+            flash(_("The exhibition is saved.") if outcome != "unchanged" else _("Nothing changed."), "success")
+            return redirect(url_for("exhibitions.detail", key=saved.key))
+    return render_template("exhibitions/edit.html", form=form, exhibition=exhibition), (422 if form.errors else 200)
+
+
+@bp.route("/exhibitions/import", methods=["GET", "POST"])
+@organiser_required
+def import_csv():
+    """Upload a calendar CSV; the whole file is checked first and nothing is half-imported."""
+    form = ExhibitionImportForm()
+    report = None
+    if form.validate_on_submit():
+        text = form.file.data.read().decode("utf-8-sig", errors="replace")
+        report = import_exhibitions(text, changed_by_id=current_user.id)
+        if report.ok:
+            db.session.commit()
+            flash(_("Imported: %(created)s new, %(updated)s updated, %(unchanged)s unchanged.",
+                    created=report.created, updated=report.updated, unchanged=report.unchanged), "success")
+            return redirect(url_for("exhibitions.index"))
+        db.session.rollback()
+    status = 422 if (report and not report.ok) or form.errors else 200
+    return render_template("exhibitions/import.html", form=form, report=report), status
