@@ -105,9 +105,9 @@ def test_create_organiser_cli(runner, app):
 
 def test_csrf_is_required_on_forms(database_url):
     from planner import create_app
-    from planner.config import test_overrides
+    from planner.config import overrides_for_tests
 
-    app = create_app({**test_overrides(database_url), "WTF_CSRF_ENABLED": True})
+    app = create_app({**overrides_for_tests(database_url), "WTF_CSRF_ENABLED": True})
     with app.app_context():
         response = app.test_client().post("/auth/login", data={"email": "a@b.example", "password": "x"})
         assert response.status_code == 400
