@@ -83,3 +83,94 @@ def make_event(slug: str | None = None, *, start: date = date(2026, 11, 8), end:
         event.tables.append(MeetingTable(name=f"T{number:02d}", position=number))
     db.session.flush()
     return event
+
+
+# --- published schedules (timetables, feeds, invites) ----------------------------------------
+
+def make_request(event, requester: Firm, target: Firm, *, status: str = "accepted", message: str | None = None):
+    """An accepted (by default) meeting request between two firms of `event`."""
+    from planner.models import MeetingRequest
+
+    request = MeetingRequest(event=event, requester_firm=requester, target_firm=target, status=status, message=message)
+    db.session.add(request)
+    db.session.flush()
+    return request
+
+
+def publish_meetings(event, placements, *, previous=None):
+    """A published ScheduleVersion built directly, as the scheduler's publish would leave it.
+
+    `placements`: dicts with request, slot, table and optionally interpreter and people (the
+    participants; all of both firms when omitted). Like publishing, it supersedes `previous`,
+    raises Meeting.sequence when time, place or status changed, and raises the request's
+    ical_sequence, also for meetings taken out (their cancel outranks the last invitation).
+    """
+    from planner.models import Meeting, ScheduleVersion
+    from planner.models.base import utcnow
+
+    before = {m.request_id: m for m in previous.meetings} if previous is not None else {}
+    number = (previous.number + 1) if previous is not None else 1
+    version = ScheduleVersion(event=event, number=number, status="published", based_on_id=previous.id if previous else None,
+                              published_at=utcnow())
+    db.session.add(version)
+    for item in placements:
+        request = item["request"]
+        people = item.get("people")
+        if people is None:
+            people = list(request.requester_firm.participants) + list(request.target_firm.participants)
+        old = before.get(request.id)
+        if old is None:
+            sequence = max(request.ical_sequence + 1, 0)
+        elif (old.slot_id, old.table_id) != (item["slot"].id, item["table"].id):
+            sequence = max(old.sequence, request.ical_sequence) + 1
+        else:
+            sequence = old.sequence
+        request.ical_sequence = max(request.ical_sequence, sequence)
+        version.meetings.append(Meeting(request=request, slot=item["slot"], table=item["table"],
+                                        interpreter=item.get("interpreter"), participants=list(people), sequence=sequence))
+    kept = {item["request"].id for item in placements}
+    for request_id, old in before.items():
+        if request_id not in kept:
+            old.request.ical_sequence = max(old.request.ical_sequence, old.sequence) + 1
+    if previous is not None:
+        previous.status = "superseded"
+    db.session.flush()
+    return version
+
+
+def event_slots(event) -> list:
+    """Every slot of the event in time order."""
+    from planner.models import EventSession, Slot
+
+    db.session.flush()
+    return list(db.session.scalars(select(Slot).join(EventSession).where(EventSession.event_id == event.id)
+                                   .order_by(Slot.start_dt)))
+
+
+def make_meeting_scenario(*, start: date = date(2026, 11, 8), persian_name: str = "صنایع فولاد توس"):
+    """An event with two Iranian and two Chelyabinsk firms, an interpreter, three accepted
+    requests and a first published version. Returns a dict of what a test needs."""
+    from planner.models import Interpreter
+
+    event = make_event(start=start, end=start, sessions=((0, time(9), time(12)),), tables=3, venue="Mashhad International Exhibition Center")
+    event.tables[0].hall = "Hall 5"
+    interpreter = Interpreter(name="مریم رضایی", name_latin="Maryam Rezaei", email="interp@karvan.example", languages=["fa", "ru"])
+    event.interpreters.append(interpreter)
+    toos = make_firm("khorasan-razavi", name=persian_name, name_latin="Toos Steel Industries", offers=["7208"], needs=["8474"], participants=2)
+    sahand = make_firm("khorasan-razavi", offers=["0806"], needs=["7208"])
+    ural = make_firm("chelyabinsk", name="Уралтрубсталь", name_latin="Uraltrubstal", offers=["8474"], needs=["7208"], languages=["ru", "en"])
+    zlat = make_firm("chelyabinsk", languages=["ru", "en"], offers=["8430"], needs=["0806"])
+    slots = event_slots(event)
+    requests = {
+        "toos-ural": make_request(event, ural, toos, message="Трубная заготовка"),
+        "sahand-zlat": make_request(event, zlat, sahand),
+        "toos-zlat": make_request(event, toos, zlat),
+    }
+    tables = event.tables
+    version = publish_meetings(event, [
+        {"request": requests["toos-ural"], "slot": slots[0], "table": tables[0], "interpreter": interpreter},
+        {"request": requests["sahand-zlat"], "slot": slots[0], "table": tables[1]},
+        {"request": requests["toos-zlat"], "slot": slots[2], "table": tables[0]},
+    ])
+    return {"event": event, "version": version, "requests": requests, "slots": slots, "tables": tables,
+            "interpreter": interpreter, "firms": {"toos": toos, "sahand": sahand, "ural": ural, "zlat": zlat}}

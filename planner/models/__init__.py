@@ -13,3 +13,4 @@ from planner.models.events import (  # noqa: F401
 )
 from planner.models.meetings import MeetingRequest, Meeting, Outcome, ScheduleVersion, SolveJob  # noqa: F401
 from planner.models.users import LoginAttempt, User  # noqa: F401
+from planner.models.mail import OutgoingMessage  # noqa: F401

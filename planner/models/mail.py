@@ -1,0 +1,46 @@
+"""Outgoing e-mail: one row per message, with its delivery state and attempts.
+
+Messages are composed once (the MIME bytes are kept) and delivered by a background job, so
+a retry sends exactly what the first attempt tried to send.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Optional
+
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from planner.extensions import db
+from planner.models.base import UTCDateTime, utcnow
+
+MAIL_STATES = ("queued", "sent", "failed", "retrying")
+MAIL_KINDS = ("schedule_update", "request_notice")
+
+
+class OutgoingMessage(db.Model):
+    __tablename__ = "outgoing_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30), index=True)
+    event_id: Mapped[Optional[int]] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[Optional[int]] = mapped_column(ForeignKey("participant.id", ondelete="SET NULL"), index=True)
+    recipient: Mapped[str] = mapped_column(String(254))
+    locale: Mapped[str] = mapped_column(String(5))
+    subject: Mapped[Optional[str]] = mapped_column(String(300))
+    # What the message is about, JSON-friendly: version ids, request ids and their sequences.
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)
+    # The composed RFC 5322 message, kept so that retries resend the same bytes.
+    mime: Mapped[Optional[bytes]] = mapped_column(LargeBinary)
+    state: Mapped[str] = mapped_column(String(10), default="queued", index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[Optional[str]] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_attempt_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    sent_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+    event = relationship("Event")
+    participant = relationship("Participant")
+
+    def __repr__(self) -> str:
+        return f"<OutgoingMessage {self.id} {self.kind} {self.recipient} {self.state}>"

@@ -1,0 +1,171 @@
+"""Outgoing e-mail: a record per message, delivered over SMTP by a background job.
+
+`queue_message()` adds an OutgoingMessage (state "queued") and flushes; the delivery job is
+enqueued only when the caller's transaction commits, so a job never looks for a row that is
+not there yet and a rolled-back request sends nothing. The job composes the MIME bytes once
+(through the composer registered for the message's kind), keeps them, and sends them with
+the MAIL_* settings. A failed attempt is recorded ("retrying", the error, the attempt count);
+with RQ the job raises so RQ retries it (10 s, 1 min, 5 min), in-process runners wait and try
+again themselves; after the last attempt the state is "failed".
+"""
+from __future__ import annotations
+
+import logging
+import smtplib
+import time
+from email.message import EmailMessage
+from email.utils import make_msgid, parseaddr
+from typing import Callable
+
+from flask import current_app
+from sqlalchemy import event as sa_event
+
+from planner.extensions import db
+from planner.jobs import enqueue, task
+from planner.models import OutgoingMessage
+from planner.models.base import utcnow
+
+log = logging.getLogger(__name__)
+RETRY_DELAYS_S = (10, 60, 300)  # matches jobs.enqueue(retry=True) on RQ
+_PENDING_KEY = "karvan_mail_pending"
+_COMPOSERS: dict[str, Callable[[OutgoingMessage], EmailMessage]] = {}
+
+
+class MailDeliveryError(RuntimeError):
+    """An attempt failed; RQ retries the job."""
+
+
+def composer(kind: str):
+    """Register the function that turns a queued message of `kind` into an EmailMessage."""
+
+    def decorator(func: Callable[[OutgoingMessage], EmailMessage]):
+        _COMPOSERS[kind] = func
+        return func
+
+    return decorator
+
+
+def queue_message(*, kind: str, recipient: str, locale: str, payload: dict, event_id: int | None = None,
+                  participant_id: int | None = None) -> OutgoingMessage:
+    """Record a message to send; it is delivered in the background after the caller commits."""
+    message = OutgoingMessage(kind=kind, recipient=recipient, locale=locale, payload=payload, event_id=event_id,
+                              participant_id=participant_id, state="queued", attempts=0)
+    db.session.add(message)
+    db.session.flush()
+    _deliver_after_commit(message.id)
+    return message
+
+
+def _deliver_after_commit(message_id: int) -> None:
+    session = db.session()
+    pending = session.info.setdefault(_PENDING_KEY, [])
+    if not session.info.get(_PENDING_KEY + ".hooked"):
+        session.info[_PENDING_KEY + ".hooked"] = True
+        sa_event.listen(session, "after_commit", _enqueue_pending)
+        sa_event.listen(session, "after_soft_rollback", _forget_pending)
+    pending.append(message_id)
+
+
+def _enqueue_pending(session) -> None:
+    ids = session.info.pop(_PENDING_KEY, [])
+    for message_id in ids:
+        try:
+            enqueue("mail.deliver", retry=True, message_id=message_id)
+        except Exception:  # the row stays "queued"; `flask send-mail` picks it up
+            log.exception("could not enqueue delivery of message %s", message_id)
+
+
+def _forget_pending(session, previous_transaction) -> None:
+    if previous_transaction.parent is None:  # the outermost transaction rolled back
+        session.info.pop(_PENDING_KEY, None)
+
+
+def sender() -> str:
+    return current_app.config["MAIL_DEFAULT_SENDER"]
+
+
+def new_email(message: OutgoingMessage, subject: str) -> EmailMessage:
+    """An EmailMessage with the headers every Karvan message carries."""
+    email = EmailMessage()
+    email["Subject"] = subject
+    email["From"] = sender()
+    email["To"] = message.recipient
+    email["Message-ID"] = make_msgid(idstring=f"karvan-{message.id}", domain=_domain(sender()))
+    email["Auto-Submitted"] = "auto-generated"
+    return email
+
+
+def _domain(address: str) -> str:
+    mailbox = parseaddr(address)[1]
+    return mailbox.split("@", 1)[1] if "@" in mailbox else "karvan.invalid"
+
+
+def compose(message: OutgoingMessage) -> bytes:
+    if message.kind not in _COMPOSERS:
+        import planner.services.invites  # noqa: F401  (registers the composers)
+    email = _COMPOSERS[message.kind](message)
+    del email["Content-Language"]  # set after the content, which resets Content-* headers
+    email["Content-Language"] = message.locale
+    message.subject = str(email["Subject"])[:300]
+    return email.as_bytes()
+
+
+def smtp_send(raw: bytes, recipient: str) -> None:
+    """Send the bytes over SMTP with the MAIL_* settings."""
+    config = current_app.config
+    if not config.get("MAIL_SERVER"):
+        raise MailDeliveryError("MAIL_SERVER is not configured")
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config.get("MAIL_TIMEOUT_S", 30)) as smtp:
+        if config.get("MAIL_USE_TLS"):
+            smtp.starttls()
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+        smtp.sendmail(parseaddr(sender())[1], [recipient], raw)
+
+
+def attempt_delivery(message: OutgoingMessage) -> bool:
+    """One attempt: compose if needed, send, record the outcome (and commit it)."""
+    message.attempts += 1
+    message.last_attempt_at = utcnow()
+    try:
+        if message.mime is None:
+            message.mime = compose(message)
+        smtp_send(message.mime, message.recipient)
+    except Exception as error:  # noqa: BLE001  (any failure is recorded and retried)
+        log.warning("delivery of message %s failed (attempt %s): %s", message.id, message.attempts, error)
+        message.last_error = f"{type(error).__name__}: {error}"[:2000]
+        message.state = "failed" if message.attempts > len(retry_delays()) else "retrying"
+        db.session.commit()
+        return False
+    message.state = "sent"
+    message.sent_at = utcnow()
+    message.last_error = None
+    db.session.commit()
+    return True
+
+
+def retry_delays() -> tuple[float, ...]:
+    return tuple(current_app.config.get("MAIL_RETRY_DELAYS_S", RETRY_DELAYS_S))
+
+
+@task("mail.deliver")
+def deliver_message(message_id: int) -> None:
+    """Background job: deliver one message, retrying as configured."""
+    message = db.session.get(OutgoingMessage, message_id)
+    if message is None or message.state in ("sent", "failed"):
+        return
+    in_process = current_app.config.get("KARVAN_JOBS") != "rq"
+    while not attempt_delivery(message):
+        if message.state == "failed":
+            return
+        if not in_process:
+            raise MailDeliveryError(message.last_error)
+        time.sleep(retry_delays()[message.attempts - 1])
+
+
+def pending_messages(limit: int = 500) -> list[OutgoingMessage]:
+    from sqlalchemy import select
+
+    return list(db.session.scalars(
+        select(OutgoingMessage).where(OutgoingMessage.state.in_(("queued", "retrying"))).order_by(OutgoingMessage.id).limit(limit)
+    ))
