@@ -30,7 +30,7 @@ def test_register_with_taken_email_shows_field_error_in_russian(client, app, mak
                                                            "password": "a strong password", "confirm": "a strong password", "locale": "ru"})
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Учётная запись с этим адресом уже существует" in html
+    assert "Учётная запись с этим адресом электронной почты уже существует" in html
     assert 'value="Иван"' in html, "what the user typed is kept"
     assert _users() == before
 
