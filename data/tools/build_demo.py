@@ -36,7 +36,7 @@ def phone(region, city):
     elif local_len == 6:
         local = "%s-%s-%s" % (digits[:2], digits[2:4], digits[4:])
     else:
-        local = "%s-%s" % (digits[:3], digits[3:])
+        local = "%s-%s-%s" % (digits[:1], digits[1:3], digits[3:])
     return "%s %s" % (code, local)
 
 
