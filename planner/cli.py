@@ -122,5 +122,43 @@ COMMANDS = [worker_command, seed_demo_command, load_reference_command, import_ex
 
 
 def init_app(app) -> None:
-    for command in COMMANDS:
+    from planner import cli_scheduling, cli_timetables
+
+    for command in COMMANDS + cli_scheduling.COMMANDS + cli_timetables.COMMANDS:
         app.cli.add_command(command)
+
+
+@click.command("matches")
+@click.argument("firm_id", type=int)
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 200), help="How many partners.")
+@click.option("--event", "event_slug", default=None, help="Event slug (default: the firm's latest event).")
+@click.option("--json", "as_json", is_flag=True, help="Print the API's JSON instead of a table.")
+def matches_command(firm_id: int, limit: int, event_slug: str | None, as_json: bool):
+    """A firm's best partners with the reasons, as GET /api/v1/firms/<id>/matches returns them."""
+    import json
+
+    from planner.i18n import cli_locale
+    from planner.models import Firm
+    from planner.services.matching import describe_reason, firm_matches, matches_as_json
+    from planner.services.requests import pick_event
+
+    firm = db.session.get(Firm, firm_id)
+    if firm is None:
+        click.echo(f"No firm {firm_id}.", err=True)
+        sys.exit(1)
+    event = pick_event(event_slug, firm.id)
+    if event_slug and event is None:
+        click.echo(f"No event {event_slug}.", err=True)
+        sys.exit(1)
+    locale = cli_locale(current_app.config["LANGUAGES"])
+    rows = matches_as_json(firm_matches(firm.id, event, limit), firm.id, locale)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for rank, row in enumerate(rows, 1):
+        click.echo(f"{rank:>3}. {row['score']:>6.1f}  #{row['firm_id']} {row['firm_name']}")
+        for reason in row["reasons"]:
+            click.echo(f"         - {describe_reason(reason, locale)}")
+
+
+COMMANDS.append(matches_command)

@@ -180,6 +180,8 @@ def publish_demo_schedule(event):
     """A published version for the demo event when none exists: the delegation's firms meet
     Iranian firms, first-fit over slots and tables, nobody twice in a slot and only on the
     days they attend. Returns the published version."""
+    from zoneinfo import ZoneInfo
+
     from planner.models import Firm, Participant, ScheduleVersion
 
     existing = db.session.scalar(select(ScheduleVersion).where(ScheduleVersion.event_id == event.id,
@@ -197,7 +199,7 @@ def publish_demo_schedule(event):
     for index, visitor in enumerate(visitors):
         for host in (hosts[(index * 3 + k) % len(hosts)] for k in range(3)):
             for slot in slots:
-                day = slot.start_dt.date()
+                day = slot.start_dt.astimezone(ZoneInfo(event.timezone)).date()
                 if (visitor.id, slot.id) in busy or (host.id, slot.id) in busy:
                     continue
                 people = [p for p in visitor.participants + host.participants if p.attends(day)]

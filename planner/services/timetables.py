@@ -439,3 +439,29 @@ def participant_pdf(event: Event, participant: Participant, locale: str) -> byte
     meetings = version_meetings(published_version(event))
     sheet = person_sheet(event, meetings, participant, locale)
     return sheets_pdf(event, sheet.title, [sheet], locale)
+
+
+# --- export -------------------------------------------------------------------------------
+
+def export_feeds(event: Event, directory: Path, locale: str | None = None, now: datetime | None = None) -> dict[str, int] | None:
+    """Write `<directory>/p<participant id>.ics` for everyone in the event's published version.
+
+    Returns {file stem: number of meetings}, or None when nothing is published. Ids match the
+    participant ids ("p" + Participant.id) of export-schedule's instance.json.
+    """
+    version = published_version(event)
+    if version is None:
+        return None
+    meetings = version_meetings(version)
+    people = {p.id: p for m in meetings for p in meeting_people(m)}
+    directory.mkdir(parents=True, exist_ok=True)
+    written = {}
+    for person_id in sorted(people):
+        person = people[person_id]
+        reader = locale or recipient_locale(person)
+        entries = participant_entries(meetings, person)
+        records = [ics_record(event, entry, reader, person.home_timezone) for entry in entries]
+        data = meetings_ics(records, calendar_name=participant_calendar_name(person, reader), organiser=organiser(), now=now)
+        (directory / f"p{person.id}.ics").write_bytes(data)
+        written[f"p{person.id}"] = len(records)
+    return written
