@@ -179,5 +179,8 @@ def seed_demo(data_dir: Path) -> dict[str, int]:
     ensure_demo_organiser()
     # Later stages of the demo (each owned by its feature) append their call here, in order:
     # meeting requests (matching), then a solved and published schedule (scheduling).
+    from planner.services.demo_requests import seed_demo_requests
+
+    counts.update(seed_demo_requests())
     db.session.flush()
     return counts

@@ -26,5 +26,5 @@ def home():
 
 @bp.route("/welcome")
 def after_register():
-    """Where a newly registered user goes next."""
-    return redirect(url_for("main.home"))
+    """Where a newly registered user goes next: their firm's profile form."""
+    return redirect(url_for("firms.register"))

@@ -1,0 +1,32 @@
+"""Forms for meeting requests: asking for a meeting, and answering or withdrawing one."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, RadioField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from planner.i18n import _l
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class RequestForm(FlaskForm):
+    """A request to meet one firm; organisers may accept it on both firms' behalf at once."""
+
+    target = HiddenField(validators=[DataRequired(message=_l("Choose the firm to meet."))])
+    priority = RadioField(_l("Priority"), choices=[("must", _l("We must meet this firm")),
+                                                   ("would_like", _l("We would like to meet this firm"))],
+                          default="would_like", validators=[DataRequired(message=_l("Choose a priority."))])
+    message = TextAreaField(_l("Message to the firm"), filters=[_strip], validators=[
+        Length(max=1000, message=_l("At most %(max)d characters."))])
+    accept = BooleanField(_l("Record as accepted by both firms (organisers)"))
+    submit = SubmitField(_l("Send the request"))
+
+
+class RespondForm(FlaskForm):
+    """Accept, decline (with an optional reason) or withdraw."""
+
+    reason = TextAreaField(_l("Reason (optional)"), filters=[_strip], validators=[
+        Length(max=500, message=_l("At most %(max)d characters."))])

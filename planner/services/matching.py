@@ -1,0 +1,454 @@
+"""Scored candidate pairs of firms, with reasons as codes.
+
+The scoring core is pure: frozen dataclasses in (`FirmProfile`, `Rules`), `PairScore`s out.
+It never touches the database, Flask or translations; the adapters at the end of the module
+load profiles from the database and render reasons in the reader's language.
+
+Score of a pair (A, B) allowed to meet (`Rules.who_can_meet`: "cross-region" keeps only
+firms of different regions, "any" keeps every pair):
+
+* for each need of A, the best matching offer of B (an HS product or ISIC activity they
+  offer, or one of their registered ISIC activities, worth a little less); HS codes match
+  on 6 > 4 > 2 digits, ISIC on class > group > division (`MATCH_WEIGHTS`); and the same for
+  B's needs against A's offers;
+* when both directions match, a mutual-interest bonus;
+* a shared language (+) or an interpreter needed (−);
+* a point for each firm whose activities fall under the event's exhibition sectors.
+
+Only pairs with some need ↔ offer match are scored at all.
+
+Reasons are `Reason(code, params)` seen from `PairScore.firm_a`'s side; `PairScore.towards(id)`
+turns a pair around. Codes: `they_offer_your_need`, `they_need_your_offer`
+(params kind, need, offer, level), `their_activity_fits_your_need`,
+`your_activity_fits_their_need` (need, activity, level), `mutual_interest`,
+`shared_language` (languages), `interpreter_needed` (yours, theirs), `exhibition_sector`
+(sectors).
+
+Stable entry points for other features (the scheduler proposes meetings with them):
+
+``score_pairs_for_event(event) -> list[PairScore]``
+    every allowed, scored pair of firms registered for `event` (firm_a < firm_b), best first.
+``suggest_partners(event, firm_id, limit=10, *, exclude_requested=True) -> list[PairScore]``
+    the best partners for one firm in `event`, oriented so `firm_a == firm_id` and
+    `firm_b` is the partner; pairs that already have a pending or accepted request are
+    left out unless `exclude_requested=False`.
+``firm_matches(firm_id, event=None, limit=20) -> list[PairScore]``
+    the same ranking without exclusions (recommendations page, API, CLI); without an event,
+    every firm is a candidate under the default cross-region rule.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from operator import itemgetter
+from typing import Iterable, Mapping
+
+# --- pure core ----------------------------------------------------------------------------
+
+PRODUCT, SECTOR = "product", "sector"
+LEVELS = {PRODUCT: (6, 4, 2), SECTOR: (4, 3, 2)}  # HS subheading/heading/chapter; ISIC class/group/division
+MATCH_WEIGHTS = {
+    (PRODUCT, 6): 10.0, (PRODUCT, 4): 6.0, (PRODUCT, 2): 2.0,
+    (SECTOR, 4): 8.0, (SECTOR, 3): 5.0, (SECTOR, 2): 2.0,
+}
+ACTIVITY_FACTOR = 0.75  # a registered activity counts a little less than a declared offer
+MUTUAL_BONUS = 5.0
+MUTUAL_SHARE = 0.5  # plus half the weaker direction
+LANGUAGE_BONUS = 1.0
+INTERPRETER_PENALTY = 1.0
+EXHIBITION_BONUS = 1.0
+REASONS_PER_DIRECTION = 3
+WHO_CAN_MEET = ("cross-region", "any")
+
+FLIPPED = {
+    "they_offer_your_need": "they_need_your_offer",
+    "they_need_your_offer": "they_offer_your_need",
+    "their_activity_fits_your_need": "your_activity_fits_their_need",
+    "your_activity_fits_their_need": "their_activity_fits_your_need",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Interest:
+    """A coded need or offer: an HS product (2, 4 or 6 digits) or an ISIC activity (2–4 digits)."""
+
+    kind: str
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class FirmProfile:
+    id: int
+    region: str
+    languages: frozenset[str] = frozenset()
+    activities: tuple[str, ...] = ()  # ISIC codes the firm works in
+    offers: tuple[Interest, ...] = ()
+    needs: tuple[Interest, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    who_can_meet: str = "cross-region"
+    exhibition_sectors: tuple[str, ...] = ()
+
+    def allows(self, a: FirmProfile, b: FirmProfile) -> bool:
+        return a.id != b.id and (self.who_can_meet == "any" or a.region != b.region)
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    code: str
+    params: Mapping = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "params": dict(self.params)}
+
+    def flipped(self) -> "Reason":
+        if self.code == "interpreter_needed":
+            return Reason(self.code, {"yours": self.params["theirs"], "theirs": self.params["yours"]})
+        return Reason(FLIPPED.get(self.code, self.code), self.params)
+
+
+@dataclass(frozen=True, slots=True)
+class PairScore:
+    """A scored pair; `reasons` are seen from `firm_a`'s side."""
+
+    firm_a: int
+    firm_b: int
+    score: float
+    reasons: tuple[Reason, ...]
+
+    def towards(self, firm_id: int) -> "PairScore":
+        """The same pair seen by `firm_id` (which becomes `firm_a`)."""
+        if firm_id == self.firm_a:
+            return self
+        if firm_id != self.firm_b:
+            raise ValueError(f"firm {firm_id} is not in this pair")
+        return PairScore(self.firm_b, self.firm_a, self.score, tuple(reason.flipped() for reason in self.reasons))
+
+    def partner_of(self, firm_id: int) -> int:
+        return self.firm_b if firm_id == self.firm_a else self.firm_a
+
+    def as_dict(self) -> dict:
+        return {"firm_a": self.firm_a, "firm_b": self.firm_b, "score": self.score,
+                "reasons": [reason.as_dict() for reason in self.reasons]}
+
+
+def match_level(kind: str, need: str, offer: str) -> int:
+    """The deepest level (digits) at which two codes of one kind agree; 0 when they do not."""
+    for level in LEVELS[kind]:
+        if level <= len(need) and level <= len(offer) and need[:level] == offer[:level]:
+            return level
+    return 0
+
+
+_first = itemgetter(0)
+
+# A directed match: (weight, kind, need code, offer code, level, source) — source "offer" or "activity".
+_Match = tuple
+
+
+def _offer_index(profiles: Iterable[FirmProfile]) -> dict[tuple[str, str], list[tuple[int, str, str, str]]]:
+    """(kind, prefix) -> [(firm id, region, code, source)] for every offer and activity prefix."""
+    index: dict[tuple[str, str], list] = defaultdict(list)
+    for profile in profiles:
+        entries = [(offer.kind, offer.code, "offer") for offer in profile.offers]
+        entries += [(SECTOR, code, "activity") for code in profile.activities if code.isdigit()]
+        seen = set()
+        for kind, code, source in entries:
+            for level in LEVELS[kind]:
+                if level <= len(code) and (kind, code[:level], code, source) not in seen:
+                    seen.add((kind, code[:level], code, source))
+                    index[(kind, code[:level])].append((profile.id, profile.region, code, source))
+    return index
+
+
+def _directed_matches(needers: Iterable[FirmProfile], index, rules: Rules) -> dict[tuple[int, int], list[_Match]]:
+    """(needer, offerer) -> the best match of each of the needer's needs among the offerer's offers."""
+    cross = rules.who_can_meet != "any"
+    result: dict[tuple[int, int], list[_Match]] = defaultdict(list)
+    for profile in needers:
+        for need in profile.needs:
+            best: dict[int, _Match] = {}
+            for level in LEVELS.get(need.kind, ()):
+                if level > len(need.code):
+                    continue
+                base = MATCH_WEIGHTS[(need.kind, level)]
+                for firm_id, region, code, source in index.get((need.kind, need.code[:level]), ()):
+                    if firm_id == profile.id or (cross and region == profile.region):
+                        continue
+                    weight = base if source == "offer" else base * ACTIVITY_FACTOR
+                    current = best.get(firm_id)
+                    if current is None or weight > current[0]:
+                        best[firm_id] = (weight, need.kind, need.code, code, level, source)
+            for firm_id, match in best.items():
+                result[(profile.id, firm_id)].append(match)
+    return result
+
+
+def _interest_reasons(matches: list[_Match], towards_needer: bool) -> list[tuple[float, Reason]]:
+    """Reasons for one direction; `towards_needer` when the reader is the firm with the needs."""
+    reasons = []
+    best = matches if len(matches) == 1 else sorted(matches, reverse=True)[:REASONS_PER_DIRECTION]
+    for weight, kind, need, offer, level, source in best:
+        if source == "offer":
+            code = "they_offer_your_need" if towards_needer else "they_need_your_offer"
+            params = {"kind": kind, "need": need, "offer": offer, "level": level}
+        else:
+            code = "their_activity_fits_your_need" if towards_needer else "your_activity_fits_their_need"
+            params = {"need": need, "activity": offer, "level": level}
+        reasons.append((weight, Reason(code, params)))
+    return reasons
+
+
+def exhibition_fit(profile: FirmProfile, sectors: tuple[str, ...]) -> tuple[str, ...]:
+    """The exhibition sectors that the firm's activities or ISIC offers fall under."""
+    if not sectors:
+        return ()
+    codes = list(profile.activities) + [offer.code for offer in profile.offers if offer.kind == SECTOR]
+    return tuple(sorted({sector for sector in sectors for code in codes
+                         if code.startswith(sector) or sector.startswith(code)}))
+
+
+def score_pair(a: FirmProfile, b: FirmProfile, ab: list[_Match], ba: list[_Match], rules: Rules,
+               fits: Mapping[int, tuple[str, ...]] | None = None) -> PairScore | None:
+    """Combine both directions (A's needs met by B: `ab`; B's needs met by A: `ba`)."""
+    need_ab = sum(match[0] for match in ab)
+    need_ba = sum(match[0] for match in ba)
+    if need_ab <= 0 and need_ba <= 0:
+        return None
+    score = need_ab + need_ba
+    weighted: list[tuple[float, Reason]] = []
+    head: list[Reason] = []
+    if need_ab > 0 and need_ba > 0:
+        score += MUTUAL_BONUS + MUTUAL_SHARE * min(need_ab, need_ba)
+        head.append(Reason("mutual_interest", {}))
+    weighted += _interest_reasons(ab, towards_needer=True)
+    weighted += _interest_reasons(ba, towards_needer=False)
+    tail: list[Reason] = []
+    if a.languages and b.languages:
+        shared = a.languages & b.languages
+        if shared:
+            score += LANGUAGE_BONUS
+            tail.append(Reason("shared_language", {"languages": sorted(shared)}))
+        else:
+            score -= INTERPRETER_PENALTY
+            tail.append(Reason("interpreter_needed", {"yours": sorted(a.languages), "theirs": sorted(b.languages)}))
+    if rules.exhibition_sectors:
+        fit_a = fits[a.id] if fits is not None else exhibition_fit(a, rules.exhibition_sectors)
+        fit_b = fits[b.id] if fits is not None else exhibition_fit(b, rules.exhibition_sectors)
+        if fit_a or fit_b:
+            score += EXHIBITION_BONUS * (bool(fit_a) + bool(fit_b))
+            tail.append(Reason("exhibition_sector", {"sectors": sorted(set(fit_a) | set(fit_b))}))
+    weighted.sort(key=_first, reverse=True)
+    reasons = tuple(head + [reason for _weight, reason in weighted] + tail)
+    return PairScore(a.id, b.id, round(max(score, 0.1), 2), reasons)
+
+
+def score_pairs(profiles: Iterable[FirmProfile], rules: Rules = Rules()) -> list[PairScore]:
+    """Every allowed pair with a need ↔ offer match (firm_a < firm_b), best first."""
+    profiles = list(profiles)
+    by_id = {profile.id: profile for profile in profiles}
+    directed = _directed_matches(profiles, _offer_index(profiles), rules)
+    fits = {profile.id: exhibition_fit(profile, rules.exhibition_sectors) for profile in profiles}
+    pairs = {(min(a, b), max(a, b)) for a, b in directed}
+    empty: list = []
+    result = []
+    for a, b in pairs:
+        pa, pb = by_id[a], by_id[b]
+        if not rules.allows(pa, pb):
+            continue
+        scored = score_pair(pa, pb, directed.get((a, b), empty), directed.get((b, a), empty), rules, fits)
+        if scored is not None:
+            result.append(scored)
+    result.sort(key=lambda pair: (-pair.score, pair.firm_a, pair.firm_b))
+    return result
+
+
+def rank_partners(profiles: Iterable[FirmProfile], firm_id: int, rules: Rules = Rules(),
+                  limit: int | None = None, exclude: Iterable[int] = ()) -> list[PairScore]:
+    """The best partners of one firm, oriented so `firm_a == firm_id`, best first."""
+    profiles = list(profiles)
+    by_id = {profile.id: profile for profile in profiles}
+    me = by_id.get(firm_id)
+    if me is None:
+        return []
+    excluded = set(exclude)
+    others = [profile for profile in profiles if profile.id != firm_id]
+    mine = _directed_matches([me], _offer_index(others), rules)
+    theirs = _directed_matches(others, _offer_index([me]), rules)
+    partners = {b for (_a, b) in mine} | {a for (a, _b) in theirs}
+    result = []
+    for partner in partners - excluded:
+        other = by_id[partner]
+        if not rules.allows(me, other):
+            continue
+        scored = score_pair(me, other, mine.get((firm_id, partner), []), theirs.get((partner, firm_id), []), rules)
+        if scored is not None:
+            result.append(scored)
+    result.sort(key=lambda pair: (-pair.score, pair.firm_b))
+    return result[:limit] if limit else result
+
+
+# --- database adapters ------------------------------------------------------------------
+# Everything below reads rows and builds the plain records above; the rules stay above.
+
+def load_profiles(firm_ids: Iterable[int] | None = None) -> list[FirmProfile]:
+    """Profiles of the given firms (every firm when None), built from their rows."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import selectinload
+
+    from planner.extensions import db
+    from planner.models import Firm
+
+    query = select(Firm).options(
+        selectinload(Firm.region), selectinload(Firm.sectors), selectinload(Firm.capabilities),
+        selectinload(Firm.needs), selectinload(Firm.participants),
+    ).order_by(Firm.id)
+    if firm_ids is not None:
+        query = query.where(Firm.id.in_(list(firm_ids)))
+    return [profile_of(firm) for firm in db.session.scalars(query)]
+
+
+def profile_of(firm) -> FirmProfile:
+    languages = set(firm.languages or [])
+    for person in firm.participants:
+        languages.update(person.languages or [])
+    return FirmProfile(
+        id=firm.id,
+        region=firm.region.key,
+        languages=frozenset(languages),
+        activities=tuple(sector.code for sector in firm.sectors),
+        offers=tuple(Interest(item.kind, item.code) for item in firm.capabilities),
+        needs=tuple(Interest(item.kind, item.code) for item in firm.needs),
+    )
+
+
+def event_rules(event) -> Rules:
+    if event is None:
+        return Rules()
+    sectors = tuple(sector.code for sector in event.exhibition.sectors) if event.exhibition else ()
+    who = event.who_can_meet if event.who_can_meet in WHO_CAN_MEET else "cross-region"
+    return Rules(who_can_meet=who, exhibition_sectors=sectors)
+
+
+def event_firm_ids(event) -> list[int]:
+    from sqlalchemy import select
+
+    from planner.extensions import db
+    from planner.models import EventRegistration
+
+    return list(db.session.scalars(select(EventRegistration.firm_id).where(EventRegistration.event_id == event.id)))
+
+
+def _candidate_profiles(event, firm_id: int | None = None) -> list[FirmProfile]:
+    if event is None:
+        return load_profiles()
+    ids = set(event_firm_ids(event))
+    if firm_id is not None:
+        ids.add(firm_id)
+    return load_profiles(ids)
+
+
+def score_pairs_for_event(event) -> list[PairScore]:
+    """Every allowed, scored pair of the firms registered for `event`, best first."""
+    return score_pairs(_candidate_profiles(event), event_rules(event))
+
+
+def requested_partners(event, firm_id: int) -> set[int]:
+    """Firms that already have a pending or accepted request with `firm_id` in `event`."""
+    from sqlalchemy import or_, select
+
+    from planner.extensions import db
+    from planner.models import MeetingRequest
+
+    rows = db.session.execute(
+        select(MeetingRequest.requester_firm_id, MeetingRequest.target_firm_id).where(
+            MeetingRequest.event_id == event.id,
+            MeetingRequest.status.in_(("pending", "accepted")),
+            or_(MeetingRequest.requester_firm_id == firm_id, MeetingRequest.target_firm_id == firm_id),
+        )
+    )
+    return {target if requester == firm_id else requester for requester, target in rows}
+
+
+def suggest_partners(event, firm_id: int, limit: int = 10, *, exclude_requested: bool = True) -> list[PairScore]:
+    """The best partners for `firm_id` in `event` (firm_a == firm_id), leaving out requested ones."""
+    exclude = requested_partners(event, firm_id) if exclude_requested else set()
+    return rank_partners(_candidate_profiles(event, firm_id), firm_id, event_rules(event), limit, exclude)
+
+
+def firm_matches(firm_id: int, event=None, limit: int | None = 20) -> list[PairScore]:
+    """Ranked partners of one firm (firm_a == firm_id) for the page, the API and the CLI."""
+    return rank_partners(_candidate_profiles(event, firm_id), firm_id, event_rules(event), limit)
+
+
+# --- explanations -----------------------------------------------------------------------
+# Reasons rendered for a reader, with code titles in their language.
+
+def _code_label(kind: str, code: str, locale: str) -> str:
+    from planner.extensions import db
+    from planner.models import Product, Sector
+
+    node = db.session.get(Product if kind == PRODUCT else Sector, code)
+    return f"{code} ({node.title(locale)})" if node is not None else code
+
+
+def _languages(codes: Iterable[str]) -> str:
+    from planner.labels import language_label
+
+    return ", ".join(language_label(code) for code in codes)
+
+
+def describe_reason(reason: Reason | Mapping, locale: str | None = None) -> str:
+    """One reason as a sentence for the reader (the firm on whose side the reason is)."""
+    from planner.i18n import _, current_locale
+
+    if not isinstance(reason, Reason):
+        reason = Reason(reason["code"], reason.get("params") or {})
+    locale = locale or current_locale()
+    p = reason.params
+    code = reason.code
+    if code in ("they_offer_your_need", "they_need_your_offer"):
+        kind = p.get("kind", PRODUCT)
+        need, offer = _code_label(kind, p["need"], locale), _code_label(kind, p["offer"], locale)
+        if code == "they_offer_your_need":
+            if p["need"] == p["offer"]:
+                return _("They offer %(code)s, which you need.", code=offer)
+            return _("You need %(need)s; they offer %(offer)s.", need=need, offer=offer)
+        if p["need"] == p["offer"]:
+            return _("They need %(code)s, which you offer.", code=offer)
+        return _("They need %(need)s; you offer %(offer)s.", need=need, offer=offer)
+    if code == "their_activity_fits_your_need":
+        return _("You look for %(need)s; they work in %(activity)s.",
+                 need=_code_label(SECTOR, p["need"], locale), activity=_code_label(SECTOR, p["activity"], locale))
+    if code == "your_activity_fits_their_need":
+        return _("They look for %(need)s; you work in %(activity)s.",
+                 need=_code_label(SECTOR, p["need"], locale), activity=_code_label(SECTOR, p["activity"], locale))
+    if code == "mutual_interest":
+        return _("Mutual interest: each of you offers something the other needs.")
+    if code == "shared_language":
+        return _("You share a language: %(languages)s.", languages=_languages(p["languages"]))
+    if code == "interpreter_needed":
+        return _("An interpreter is needed: you speak %(yours)s, they speak %(theirs)s.",
+                 yours=_languages(p["yours"]), theirs=_languages(p["theirs"]))
+    if code == "exhibition_sector":
+        return _("Fits the exhibition's sectors: %(sectors)s.",
+                 sectors="; ".join(_code_label(SECTOR, sector, locale) for sector in p["sectors"]))
+    return code
+
+
+def matches_as_json(pairs: Iterable[PairScore], firm_id: int, locale: str | None = None) -> list[dict]:
+    """The API and CLI shape: [{"firm_id", "firm_name", "score", "reasons": [{"code", "params"}]}]."""
+    from planner.extensions import db
+    from planner.i18n import current_locale
+    from planner.models import Firm
+
+    locale = locale or current_locale()
+    result = []
+    for pair in pairs:
+        pair = pair.towards(firm_id)
+        partner = db.session.get(Firm, pair.firm_b)
+        result.append({"firm_id": partner.id, "firm_name": partner.display_name(locale), "score": pair.score,
+                       "reasons": [reason.as_dict() for reason in pair.reasons]})
+    return result
