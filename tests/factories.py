@@ -177,76 +177,47 @@ def make_meeting_scenario(*, start: date = date(2026, 11, 8), persian_name: str 
 
 
 def publish_demo_schedule(event):
-    """A published version for the demo event when none exists: the delegation's firms meet
-    Iranian firms, first-fit over slots and tables, nobody twice in a slot and only on the
-    days they attend. Returns the published version."""
+    """A published version for the demo event when none exists: its accepted requests (or,
+    when matching seeded none, delegation firms paired with Iranian firms) placed first-fit
+    over slots and tables, nobody twice in a slot and only on the days they attend."""
     from zoneinfo import ZoneInfo
 
-    from planner.models import Firm, Participant, ScheduleVersion
+    from planner.models import Firm, MeetingRequest, Participant, ScheduleVersion
 
     existing = db.session.scalar(select(ScheduleVersion).where(ScheduleVersion.event_id == event.id,
                                                                ScheduleVersion.status == "published"))
     if existing is not None:
         return existing
-    visitors = list(db.session.scalars(select(Firm).join(Participant).where(Participant.delegation_id.is_not(None))
-                                       .distinct().order_by(Firm.id)))
-    hosts = [f for f in db.session.scalars(select(Firm).where(Firm.key.is_not(None)).order_by(Firm.id))
-             if f.region.country == "IR"]
+    requests = list(db.session.scalars(select(MeetingRequest).where(MeetingRequest.event_id == event.id,
+                                                                    MeetingRequest.status == "accepted")
+                                       .order_by(MeetingRequest.id)))
+    if not requests:
+        visitors = list(db.session.scalars(select(Firm).join(Participant).where(Participant.delegation_id.is_not(None))
+                                           .distinct().order_by(Firm.id)))
+        hosts = [f for f in db.session.scalars(select(Firm).where(Firm.key.is_not(None)).order_by(Firm.id))
+                 if f.region.country == "IR"]
+        requests = [make_request(event, visitor, hosts[(index * 3 + k) % len(hosts)])
+                    for index, visitor in enumerate(visitors) for k in range(3)]
     slots = event_slots(event)
+    zone = ZoneInfo(event.timezone)
     busy: set[tuple[int, int]] = set()  # (firm id, slot id)
     table_use: set[tuple[int, int]] = set()  # (table id, slot id)
     placements = []
-    for index, visitor in enumerate(visitors):
-        for host in (hosts[(index * 3 + k) % len(hosts)] for k in range(3)):
-            for slot in slots:
-                day = slot.start_dt.astimezone(ZoneInfo(event.timezone)).date()
-                if (visitor.id, slot.id) in busy or (host.id, slot.id) in busy:
-                    continue
-                people = [p for p in visitor.participants + host.participants if p.attends(day)]
-                if not any(p.firm_id == visitor.id for p in people) or not any(p.firm_id == host.id for p in people):
-                    continue
-                table = next((t for t in event.tables if (t.id, slot.id) not in table_use and t.host_firm_id is None), None)
-                if table is None:
-                    continue
-                request = make_request(event, visitor, host)
-                placements.append({"request": request, "slot": slot, "table": table, "people": people})
-                busy |= {(visitor.id, slot.id), (host.id, slot.id)}
-                table_use.add((table.id, slot.id))
-                break
+    for request in requests:
+        pair = (request.requester_firm, request.target_firm)
+        for slot in slots:
+            day = slot.start_dt.astimezone(zone).date()
+            if any((firm.id, slot.id) in busy for firm in pair):
+                continue
+            people = [p for firm in pair for p in firm.participants if p.attends(day)]
+            if not all(any(p.firm_id == firm.id for p in people) for firm in pair):
+                continue
+            table = next((t for t in event.tables if (t.id, slot.id) not in table_use
+                          and t.host_firm_id in (None, pair[0].id, pair[1].id)), None)
+            if table is None:
+                continue
+            placements.append({"request": request, "slot": slot, "table": table, "people": people})
+            busy |= {(firm.id, slot.id) for firm in pair}
+            table_use.add((table.id, slot.id))
+            break
     return publish_meetings(event, placements)
-
-
-# --- scheduling rounds (organiser scheduling) -----------------------------------------------
-
-def make_round(*, days: int = 2, slots_per_session: int = 4, tables: int = 3, interpreters: int = 1, **fields) -> dict:
-    """A small event ready to solve: `days` morning sessions from Sunday 2026-11-08, two
-    Iranian and two Chelyabinsk firms, a fa/ru interpreter and four accepted requests
-    (two must-meets). Firms: ir1 (fa, en), ir2 (fa), ru1 (ru, en), ru2 (ru)."""
-    from datetime import datetime, timedelta
-
-    from planner.models import Interpreter
-
-    end_clock = (datetime.combine(date(2026, 11, 8), time(9)) + timedelta(minutes=30 * slots_per_session - 5)).time()
-    event = make_event(start=date(2026, 11, 8), end=date(2026, 11, 8) + timedelta(days=days - 1),
-                       sessions=tuple((d, time(9), end_clock) for d in range(days)), tables=tables, **fields)
-    for n in range(interpreters):
-        event.interpreters.append(Interpreter(name=f"مترجم {n + 1}", name_latin=f"Interpreter {n + 1}",
-                                              languages=["fa", "ru"]))
-    firms = {
-        "ir1": make_firm("khorasan-razavi", languages=["fa", "en"], name_latin="Toos Steel"),
-        "ir2": make_firm("khorasan-razavi", languages=["fa"], name_latin="Sahand Saffron"),
-        "ru1": make_firm("chelyabinsk", languages=["ru", "en"], name_latin="Ural Pipes"),
-        "ru2": make_firm("chelyabinsk", languages=["ru"], name_latin="Zlatoust Tools"),
-    }
-    from planner.services.events import register_firms
-
-    register_firms(event, list(firms.values()))
-    requests = {}
-    for key, (a, b, priority) in {"ir1-ru1": ("ir1", "ru1", "must"), "ir2-ru2": ("ir2", "ru2", "would_like"),
-                                  "ir1-ru2": ("ir1", "ru2", "would_like"), "ir2-ru1": ("ru1", "ir2", "must")}.items():
-        request = make_request(event, firms[a], firms[b])
-        request.priority = priority
-        requests[key] = request
-    db.session.flush()
-    return {"event": event, "firms": firms, "requests": requests, "slots": event_slots(event), "tables": list(event.tables),
-            "interpreters": list(event.interpreters)}

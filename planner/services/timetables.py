@@ -465,3 +465,12 @@ def export_feeds(event: Event, directory: Path, locale: str | None = None, now: 
         (directory / f"p{person.id}.ics").write_bytes(data)
         written[f"p{person.id}"] = len(records)
     return written
+
+
+def format_range(start: datetime, end: datetime, zone: str, locale: str | None = None) -> str:
+    """'09:00–09:25'; in Persian '۰۹:۰۰ تا ۰۹:۲۵', which reads right in a right-to-left line."""
+    from planner.i18n import current_locale
+
+    locale = locale or current_locale()
+    first, last = format_clock(start, zone, locale), format_clock(end, zone, locale)
+    return f"{first} تا {last}" if locale == "fa" else f"{first}–{last}"

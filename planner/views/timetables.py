@@ -22,6 +22,11 @@ def zone_name(zone: str | None) -> str:
     return tt.zone_label(zone) if zone else ""
 
 
+@bp.app_template_filter("clock_range")
+def clock_range(start, end, zone: str) -> str:
+    return tt.format_range(start, end, zone)
+
+
 @bp.app_template_global("zone_differs")
 def zone_differs(moment, zone: str, other: str | None) -> bool:
     return tt.differs(moment, zone, other)
