@@ -138,8 +138,19 @@ def language_name(code: str) -> str:
     return LANGUAGE_NAMES.get(code, code)
 
 
+def remember_language_choice() -> None:
+    """A logged-in user's ?lang= choice becomes their saved language (used by e-mails too)."""
+    asked = request.args.get("lang")
+    if asked in current_app.config["LANGUAGES"] and current_user.is_authenticated and current_user.locale != asked:
+        from planner.extensions import db
+
+        current_user.locale = asked
+        db.session.commit()
+
+
 def init_app(app) -> None:
-    """Register template helpers."""
+    """Register template helpers and the language memory."""
+    app.after_request(_remember_after)
 
     @app.context_processor
     def inject_i18n():
@@ -159,3 +170,9 @@ def init_app(app) -> None:
         jalali=jalali_date,
     )
     app.jinja_env.globals.update(language_name=language_name)
+
+
+def _remember_after(response):
+    if response.status_code < 400:
+        remember_language_choice()
+    return response

@@ -147,3 +147,20 @@ def test_clock_is_tehran_time_without_dst(app):
         assert format_clock(winter, locale="en") == "09:00"
         assert format_clock(summer, "Asia/Yekaterinburg", locale="en") == "10:30"
         assert format_clock(summer, locale="fa") == "۰۹:۰۰"
+
+
+def test_logged_in_choice_is_saved_on_the_account(client, auth, app, make_user):
+    from planner.extensions import db
+    from planner.models import User
+
+    user = make_user(email="firm@karvan.example", locale="fa")
+    db.session.commit()
+    auth.login("firm@karvan.example")
+    client.get("/?lang=ru")
+    db.session.expire_all()
+    assert db.session.get(User, user.id).locale == "ru"
+    auth.logout()
+    # A new visit on another device starts in the saved language after logging in.
+    other = app.test_client()
+    other.post("/auth/login", data={"email": "firm@karvan.example", "password": "correct horse battery"})
+    assert 'lang="ru"' in other.get("/", headers={"Accept-Language": "fa"}).get_data(as_text=True)
