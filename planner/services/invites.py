@@ -22,7 +22,7 @@ from planner.i18n import _
 from planner.models import Event, Meeting, MeetingRequest, OutgoingMessage, Participant, ScheduleVersion
 from planner.services import ServiceError
 from planner.services.calendar import cancel_ics, request_ics
-from planner.services.mail import composer, new_email, queue_message
+from planner.services.mail import composer, new_email, queue_message, set_bodies
 from planner.services.timetables import (
     Entry, _entry, ics_record, meeting_people, organiser, participant_pdf, recipient_locale, version_meetings,
 )
@@ -146,8 +146,7 @@ def compose_schedule_update(message: OutgoingMessage) -> EmailMessage:
         cancels = [ics_record(event, e, locale, home, sequence=sequences[e.meeting.request_id], status="CANCELLED")
                    for e in cancelled]
     email = new_email(message, subject)
-    email.set_content(text)
-    email.add_alternative(html, subtype="html")
+    set_bodies(email, text, html)
     parts = []
     if requests:
         parts.append(("REQUEST", request_ics(requests, calendar_name=calendar_name, organiser=organiser()), "meetings.ics"))
@@ -209,8 +208,7 @@ def compose_request_notice(message: OutgoingMessage) -> EmailMessage:
         text = render_template("mail/request_notice.txt", **context)
         html = render_template("mail/request_notice.html", **context)
     email = new_email(message, subjects[what])
-    email.set_content(text)
-    email.add_alternative(html, subtype="html")
+    set_bodies(email, text, html)
     return email
 
 

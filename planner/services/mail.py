@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import time
+from email import policy
 from email.message import EmailMessage
 from email.utils import make_msgid, parseaddr
 from typing import Callable
@@ -26,6 +27,8 @@ from planner.models import OutgoingMessage
 from planner.models.base import utcnow
 
 log = logging.getLogger(__name__)
+# CRLF line ends (smtplib sends bytes unchanged) and 7-bit-safe bodies for any relay.
+SMTP_POLICY = policy.SMTP.clone(cte_type="7bit")
 RETRY_DELAYS_S = (10, 60, 300)  # matches jobs.enqueue(retry=True) on RQ
 _PENDING_KEY = "karvan_mail_pending"
 _COMPOSERS: dict[str, Callable[[OutgoingMessage], EmailMessage]] = {}
@@ -86,7 +89,7 @@ def sender() -> str:
 
 def new_email(message: OutgoingMessage, subject: str) -> EmailMessage:
     """An EmailMessage with the headers every Karvan message carries."""
-    email = EmailMessage()
+    email = EmailMessage(policy=SMTP_POLICY)
     email["Subject"] = subject
     email["From"] = sender()
     email["To"] = message.recipient
@@ -98,6 +101,12 @@ def new_email(message: OutgoingMessage, subject: str) -> EmailMessage:
 def _domain(address: str) -> str:
     mailbox = parseaddr(address)[1]
     return mailbox.split("@", 1)[1] if "@" in mailbox else "karvan.invalid"
+
+
+def set_bodies(email: EmailMessage, text: str, html: str) -> None:
+    """The readable parts: plain text and HTML, quoted-printable so any relay passes them."""
+    email.set_content(text, cte="quoted-printable")
+    email.add_alternative(html, subtype="html", cte="quoted-printable")
 
 
 def compose(message: OutgoingMessage) -> bytes:
