@@ -37,8 +37,13 @@ def export_ics_command(event_key: str, directory: Path, locale: str | None):
 @click.option("--limit", default=500, show_default=True)
 def send_mail_command(limit: int):
     """Deliver queued messages and retry failed attempts now (e.g. after an SMTP outage)."""
+    from flask import current_app
+
     from planner.services.mail import attempt_delivery, pending_messages
 
+    if not current_app.config.get("MAIL_SERVER"):
+        click.echo("MAIL_SERVER is not set; nothing was sent.", err=True)
+        sys.exit(1)
     sent = failed = 0
     for message in pending_messages(limit):
         if attempt_delivery(message):

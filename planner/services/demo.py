@@ -182,5 +182,9 @@ def seed_demo(data_dir: Path) -> dict[str, int]:
     from planner.services.demo_requests import seed_demo_requests
 
     counts.update(seed_demo_requests())
+    from planner.services.timetables import ensure_delegation_head_account
+
+    ensure_delegation_head_account(db.session.scalar(select(Delegation).where(Delegation.key == delegation_record["key"])),
+                                   DEMO_PASSWORD)
     db.session.flush()
     return counts

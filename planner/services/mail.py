@@ -5,13 +5,15 @@ enqueued only when the caller's transaction commits, so a job never looks for a 
 not there yet and a rolled-back request sends nothing. The job composes the MIME bytes once
 (through the composer registered for the message's kind), keeps them, and sends them with
 the MAIL_* settings. A failed attempt is recorded ("retrying", the error, the attempt count);
-with RQ the job raises so RQ retries it (10 s, 1 min, 5 min), in-process runners wait and try
-again themselves; after the last attempt the state is "failed".
+with RQ the job raises so RQ retries it (10 s, 1 min, 5 min), the in-process runners try
+again after the same delays; after the last attempt the state is "failed". Without
+MAIL_SERVER nothing is attempted: messages wait as "queued" for `flask send-mail`.
 """
 from __future__ import annotations
 
 import logging
 import smtplib
+import threading
 import time
 from email import policy
 from email.message import EmailMessage
@@ -159,17 +161,40 @@ def retry_delays() -> tuple[float, ...]:
 
 @task("mail.deliver")
 def deliver_message(message_id: int) -> None:
-    """Background job: deliver one message, retrying as configured."""
+    """Background job: deliver one message, retrying as configured.
+
+    Without MAIL_SERVER the message stays "queued" (nothing is attempted) until
+    `flask send-mail` runs with mail configured. RQ retries a failed job itself; the thread
+    runner re-enqueues after the delay without holding a worker; "sync" waits in place.
+    """
+    app = current_app._get_current_object()
     message = db.session.get(OutgoingMessage, message_id)
     if message is None or message.state in ("sent", "failed"):
         return
-    in_process = current_app.config.get("KARVAN_JOBS") != "rq"
+    if not app.config.get("MAIL_SERVER"):
+        log.info("MAIL_SERVER is not set; message %s stays queued", message_id)
+        return
+    mode = app.config.get("KARVAN_JOBS")
     while not attempt_delivery(message):
         if message.state == "failed":
             return
-        if not in_process:
+        delay = retry_delays()[message.attempts - 1]
+        if mode == "rq":
             raise MailDeliveryError(message.last_error)
-        time.sleep(retry_delays()[message.attempts - 1])
+        if mode != "sync":
+            _retry_later(app, message_id, delay)
+            return
+        time.sleep(delay)
+
+
+def _retry_later(app, message_id: int, delay: float) -> None:
+    def run() -> None:
+        with app.app_context():
+            enqueue("mail.deliver", message_id=message_id)
+
+    timer = threading.Timer(delay, run)
+    timer.daemon = True
+    timer.start()
 
 
 def pending_messages(limit: int = 500) -> list[OutgoingMessage]:

@@ -474,3 +474,23 @@ def format_range(start: datetime, end: datetime, zone: str, locale: str | None =
     locale = locale or current_locale()
     first, last = format_clock(start, zone, locale), format_clock(end, zone, locale)
     return f"{first} تا {last}" if locale == "fa" else f"{first}–{last}"
+
+
+def ensure_delegation_head_account(delegation: Delegation, password: str, locale: str = "ru"):
+    """A log-in for the delegation's head (role delegation_head) for the demo: created, or the
+    head's firm-member account given the role (it keeps its firm)."""
+    from planner.models import User
+
+    head = delegation.head
+    if head is None:
+        return None
+    user = db.session.scalar(select(User).where(User.email == head.email))
+    if user is None:
+        user = User(email=head.email, role="delegation_head", name=head.full_name_latin, locale=locale,
+                    firm_id=head.firm_id, delegation_id=delegation.id)
+        user.set_password(password)
+        db.session.add(user)
+    elif user.role == "firm_member":  # the head's firm account (matching's demo) also leads the delegation
+        user.role, user.delegation_id = "delegation_head", delegation.id
+    db.session.flush()
+    return user
