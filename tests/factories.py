@@ -147,10 +147,11 @@ def event_slots(event) -> list:
                                    .order_by(Slot.start_dt)))
 
 
-def make_meeting_scenario(*, start: date = date(2026, 11, 8), persian_name: str = "صنایع فولاد توس"):
-    """An event with two Iranian and two Chelyabinsk firms, an interpreter, three accepted
-    requests and a first published version. Returns a dict of what a test needs."""
-    from planner.models import Interpreter
+def make_meeting_scenario(*, start: date = date(2026, 11, 8), persian_name: str = "صنایع فولاد توس", publish: bool = True):
+    """An event with two Iranian and two Chelyabinsk firms (registered), an interpreter, three
+    accepted requests and, unless `publish` is False, a first published version. Returns a
+    dict of what a test needs ("placements" are the first version's)."""
+    from planner.models import EventRegistration, Interpreter
 
     event = make_event(start=start, end=start, sessions=((0, time(9), time(12)),), tables=3, venue="Mashhad International Exhibition Center")
     event.tables[0].hall = "Hall 5"
@@ -167,13 +168,17 @@ def make_meeting_scenario(*, start: date = date(2026, 11, 8), persian_name: str 
         "toos-zlat": make_request(event, toos, zlat),
     }
     tables = event.tables
-    version = publish_meetings(event, [
+    for firm in (toos, sahand, ural, zlat):
+        event.registrations.append(EventRegistration(firm=firm))
+    placements = [
         {"request": requests["toos-ural"], "slot": slots[0], "table": tables[0], "interpreter": interpreter},
         {"request": requests["sahand-zlat"], "slot": slots[0], "table": tables[1]},
         {"request": requests["toos-zlat"], "slot": slots[2], "table": tables[0]},
-    ])
+    ]
+    version = publish_meetings(event, placements) if publish else None
     return {"event": event, "version": version, "requests": requests, "slots": slots, "tables": tables,
-            "interpreter": interpreter, "firms": {"toos": toos, "sahand": sahand, "ural": ural, "zlat": zlat}}
+            "interpreter": interpreter, "placements": placements,
+            "firms": {"toos": toos, "sahand": sahand, "ural": ural, "zlat": zlat}}
 
 
 def publish_demo_schedule(event):

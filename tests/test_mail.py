@@ -144,3 +144,57 @@ def test_send_mail_command_delivers_what_is_still_queued(app, smtp, runner):
     assert result.exit_code == 0 and "Sent 1" in result.output
     assert smtp.messages[0][0] == ["x@ural.example"]
     assert "declined" in str(smtp.messages[0][1]["Subject"])
+
+
+# --- through the scheduling feature's publish ------------------------------------------------
+
+def _draft(event, number, placements):
+    from planner.models import Meeting, ScheduleVersion
+
+    version = ScheduleVersion(event=event, number=number, status="draft")
+    db.session.add(version)
+    for item in placements:
+        request = item["request"]
+        version.meetings.append(Meeting(request=request, slot=item["slot"], table=item["table"],
+                                        interpreter=item.get("interpreter"),
+                                        participants=request.requester_firm.participants + request.target_firm.participants))
+    db.session.flush()
+    return version
+
+
+def test_republish_through_publish_version_sends_update_then_cancel(app, smtp):
+    """Acceptance: moving one meeting and republishing sends exactly the affected people an
+    update with the same UID and a higher SEQUENCE; cancelling sends a CANCEL."""
+    from planner.services.publishing import publish_version
+
+    scenario = factories.make_meeting_scenario(publish=False)
+    event, placements = scenario["event"], scenario["placements"]
+    publish_version(_draft(event, 1, placements), expected_revision=event.schedule_revision)
+    db.session.commit()
+    assert len(smtp.messages) == 5
+    smtp.messages.clear()
+
+    moved_request = scenario["requests"]["sahand-zlat"]
+    moved = [dict(item, slot=scenario["slots"][1]) if item["request"] is moved_request else item for item in placements]
+    publish_version(_draft(event, 2, moved), expected_revision=event.schedule_revision)
+    db.session.commit()
+    affected = {p.email for p in moved_request.requester_firm.participants + moved_request.target_firm.participants}
+    assert {recipients[0] for recipients, _m in smtp.messages} == affected
+    for _recipients, message in smtp.messages:
+        ((method, cal),) = {(m, c.to_ical()): (m, c) for m, c in _calendars(message)}.values()
+        (vevent,) = cal.walk("VEVENT")
+        assert method == "REQUEST" and str(vevent["UID"]) == moved_request.uid and int(vevent["SEQUENCE"]) == 1
+        assert vevent.decoded("DTSTART") == scenario["slots"][1].start_dt
+    smtp.messages.clear()
+
+    dropped = scenario["requests"]["toos-zlat"]
+    kept = [item for item in moved if item["request"] is not dropped]
+    publish_version(_draft(event, 3, kept), expected_revision=event.schedule_revision)
+    db.session.commit()
+    affected = {p.email for p in dropped.requester_firm.participants + dropped.target_firm.participants}
+    assert {recipients[0] for recipients, _m in smtp.messages} == affected
+    for _recipients, message in smtp.messages:
+        method, cal = _calendars(message)[0]
+        (vevent,) = cal.walk("VEVENT")
+        assert method == cal["METHOD"] == "CANCEL" and vevent["STATUS"] == "CANCELLED"
+        assert str(vevent["UID"]) == dropped.uid and int(vevent["SEQUENCE"]) == 1

@@ -223,6 +223,12 @@ def recipient_locale(participant: Participant) -> str:
     return {"IR": "fa", "RU": "ru"}.get(country, "en")
 
 
+def city_name(firm: Firm, locale: str) -> str:
+    """The city in the firm's own script for readers of that script, else in Latin letters."""
+    native = "fa" if firm.region.country == "IR" else "ru"
+    return firm.city if locale == native else (firm.city_latin or firm.city)
+
+
 def location_text(event: Event, table: MeetingTable, locale: str) -> str:
     parts = [event.venue or event.display_name(locale)]
     if table.hall:
@@ -261,7 +267,7 @@ def ics_record(event: Event, entry: Entry, locale: str, home_zone: str | None = 
         if entry.own_firm is not None and entry.own_firm.id == target.id:
             sides.reverse()
         for firm, other in sides:
-            lines.append(f"{firm.display_name(locale)} — {firm.region.name(locale)}, {firm.city if locale == 'fa' and firm.region.country == 'IR' else (firm.city_latin or firm.city)}")
+            lines.append(f"{firm.display_name(locale)} — {firm.region.name(locale)}, {city_name(firm, locale)}")
             offers = interest_titles(firm.capabilities, locale, other.needs)
             needs = interest_titles(firm.needs, locale, other.capabilities)
             if offers:
