@@ -87,7 +87,7 @@ def make_event(slug: str | None = None, *, start: date = date(2026, 11, 8), end:
 
 # --- published schedules (timetables, feeds, invites) ----------------------------------------
 
-def make_request(event, requester: Firm, target: Firm, *, status: str = "accepted", message: str | None = None):
+def make_meeting_request(event, requester: Firm, target: Firm, *, status: str = "accepted", message: str | None = None):
     """An accepted (by default) meeting request between two firms of `event`."""
     from planner.models import MeetingRequest
 
@@ -95,6 +95,9 @@ def make_request(event, requester: Firm, target: Firm, *, status: str = "accepte
     db.session.add(request)
     db.session.flush()
     return request
+
+
+make_request = make_meeting_request
 
 
 def publish_meetings(event, placements, *, previous=None):
@@ -163,9 +166,9 @@ def make_meeting_scenario(*, start: date = date(2026, 11, 8), persian_name: str 
     zlat = make_firm("chelyabinsk", languages=["ru", "en"], offers=["8430"], needs=["0806"])
     slots = event_slots(event)
     requests = {
-        "toos-ural": make_request(event, ural, toos, message="Трубная заготовка"),
-        "sahand-zlat": make_request(event, zlat, sahand),
-        "toos-zlat": make_request(event, toos, zlat),
+        "toos-ural": make_meeting_request(event, ural, toos, message="Трубная заготовка"),
+        "sahand-zlat": make_meeting_request(event, zlat, sahand),
+        "toos-zlat": make_meeting_request(event, toos, zlat),
     }
     tables = event.tables
     for firm in (toos, sahand, ural, zlat):
@@ -201,7 +204,7 @@ def publish_demo_schedule(event):
                                            .distinct().order_by(Firm.id)))
         hosts = [f for f in db.session.scalars(select(Firm).where(Firm.key.is_not(None)).order_by(Firm.id))
                  if f.region.country == "IR"]
-        requests = [make_request(event, visitor, hosts[(index * 3 + k) % len(hosts)])
+        requests = [make_meeting_request(event, visitor, hosts[(index * 3 + k) % len(hosts)])
                     for index, visitor in enumerate(visitors) for k in range(3)]
     slots = event_slots(event)
     zone = ZoneInfo(event.timezone)
