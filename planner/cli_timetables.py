@@ -19,7 +19,7 @@ def export_ics_command(event_key: str, directory: Path, locale: str | None):
     The file names use the participant ids of export-schedule's instance.json.
     """
     from planner.services.events import find_event
-    from planner.services.timetables import export_feeds
+    from planner.services.meeting_ics import export_feeds
 
     event = find_event(event_key)
     if event is None:

@@ -13,7 +13,7 @@ from icalendar import Calendar
 
 from planner.extensions import db
 from planner.services.calendar import IcsMeeting, IcsPerson, cancel_ics, meeting_ics, meetings_ics, request_ics
-from planner.services.timetables import participant_feed
+from planner.services.meeting_ics import participant_feed
 from tests import factories
 
 ORGANISER = IcsPerson("Khorasan Razavi Chamber of Commerce", "b2b@karvan.example", role="CHAIR")

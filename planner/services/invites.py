@@ -23,8 +23,9 @@ from planner.models import Event, Meeting, MeetingRequest, OutgoingMessage, Part
 from planner.services import ServiceError
 from planner.services.calendar import cancel_ics, request_ics
 from planner.services.mail import composer, new_email, queue_message, set_bodies
+from planner.services.meeting_ics import ics_record, organiser
 from planner.services.timetables import (
-    Entry, _entry, ics_record, meeting_people, organiser, participant_pdf, recipient_locale, version_meetings,
+    Entry, _entry, meeting_people, participant_pdf, recipient_locale, version_meetings,
 )
 
 REQUEST_NOTICE_EVENTS = ("created", "accepted", "declined", "withdrawn")

@@ -1,5 +1,5 @@
 """Timetables from the published schedule version: per participant, firm, delegation and
-table; the ICS records built from them in the reader's language; the PDF rendering.
+table, on screen and as PDF (the calendar side of the same data is in `meeting_ics`).
 
 Who attends a meeting: the people the scheduler put on it (`Meeting.participants`); when a
 version lists none, every participant of the two firms. Times are shown in the event's zone
@@ -8,7 +8,6 @@ version lists none, every participant of the two firms. Times are shown in the e
 from __future__ import annotations
 
 import logging
-import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -20,16 +19,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from planner.extensions import db
-from planner.i18n import _, format_clock, format_day
+from planner.i18n import _, format_clock
 from planner.models import (
     Delegation, Event, Firm, Interpreter, Meeting, MeetingRequest, MeetingTable, Participant, ScheduleVersion,
 )
 from planner.models.base import localized
-from planner.services.calendar import IcsMeeting, IcsPerson, meeting_ics, meetings_ics
 
 log = logging.getLogger(__name__)
 CSS_PATH = Path(__file__).resolve().parent.parent / "static" / "css" / "timetables.css"
-MAX_INTERESTS = 4
 
 
 # --- loading ------------------------------------------------------------------------------
@@ -150,11 +147,6 @@ def delegation_members(delegation: Delegation) -> list[Participant]:
     return members
 
 
-def delegation_sheets(meetings: list[Meeting], delegation: Delegation) -> list[tuple[Participant, list[Entry]]]:
-    """Every member with their meetings (members without meetings included, so nobody is missed)."""
-    return [(member, participant_entries(meetings, member)) for member in delegation_members(delegation)]
-
-
 def by_day(entries: list[Entry], zone: str) -> list[tuple[date, list[Entry]]]:
     days: dict[date, list[Entry]] = {}
     tz = ZoneInfo(zone)
@@ -170,10 +162,6 @@ def overlaps(entries: list[Entry]) -> list[tuple[Entry, Entry]]:
 
 
 # --- display helpers ----------------------------------------------------------------------
-
-def home_zone_of(participant: Participant | None) -> str | None:
-    return participant.home_timezone if participant is not None else None
-
 
 def differs(moment: datetime, zone_a: str, zone_b: str | None) -> bool:
     """True when the two zones show `moment` at different wall-clock offsets."""
@@ -198,21 +186,6 @@ def utc_offset_label(moment: datetime, zone: str) -> str:
     return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
-def interest_titles(items, locale: str, against=()) -> list[str]:
-    """Titles of offers/needs, those related to `against` codes first, at most MAX_INTERESTS."""
-    codes = [item.code for item in against]
-
-    def related(item) -> bool:
-        return any(code.startswith(item.code) or item.code.startswith(code) for code in codes)
-
-    chosen = [item for item in items if related(item)] or list(items)
-    titles = []
-    for item in chosen[:MAX_INTERESTS]:
-        title = item.node.title(locale) if item.node else item.code
-        titles.append(f"{title} ({item.code})")
-    return titles
-
-
 def recipient_locale(participant: Participant) -> str:
     """The participant's first supported language, else by the firm's country."""
     supported = current_app.config["LANGUAGES"]
@@ -221,162 +194,6 @@ def recipient_locale(participant: Participant) -> str:
             return code
     country = participant.firm.region.country if participant.firm and participant.firm.region else None
     return {"IR": "fa", "RU": "ru"}.get(country, "en")
-
-
-def city_name(firm: Firm, locale: str) -> str:
-    """The city in the firm's own script for readers of that script, else in Latin letters."""
-    native = "fa" if firm.region.country == "IR" else "ru"
-    return firm.city if locale == native else (firm.city_latin or firm.city)
-
-
-def location_text(event: Event, table: MeetingTable, locale: str) -> str:
-    parts = [event.venue or event.display_name(locale)]
-    if table.hall:
-        parts.append(table.hall)
-    parts.append(_("Table %(table)s", table=table.name))
-    return ", ".join(part for part in parts if part)
-
-
-def organiser() -> IcsPerson:
-    config = current_app.config
-    return IcsPerson(config["KARVAN_ORGANISER_NAME"], config["KARVAN_ORGANISER_EMAIL"], role="CHAIR")
-
-
-# --- ICS records --------------------------------------------------------------------------
-
-def ics_record(event: Event, entry: Entry, locale: str, home_zone: str | None = None, *,
-               sequence: int | None = None, status: str = "CONFIRMED") -> IcsMeeting:
-    """The meeting's VEVENT content with every text in `locale` (times stay instants)."""
-    with force_locale(locale):
-        zone = event.timezone
-        requester, target = entry.firms
-        counterpart = entry.counterpart
-        if counterpart is not None:
-            summary = _("B2B meeting with %(firm)s", firm=counterpart.display_name(locale))
-        else:
-            summary = _("B2B meeting: %(first)s – %(second)s", first=requester.display_name(locale),
-                        second=target.display_name(locale))
-        start_text = _("%(time)s %(zone)s (%(offset)s)", time=format_clock(entry.start, zone, locale="en"),
-                       zone=zone_label(zone), offset=utc_offset_label(entry.start, zone))
-        lines = [f"{format_day(entry.start.astimezone(ZoneInfo(zone)).date(), locale)}, {start_text}"]
-        if differs(entry.start, zone, home_zone):
-            lines.append(_("Your home time: %(time)s %(zone)s", time=format_clock(entry.start, home_zone, locale="en"),
-                           zone=zone_label(home_zone)))
-        lines.append("")
-        sides = [(requester, target), (target, requester)]
-        if entry.own_firm is not None and entry.own_firm.id == target.id:
-            sides.reverse()
-        for firm, other in sides:
-            lines.append(f"{firm.display_name(locale)} — {firm.region.name(locale)}, {city_name(firm, locale)}")
-            offers = interest_titles(firm.capabilities, locale, other.needs)
-            needs = interest_titles(firm.needs, locale, other.capabilities)
-            if offers:
-                lines.append("  " + _("Offers: %(items)s", items="; ".join(offers)))
-            if needs:
-                lines.append("  " + _("Looks for: %(items)s", items="; ".join(needs)))
-            people = [p for p in meeting_people(entry.meeting) if p.firm_id == firm.id]
-            if people:
-                lines.append("  " + _("Attending: %(names)s", names=", ".join(p.display_name(locale) for p in people)))
-        lines.append("")
-        if entry.interpreter is not None:
-            interpreter = entry.interpreter
-            name = interpreter.name if locale == "fa" else (interpreter.name_latin or interpreter.name)
-            lines.append(_("Interpreter: %(name)s", name=name))
-        else:
-            lines.append(_("Interpreter: none assigned"))
-        if entry.meeting.request.message:
-            lines.append(_("Reason for the meeting: %(text)s", text=entry.meeting.request.message))
-        attendees = [IcsPerson(p.display_name(locale), p.email) for p in meeting_people(entry.meeting)]
-        if entry.interpreter is not None and entry.interpreter.email:
-            attendees.append(IcsPerson(entry.interpreter.name_latin or entry.interpreter.name, entry.interpreter.email,
-                                       role="NON-PARTICIPANT"))
-        return IcsMeeting(
-            uid=entry.uid, sequence=entry.meeting.sequence if sequence is None else sequence,
-            start=entry.start, end=entry.end, summary=summary, location=location_text(event, entry.table, locale),
-            description="\n".join(lines).strip(), status=status, attendees=tuple(attendees), language=locale,
-        )
-
-
-def participant_calendar_name(participant: Participant, locale: str) -> str:
-    with force_locale(locale):
-        return _("Karvan meetings: %(name)s", name=participant.display_name(locale))
-
-
-def participant_feed(participant: Participant, locale: str, events: list[Event] | None = None,
-                     now: datetime | None = None) -> bytes:
-    """A person's meetings in the published versions of `events` (all events by default)."""
-    records = []
-    for event in events if events is not None else events_with_published_version():
-        meetings = version_meetings(published_version(event))
-        records += [ics_record(event, e, locale, participant.home_timezone) for e in participant_entries(meetings, participant)]
-    return meetings_ics(records, calendar_name=participant_calendar_name(participant, locale),
-                        organiser=organiser(), now=now)
-
-
-def delegation_feed(delegation: Delegation, locale: str, events: list[Event] | None = None,
-                    now: datetime | None = None) -> bytes:
-    """The delegation's meetings (every member's, each meeting once)."""
-    records: dict[str, IcsMeeting] = {}
-    home = delegation.region.timezone
-    for event in events if events is not None else events_with_published_version():
-        meetings = version_meetings(published_version(event))
-        for member in delegation_members(delegation):
-            for entry in participant_entries(meetings, member):
-                records.setdefault(entry.uid, ics_record(event, entry, locale, home))
-    with force_locale(locale):
-        name = _("Karvan meetings: %(name)s", name=delegation.display_name(locale))
-    return meetings_ics(list(records.values()), calendar_name=name, organiser=organiser(), now=now)
-
-
-def single_meeting_ics(event: Event, entry: Entry, locale: str, home_zone: str | None, now: datetime | None = None) -> bytes:
-    record = ics_record(event, entry, locale, home_zone)
-    return meeting_ics(record, calendar_name=record.summary, organiser=organiser(), now=now)
-
-
-def events_with_published_version() -> list[Event]:
-    return list(db.session.scalars(
-        select(Event).where(Event.id.in_(select(ScheduleVersion.event_id).where(ScheduleVersion.status == "published")))
-        .order_by(Event.start_date)
-    ))
-
-
-def find_entry(event: Event, request_id: int, viewer_firm: Firm | None) -> Entry | None:
-    """The published meeting of a request, seen from `viewer_firm` (neutral when None)."""
-    version = published_version(event)
-    if version is None:
-        return None
-    meeting = db.session.scalar(select(Meeting).where(Meeting.version_id == version.id, Meeting.request_id == request_id))
-    if meeting is None:
-        return None
-    if viewer_firm is not None and viewer_firm.id not in (meeting.request.requester_firm_id, meeting.request.target_firm_id):
-        viewer_firm = None
-    return _entry(meeting, viewer_firm)
-
-
-# --- feed tokens --------------------------------------------------------------------------
-
-def issue_feed_token(owner: Participant | Delegation) -> str:
-    """Give the participant or delegation a new secret feed token; the old URL stops working."""
-    owner.feed_token = secrets.token_urlsafe(32)
-    db.session.flush()
-    return owner.feed_token
-
-
-def revoke_feed_token(owner: Participant | Delegation) -> None:
-    owner.feed_token = None
-    db.session.flush()
-
-
-def participant_by_token(token: str) -> Participant | None:
-    if not token:
-        return None
-    return db.session.scalar(select(Participant).where(Participant.feed_token == token))
-
-
-def delegation_by_token(token: str) -> Delegation | None:
-    if not token:
-        return None
-    return db.session.scalar(select(Delegation).where(Delegation.feed_token == token))
 
 
 # --- printing -----------------------------------------------------------------------------
@@ -445,32 +262,6 @@ def participant_pdf(event: Event, participant: Participant, locale: str) -> byte
     meetings = version_meetings(published_version(event))
     sheet = person_sheet(event, meetings, participant, locale)
     return sheets_pdf(event, sheet.title, [sheet], locale)
-
-
-# --- export -------------------------------------------------------------------------------
-
-def export_feeds(event: Event, directory: Path, locale: str | None = None, now: datetime | None = None) -> dict[str, int] | None:
-    """Write `<directory>/p<participant id>.ics` for everyone in the event's published version.
-
-    Returns {file stem: number of meetings}, or None when nothing is published. Ids match the
-    participant ids ("p" + Participant.id) of export-schedule's instance.json.
-    """
-    version = published_version(event)
-    if version is None:
-        return None
-    meetings = version_meetings(version)
-    people = {p.id: p for m in meetings for p in meeting_people(m)}
-    directory.mkdir(parents=True, exist_ok=True)
-    written = {}
-    for person_id in sorted(people):
-        person = people[person_id]
-        reader = locale or recipient_locale(person)
-        entries = participant_entries(meetings, person)
-        records = [ics_record(event, entry, reader, person.home_timezone) for entry in entries]
-        data = meetings_ics(records, calendar_name=participant_calendar_name(person, reader), organiser=organiser(), now=now)
-        (directory / f"p{person.id}.ics").write_bytes(data)
-        written[f"p{person.id}"] = len(records)
-    return written
 
 
 def format_range(start: datetime, end: datetime, zone: str, locale: str | None = None) -> str:

@@ -12,7 +12,8 @@ from sqlalchemy import select
 from planner.extensions import db
 from planner.i18n import _, current_locale
 from planner.models import Delegation, Event, Participant
-from planner.services import timetables as tt
+from planner.services import meeting_ics as ics
+from planner.services.timetables import recipient_locale
 from planner.views.timetables import _is_head_of, can_see_firm, can_see_participant
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
@@ -35,16 +36,16 @@ def _feed_locale(default: str) -> str:
 @bp.route("/p/<token>.ics")
 def participant_feed(token: str):
     """A person's meetings in every published schedule (METHOD:PUBLISH)."""
-    person = tt.participant_by_token(token) or abort(404)
-    return _ics(tt.participant_feed(person, _feed_locale(tt.recipient_locale(person))), f"karvan-p{person.id}.ics")
+    person = ics.participant_by_token(token) or abort(404)
+    return _ics(ics.participant_feed(person, _feed_locale(recipient_locale(person))), f"karvan-p{person.id}.ics")
 
 
 @bp.route("/d/<token>.ics")
 def delegation_feed(token: str):
     """Every member's meetings, each meeting once (METHOD:PUBLISH)."""
-    delegation = tt.delegation_by_token(token) or abort(404)
-    default = tt.recipient_locale(delegation.head) if delegation.head else {"IR": "fa", "RU": "ru"}.get(delegation.region.country, "en")
-    return _ics(tt.delegation_feed(delegation, _feed_locale(default)), f"karvan-delegation-{delegation.id}.ics")
+    delegation = ics.delegation_by_token(token) or abort(404)
+    default = recipient_locale(delegation.head) if delegation.head else {"IR": "fa", "RU": "ru"}.get(delegation.region.country, "en")
+    return _ics(ics.delegation_feed(delegation, _feed_locale(default)), f"karvan-delegation-{delegation.id}.ics")
 
 
 @bp.route("/<slug>/meetings/<int:request_id>.ics")
@@ -52,14 +53,14 @@ def delegation_feed(token: str):
 def meeting(slug: str, request_id: int):
     """One published meeting as a downloadable .ics in the reader's language."""
     event = db.session.scalar(select(Event).where(Event.slug == slug)) or abort(404)
-    entry = tt.find_entry(event, request_id, current_user.firm)
+    entry = ics.find_entry(event, request_id, current_user.firm)
     if entry is None:
         abort(404)
     if not any(can_see_firm(firm) for firm in entry.firms):
         abort(404)
     person = db.session.scalar(select(Participant).where(Participant.email == current_user.email))
     home = person.home_timezone if person is not None else (current_user.firm.region.timezone if current_user.firm else None)
-    return _ics(tt.single_meeting_ics(event, entry, current_locale(), home), f"karvan-meeting-{request_id}.ics", download=True)
+    return _ics(ics.single_meeting_ics(event, entry, current_locale(), home), f"karvan-meeting-{request_id}.ics", download=True)
 
 
 def _back() -> Response:
@@ -76,7 +77,7 @@ def issue_participant_token(participant_id: int):
     person = db.session.get(Participant, participant_id) or abort(404)
     if not can_see_participant(person):
         abort(403)
-    tt.issue_feed_token(person)
+    ics.issue_feed_token(person)
     db.session.commit()
     flash(_("A new calendar link was created. Links given out before no longer work."), "success")
     return _back()
@@ -88,7 +89,7 @@ def revoke_participant_token(participant_id: int):
     person = db.session.get(Participant, participant_id) or abort(404)
     if not can_see_participant(person):
         abort(403)
-    tt.revoke_feed_token(person)
+    ics.revoke_feed_token(person)
     db.session.commit()
     flash(_("The calendar link was switched off."), "success")
     return _back()
@@ -100,7 +101,7 @@ def issue_delegation_token(delegation_id: int):
     delegation = db.session.get(Delegation, delegation_id) or abort(404)
     if not _is_head_of(delegation):
         abort(403)
-    tt.issue_feed_token(delegation)
+    ics.issue_feed_token(delegation)
     db.session.commit()
     flash(_("A new calendar link was created. Links given out before no longer work."), "success")
     return _back()
@@ -112,7 +113,7 @@ def revoke_delegation_token(delegation_id: int):
     delegation = db.session.get(Delegation, delegation_id) or abort(404)
     if not _is_head_of(delegation):
         abort(403)
-    tt.revoke_feed_token(delegation)
+    ics.revoke_feed_token(delegation)
     db.session.commit()
     flash(_("The calendar link was switched off."), "success")
     return _back()

@@ -13,6 +13,7 @@ from planner.extensions import db
 from planner.i18n import _, current_locale
 from planner.models import Delegation, Event, Firm, MeetingTable, Participant
 from planner.services import timetables as tt
+from planner.services.meeting_ics import delegation_feed, participant_feed
 
 bp = Blueprint("timetables", __name__, url_prefix="/timetables")
 
@@ -208,7 +209,7 @@ def participant_ics(slug: str, participant_id: int):
     person = db.session.get(Participant, participant_id) or abort(404)
     if not can_see_participant(person):
         abort(403)
-    return _ics_download(tt.participant_feed(person, current_locale(), [event]), f"timetable-{slug}-p{person.id}.ics")
+    return _ics_download(participant_feed(person, current_locale(), [event]), f"timetable-{slug}-p{person.id}.ics")
 
 
 @bp.route("/<slug>/delegations/<int:delegation_id>.ics")
@@ -219,5 +220,5 @@ def delegation_ics(slug: str, delegation_id: int):
     delegation = db.session.get(Delegation, delegation_id) or abort(404)
     if not _is_head_of(delegation):
         abort(403)
-    return _ics_download(tt.delegation_feed(delegation, current_locale(), [event]),
+    return _ics_download(delegation_feed(delegation, current_locale(), [event]),
                          f"timetable-{slug}-delegation-{delegation.id}.ics")
