@@ -198,3 +198,32 @@ def test_republish_through_publish_version_sends_update_then_cancel(app, smtp):
         (vevent,) = cal.walk("VEVENT")
         assert method == cal["METHOD"] == "CANCEL" and vevent["STATUS"] == "CANCELLED"
         assert str(vevent["UID"]) == dropped.uid and int(vevent["SEQUENCE"]) == 1
+
+
+def test_message_record_on_both_databases(any_app):
+    scenario = factories.make_meeting_scenario()
+    (message, *_rest) = send_request_notice(scenario["requests"]["toos-ural"].id, "created")
+    message.mime = b"\xd9\x85 raw bytes \r\n"
+    db.session.commit()
+    db.session.expire_all()
+    row = db.session.get(OutgoingMessage, message.id)
+    assert (row.state, row.attempts, row.locale) == ("queued", 0, "fa")  # no MAIL_SERVER in tests: it waits
+    assert row.payload == {"request_id": scenario["requests"]["toos-ural"].id, "event": "created"}
+    assert row.mime == b"\xd9\x85 raw bytes \r\n"
+
+
+@pytest.mark.redis
+def test_with_rq_delivery_jobs_are_enqueued_after_commit_with_retries(app, redis_url):
+    from redis import Redis
+    from rq import Queue
+
+    app.config.update(KARVAN_JOBS="rq", REDIS_URL=redis_url, MAIL_SERVER="127.0.0.1")
+    scenario = factories.make_meeting_scenario()
+    queue = Queue("karvan", connection=Redis.from_url(redis_url))
+    messages = queue_publish_notices(scenario["event"].id, scenario["version"].id, None)
+    assert queue.count == 0
+    db.session.commit()
+    jobs = queue.get_jobs()
+    assert len(jobs) == len(messages) == 5
+    assert {job.args[1]["message_id"] for job in jobs} == {m.id for m in messages}
+    assert all(job.args[0] == "mail.deliver" and job.retries_left == 3 for job in jobs)

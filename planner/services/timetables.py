@@ -155,12 +155,6 @@ def by_day(entries: list[Entry], zone: str) -> list[tuple[date, list[Entry]]]:
     return sorted(days.items())
 
 
-def overlaps(entries: list[Entry]) -> list[tuple[Entry, Entry]]:
-    """Pairs of entries whose times overlap (a valid schedule has none for one person)."""
-    ordered = sorted(entries, key=lambda e: e.start)
-    return [(a, b) for a, b in zip(ordered, ordered[1:]) if b.start < a.end]
-
-
 # --- display helpers ----------------------------------------------------------------------
 
 def differs(moment: datetime, zone_a: str, zone_b: str | None) -> bool:
