@@ -111,3 +111,17 @@ def test_single_meeting_download(client, auth, scenario):
     assert "Екатеринбург" in str(vevent["DESCRIPTION"]), "the visitor's home time is in the description"
     other = scenario["requests"]["sahand-zlat"]
     assert client.get(f"/feeds/{scenario['event'].slug}/meetings/{other.id}.ics").status_code == 404
+
+
+def test_feeds_keep_the_other_firm_contacts_private(client, scenario):
+    """Attendee mailboxes are the reader's own side only; the counterpart is named, not exposed."""
+    person = scenario["person"]
+    person.feed_token = "p" * 43
+    db.session.commit()
+    data = client.get(f"/feeds/p/{person.feed_token}.ics").get_data()
+    (vevent,) = Calendar.from_ical(data).walk("VEVENT")
+    attendees = vevent["ATTENDEE"] if isinstance(vevent["ATTENDEE"], list) else [vevent["ATTENDEE"]]
+    assert {str(a) for a in attendees} == {f"mailto:{p.email}" for p in scenario["firms"]["ural"].participants}
+    for other in scenario["firms"]["toos"].participants:
+        assert other.email.encode() not in data
+        assert other.display_name("ru").encode() in data.replace(b"\r\n ", b"")

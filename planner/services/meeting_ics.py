@@ -103,10 +103,10 @@ def ics_record(event: Event, entry: Entry, locale: str, home_zone: str | None = 
             lines.append(_("Interpreter: none assigned"))
         if entry.meeting.request.message:
             lines.append(_("Reason for the meeting: %(text)s", text=entry.meeting.request.message))
-        attendees = [IcsPerson(p.display_name(locale), p.email) for p in meeting_people(entry.meeting)]
-        if entry.interpreter is not None and entry.interpreter.email:
-            attendees.append(IcsPerson(entry.interpreter.name_latin or entry.interpreter.name, entry.interpreter.email,
-                                       role="NON-PARTICIPANT"))
+        # Contacts stay private to their firm (as in the directory): the reader's side are
+        # ATTENDEEs with their mailboxes; the other side is named in the DESCRIPTION only.
+        own_side = entry.own_people if entry.own_firm is not None else meeting_people(entry.meeting)
+        attendees = [IcsPerson(p.display_name(locale), p.email) for p in own_side]
         return IcsMeeting(
             uid=entry.uid, sequence=entry.meeting.sequence if sequence is None else sequence,
             start=entry.start, end=entry.end, summary=summary, location=location_text(event, entry.table, locale),
