@@ -46,12 +46,19 @@ def city_name(firm: Firm, locale: str) -> str:
     return firm.city if locale == native else (firm.city_latin or firm.city)
 
 
+def list_separator(locale: str, strong: bool = False) -> str:
+    """The list comma of the language: Persian uses '،' and '؛'."""
+    if locale == "fa":
+        return "؛ " if strong else "، "
+    return "; " if strong else ", "
+
+
 def location_text(event: Event, table: MeetingTable, locale: str) -> str:
     parts = [event.venue or event.display_name(locale)]
     if table.hall:
         parts.append(table.hall)
     parts.append(_("Table %(table)s", table=table.name))
-    return ", ".join(part for part in parts if part)
+    return list_separator(locale).join(part for part in parts if part)
 
 
 def organiser() -> IcsPerson:
@@ -75,7 +82,8 @@ def ics_record(event: Event, entry: Entry, locale: str, home_zone: str | None = 
                         second=target.display_name(locale))
         start_text = _("%(time)s %(zone)s (%(offset)s)", time=format_clock(entry.start, zone, locale="en"),
                        zone=zone_label(zone), offset=utc_offset_label(entry.start, zone))
-        lines = [f"{format_day(entry.start.astimezone(ZoneInfo(zone)).date(), locale)}, {start_text}"]
+        comma, semicolon = list_separator(locale), list_separator(locale, strong=True)
+        lines = [f"{format_day(entry.start.astimezone(ZoneInfo(zone)).date(), locale)}{comma}{start_text}"]
         if differs(entry.start, zone, home_zone):
             lines.append(_("Your home time: %(time)s %(zone)s", time=format_clock(entry.start, home_zone, locale="en"),
                            zone=zone_label(home_zone)))
@@ -84,16 +92,16 @@ def ics_record(event: Event, entry: Entry, locale: str, home_zone: str | None = 
         if entry.own_firm is not None and entry.own_firm.id == target.id:
             sides.reverse()
         for firm, other in sides:
-            lines.append(f"{firm.display_name(locale)} — {firm.region.name(locale)}, {city_name(firm, locale)}")
+            lines.append(f"{firm.display_name(locale)} — {firm.region.name(locale)}{comma}{city_name(firm, locale)}")
             offers = interest_titles(firm.capabilities, locale, other.needs)
             needs = interest_titles(firm.needs, locale, other.capabilities)
             if offers:
-                lines.append("  " + _("Offers: %(items)s", items="; ".join(offers)))
+                lines.append("  " + _("Offers: %(items)s", items=semicolon.join(offers)))
             if needs:
-                lines.append("  " + _("Looks for: %(items)s", items="; ".join(needs)))
+                lines.append("  " + _("Looks for: %(items)s", items=semicolon.join(needs)))
             people = [p for p in meeting_people(entry.meeting) if p.firm_id == firm.id]
             if people:
-                lines.append("  " + _("Attending: %(names)s", names=", ".join(p.display_name(locale) for p in people)))
+                lines.append("  " + _("Attending: %(names)s", names=comma.join(p.display_name(locale) for p in people)))
         lines.append("")
         if entry.interpreter is not None:
             interpreter = entry.interpreter
