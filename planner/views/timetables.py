@@ -74,12 +74,12 @@ def _pdf(data: bytes, filename: str) -> Response:
 
 
 def _show(event, title, sheets, *, kind, pdf_url=None, ics_url=None, feed=None, version=None, pdf_name="timetable.pdf",
-          as_pdf=False, owner=None):
+          as_pdf=False, owner=None, links=()):
     locale = current_locale()
     if as_pdf:
         return _pdf(tt.sheets_pdf(event, title, sheets, locale), pdf_name)
     return render_template("timetables/page.html", event=event, title=title, sheets=sheets, kind=kind, pdf_url=pdf_url,
-                           ics_url=ics_url, feed=feed, version=version, owner=owner,
+                           ics_url=ics_url, feed=feed, version=version, owner=owner, links=links,
                            meeting_link=lambda entry: url_for("feeds.meeting", slug=event.slug, request_id=entry.meeting.request_id))
 
 
@@ -128,7 +128,8 @@ def participant(slug: str, participant_id: int, as_pdf: bool = False):
         abort(403)
     version, meetings = _context(event)
     sheet = tt.person_sheet(event, meetings, person, current_locale())
-    return _show(event, sheet.title, [sheet], kind="person", version=version, as_pdf=as_pdf, owner=person,
+    links = [(_("Timetable of the whole firm"), url_for(".firm", slug=slug, firm_id=person.firm_id))]
+    return _show(event, sheet.title, [sheet], kind="person", version=version, as_pdf=as_pdf, owner=person, links=links,
                  pdf_url=url_for(".participant_pdf", slug=slug, participant_id=person.id),
                  ics_url=url_for(".participant_ics", slug=slug, participant_id=person.id), feed=("participant", person), pdf_name=f"timetable-{slug}-p{person.id}.pdf")
 
@@ -175,8 +176,10 @@ def tables(slug: str, as_pdf: bool = False):
     version, meetings = _context(event)
     locale = current_locale()
     sheets = [tt.table_sheet(event, meetings, table, locale) for table in event.tables]
+    links = [(delegation.display_name(locale), url_for(".delegation", slug=slug, delegation_id=delegation.id))
+             for delegation in db.session.scalars(select(Delegation).order_by(Delegation.id))]
     return _show(event, _("Table sheets"), sheets, kind="table", version=version, as_pdf=as_pdf,
-                 pdf_url=url_for(".tables_pdf", slug=slug), pdf_name=f"tables-{slug}.pdf")
+                 pdf_url=url_for(".tables_pdf", slug=slug), pdf_name=f"tables-{slug}.pdf", links=links)
 
 
 @bp.route("/<slug>/tables/<int:table_id>")
