@@ -68,12 +68,36 @@ def app(database_url):
         db.engine.dispose()
 
 
+def _private_pg_database() -> tuple[str, callable]:
+    """A database of this run's own on the server (runs on one machine must not share one),
+    falling back to the shared `test` database when we may not create databases."""
+    name = f"karvan_test_{os.getpid()}"
+    admin_url = PG_URL.rsplit("/", 1)[0] + "/postgres"
+    try:
+        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as error:  # noqa: BLE001 - any refusal means: use the shared database
+        warnings.warn(f"using the shared PostgreSQL database ({error.__class__.__name__})", stacklevel=1)
+        return PG_URL, lambda: None
+
+    def drop():
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return PG_URL.rsplit("/", 1)[0] + f"/{name}", drop
+
+
 @pytest.fixture(scope="session")
 def pg_prepared():
     """Create the schema and reference data in PostgreSQL once per run."""
     if not _reachable("127.0.0.1", 5432):
-        return None
-    app = _build_app(PG_URL)
+        yield None
+        return
+    url, drop = _private_pg_database()
+    app = _build_app(url)
     with app.app_context():
         from planner.services.reference import load_reference_data
 
@@ -81,8 +105,10 @@ def pg_prepared():
         db.create_all()
         load_reference_data(ROOT / "data")
         db.session.commit()
+        db.session.remove()
         db.engine.dispose()
-    return PG_URL
+    yield url
+    drop()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
