@@ -1,0 +1,523 @@
+"""The only translator between rows and `solver` types, and the store of draft schedules.
+
+Ids in the problem are the row ids with a prefix: participant ``p12``, slot ``s40``,
+table ``t3``, interpreter ``i2``, session ``session7``, meeting ``m<request id>`` (so a
+meeting keeps its id, and its iCalendar UID, across versions) and ``g<firm>-<firm>``
+for a suggested meeting that has no request yet.
+
+How rows become a problem:
+- A firm's meetings are attended by all of its people who come on at least one usable
+  day; each person is unavailable outside their attending days and their delegation's
+  travel window, on Russian public holidays for firms from Russia, and on blocked days.
+  The firm's minimum number of meetings is put on its first person only, so a shortfall
+  counts once per firm; the maximum on every person (they attend the same meetings).
+- A host table (a firm's stand) is the table of every person of that firm.
+- Accepted requests become meetings: "must" → required, "would like" → optional with a
+  weight; with `Event.suggest_for_shortfall`, the best-scoring partners of firms below
+  their minimum become optional meetings weighted by the match score.
+- Locked meetings of the version being edited are `fixed`; the published version's
+  meetings are `previous`, so a re-plan moves as little as it can.
+"""
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+import solver
+from solver.validate import check
+from planner.extensions import db
+from planner.i18n import _, _l
+from planner.models import Event, Firm, Meeting, MeetingRequest, Participant, ScheduleVersion
+from planner.models.base import utcnow
+from planner.services import ServiceError
+from planner.services.events import event_sessions, public_holidays, usable_days
+
+log = logging.getLogger(__name__)
+
+WEIGHT_MUST = 20  # only counts when required meetings had to be relaxed
+WEIGHT_WOULD_LIKE = 10
+WEIGHT_SUGGESTION_MAX = 5  # a suggestion weighs 1..5 by match score; a shortfall unit weighs 1
+
+UNSCHEDULED_REASONS = {
+    "not_registered": _l("a firm is not registered for the event"),
+    "same_region": _l("the event only lets firms of different regions meet"),
+    "no_participants": _l("a firm has nobody attending on the event's days"),
+    "no_common_slot": _l("the two firms are never available at the same time"),
+    "no_interpreter": _l("no interpreter speaks both firms' languages"),
+    "no_interpreter_available": _l("no suitable interpreter is free when both firms are"),
+    "host_tables_clash": _l("both firms meet only at their own stands"),
+    "max_meetings_reached": _l("a firm already has its maximum number of meetings"),
+    "no_room": _l("no free slot, table or interpreter was left for it"),
+    "required_infeasible": _l("the must-meet requests cannot all fit; this one was left out"),
+}
+ZERO_REASONS = {
+    "no_requests": _l("no accepted meeting request"),
+    "requests_unscheduled": _l("its requests could not be scheduled"),
+    "no_participants": _l("nobody attends on the event's days"),
+}
+
+
+def unscheduled_label(code: str) -> str:
+    return str(UNSCHEDULED_REASONS.get(code, code))
+
+
+def zero_label(code: str) -> str:
+    return str(ZERO_REASONS.get(code, code))
+
+
+def pid(participant_id: int) -> str:
+    return f"p{participant_id}"
+
+
+def sid(slot_id: int) -> str:
+    return f"s{slot_id}"
+
+
+def tid(table_id: int) -> str:
+    return f"t{table_id}"
+
+
+def iid(interpreter_id: int) -> str:
+    return f"i{interpreter_id}"
+
+
+def mid(request_id: int) -> str:
+    return f"m{request_id}"
+
+
+def row_id(solver_id: str) -> int:
+    """`p12` → 12, `m7` → 7 (not for suggestions)."""
+    return int(solver_id.lstrip("pstim"))
+
+
+@dataclass
+class Translation:
+    """A problem and what its ids stand for."""
+
+    event: Event
+    problem: solver.Problem
+    requests: dict[str, MeetingRequest] = field(default_factory=dict)  # meeting id -> request
+    suggestions: dict[str, tuple[int, int, float]] = field(default_factory=dict)  # meeting id -> (firm, firm, score)
+    firm_people: dict[int, list[Participant]] = field(default_factory=dict)  # the core, in every meeting
+    companions: dict[int, list[tuple[Participant, set[date]]]] = field(default_factory=dict)  # (person, days away)
+    slot_day: dict[str, date] = field(default_factory=dict)
+    firm_of_meeting: dict[str, tuple[int, int]] = field(default_factory=dict)
+    skipped: list[dict] = field(default_factory=list)  # [{"request_id", "reason"}] not in the problem
+    locked: set[str] = field(default_factory=set)
+
+
+# --- rows -> problem --------------------------------------------------------------------------
+
+def _day_of(moment: datetime, zone: ZoneInfo) -> date:
+    return moment.astimezone(zone).date()
+
+
+def published_version(event: Event) -> ScheduleVersion | None:
+    return db.session.scalar(select(ScheduleVersion).where(
+        ScheduleVersion.event_id == event.id, ScheduleVersion.status == "published"))
+
+
+def firm_bounds(event: Event) -> dict[int, tuple[int, int | None]]:
+    """Registered firm id -> (min, max) meetings, the firm's own or the event's."""
+    bounds = {}
+    for registration in event.registrations:
+        low = registration.min_meetings if registration.min_meetings is not None else event.min_meetings
+        high = registration.max_meetings if registration.max_meetings is not None else event.max_meetings
+        bounds[registration.firm_id] = (low or 0, high)
+    return bounds
+
+
+def accepted_requests(event: Event) -> list[MeetingRequest]:
+    return list(db.session.scalars(select(MeetingRequest).where(
+        MeetingRequest.event_id == event.id, MeetingRequest.status == "accepted").order_by(MeetingRequest.id)))
+
+
+def build_problem(event: Event, *, base: ScheduleVersion | None = None, previous: ScheduleVersion | None = None,
+                  with_fixed: bool = True, suggestions: bool | None = None) -> Translation:
+    """The solver problem for `event`: locked meetings of `base` fixed, `previous`
+    (default: the published version) as the plan to stay close to."""
+    zone = ZoneInfo(event.timezone)
+    usable = usable_days(event)
+    opened = set(event.open_days or [])
+
+    # sessions and slots on usable days
+    sessions, slots, slot_day = [], [], {}
+    for session in event_sessions(event):
+        if _day_of(session.start_dt, zone) not in usable or not session.slots:
+            continue
+        ids = []
+        for slot in session.slots:
+            slots.append(solver.Slot(sid(slot.id), slot.start_dt.astimezone(zone), slot.end_dt.astimezone(zone)))
+            slot_day[sid(slot.id)] = _day_of(slot.start_dt, zone)
+            ids.append(sid(slot.id))
+        sessions.append(solver.Session(f"session{session.id}", tuple(ids)))
+    days_with_slots = sorted(set(slot_day.values()))
+    tables = [solver.Table(tid(table.id)) for table in event.tables]
+    host_table = {table.host_firm_id: tid(table.id) for table in reversed(event.tables) if table.host_firm_id}
+
+    # people of registered firms
+    bounds = firm_bounds(event)
+    firm_ids = list(bounds)
+    firms = {firm.id: firm for firm in db.session.scalars(select(Firm).where(Firm.id.in_(firm_ids)))} if firm_ids else {}
+    people: list[solver.Participant] = []
+    firm_people: dict[int, list[Participant]] = {}
+    firm_companions: dict[int, list[tuple[Participant, set[date]]]] = {}
+    for firm_id in sorted(firms):
+        firm = firms[firm_id]
+        low, high = bounds[firm_id]
+        russian = firm.region.country == "RU"
+        attending = []
+        for person in firm.participants:
+            away = set()
+            for day in days_with_slots:
+                delegation = person.delegation
+                outside = delegation is not None and (
+                    (delegation.travel_start and day < delegation.travel_start)
+                    or (delegation.travel_end and day > delegation.travel_end))
+                holiday = russian and day.isoformat() not in opened and public_holidays("RU", day) is not None
+                if not person.attends(day) or outside or holiday:
+                    away.add(day)
+            if days_with_slots and len(away) == len(days_with_slots):
+                continue
+            attending.append((person, away))
+        if not attending:
+            continue
+        # The firm's core attends every meeting: its people who come on every day, else the one
+        # who comes most. The others join the meetings held on their days (see `store_draft`).
+        core = [(person, away) for person, away in attending if not away] or [min(attending, key=lambda pa: len(pa[1]))]
+        firm_people[firm_id] = [person for person, _away in core]
+        firm_companions[firm_id] = [(person, away) for person, away in attending if (person, away) not in core]
+        for index, (person, away) in enumerate(core):
+            people.append(solver.Participant(
+                id=pid(person.id),
+                unavailable=frozenset(s for s, day in slot_day.items() if day in away),
+                languages=frozenset(person.languages or firm.languages or []),
+                min_meetings=low if index == 0 else 0,
+                max_meetings=high,
+                table=host_table.get(firm_id),
+            ))
+
+    slot_ids = set(slot_day)
+    interpreters = [solver.Interpreter(iid(item.id), frozenset(item.languages or []),
+                                       frozenset(sid(s.id) for s in item.unavailable_slots) & slot_ids)
+                    for item in event.interpreters]
+
+    translation = Translation(event, None, firm_people=firm_people, companions=firm_companions,  # type: ignore[arg-type]
+                              slot_day=slot_day)
+    fixed = {}
+    if base is not None and with_fixed:
+        for meeting in base.meetings:
+            if meeting.locked and sid(meeting.slot_id) in slot_ids:
+                fixed[mid(meeting.request_id)] = solver.Fixed(sid(meeting.slot_id), tid(meeting.table_id))
+
+    meetings: list[solver.Meeting] = []
+    registered = set(firm_ids)
+    for request in accepted_requests(event):
+        pair = (request.requester_firm_id, request.target_firm_id)
+        reason = None
+        if not set(pair) <= registered:
+            reason = "not_registered"
+        elif event.who_can_meet == "cross-region" and firms[pair[0]].region_id == firms[pair[1]].region_id:
+            reason = "same_region"
+        elif not all(firm_id in firm_people for firm_id in pair):
+            reason = "no_participants"
+        if reason:
+            translation.skipped.append({"request_id": request.id, "reason": reason})
+            continue
+        key = mid(request.id)
+        if request.suggested:
+            weight = _suggestion_weight(request.score or 0.0)
+        else:
+            weight = WEIGHT_MUST if request.priority == "must" else WEIGHT_WOULD_LIKE
+        meetings.append(solver.Meeting(
+            id=key,
+            participants=tuple(pid(p.id) for firm_id in pair for p in firm_people[firm_id]),
+            weight=weight, required=request.priority == "must" and not request.suggested, fixed=fixed.get(key)))
+        translation.requests[key] = request
+        translation.firm_of_meeting[key] = pair
+        if key in fixed:
+            translation.locked.add(key)
+
+    if event.suggest_for_shortfall if suggestions is None else suggestions:
+        meetings += _suggested_meetings(event, translation, bounds)
+
+    previous = previous if previous is not None else published_version(event)
+    known = {m.id for m in meetings}
+    interpreter_ids = {i.id for i in interpreters}
+    prior = []
+    if previous is not None:
+        for meeting in previous.meetings:
+            key = mid(meeting.request_id)
+            if key in known and sid(meeting.slot_id) in slot_ids:
+                interpreter = iid(meeting.interpreter_id) if meeting.interpreter_id else None
+                prior.append(solver.Assignment(key, sid(meeting.slot_id), tid(meeting.table_id),
+                                               interpreter if interpreter in interpreter_ids else None))
+    translation.problem = solver.Problem(tuple(sessions), tuple(slots), tuple(tables), tuple(people),
+                                         tuple(interpreters), tuple(meetings), tuple(prior))
+    return translation
+
+
+def _suggestion_weight(score: float) -> int:
+    return max(1, min(WEIGHT_SUGGESTION_MAX, round(score / 8)))
+
+
+def _suggested_meetings(event: Event, translation: Translation, bounds) -> list[solver.Meeting]:
+    """Optional meetings with the best partners of firms whose requests fall short of their minimum."""
+    from planner.services.matching import score_pairs_for_event
+
+    count: dict[int, int] = defaultdict(int)
+    for a, b in translation.firm_of_meeting.values():
+        count[a] += 1
+        count[b] += 1
+    short = {firm_id for firm_id, (low, _high) in bounds.items()
+             if firm_id in translation.firm_people and count[firm_id] < low}
+    if not short:
+        return []
+    asked = set()
+    for a, b in db.session.execute(select(MeetingRequest.requester_firm_id, MeetingRequest.target_firm_id)
+                                   .where(MeetingRequest.event_id == event.id)):
+        asked.add(frozenset((a, b)))
+    wanted = {firm_id: 2 * (bounds[firm_id][0] - count[firm_id]) for firm_id in short}
+    out = []
+    for pair in score_pairs_for_event(event):
+        a, b = pair.firm_a, pair.firm_b
+        if frozenset((a, b)) in asked or a not in translation.firm_people or b not in translation.firm_people:
+            continue
+        if wanted.get(a, 0) <= 0 and wanted.get(b, 0) <= 0:
+            continue
+        for firm_id in (a, b):
+            if firm_id in wanted:
+                wanted[firm_id] -= 1
+        asked.add(frozenset((a, b)))
+        key = f"g{a}-{b}"
+        out.append(solver.Meeting(key, tuple(pid(p.id) for f in (a, b) for p in translation.firm_people[f]),
+                                  weight=_suggestion_weight(pair.score)))
+        translation.suggestions[key] = (a, b, pair.score)
+        translation.firm_of_meeting[key] = (a, b)
+    return out
+
+
+def version_assignments(version: ScheduleVersion) -> list[solver.Assignment]:
+    return [solver.Assignment(mid(m.request_id), sid(m.slot_id), tid(m.table_id),
+                              iid(m.interpreter_id) if m.interpreter_id else None) for m in version.meetings]
+
+
+def version_solution(version: ScheduleVersion) -> solver.Solution:
+    """A stored version as a `b2b-solution/1` solution (for export and checks)."""
+    stats = version.stats or {}
+    known = {key: stats[key] for key in ("method", "wall_s", "scheduled", "scheduled_weight", "shortfall", "holes",
+                                         "moved", "best_bound") if key in stats}
+    status = solver.Status(stats.get("status", "FEASIBLE"))
+    if not status.has_schedule:
+        status = solver.Status.FEASIBLE
+    unscheduled = tuple(mid(item["request_id"]) for item in version.unscheduled or [] if "request_id" in item)
+    return solver.Solution(status, tuple(version_assignments(version)), unscheduled, solver.Stats(**known))
+
+
+# --- solution -> rows -------------------------------------------------------------------------
+
+def explain_unscheduled(problem: solver.Problem, solution: solver.Solution, meeting_ids) -> dict[str, str]:
+    """A reason code for each unscheduled meeting in `meeting_ids`."""
+    people = {p.id: p for p in problem.participants}
+    all_slots = [s.id for s in problem.slots]
+    count: dict[str, int] = defaultdict(int)
+    by_id = {m.id: m for m in problem.meetings}
+    for a in solution.assignments:
+        for person in by_id[a.meeting].participants:
+            count[person] += 1
+    reasons = {}
+    for key in meeting_ids:
+        meeting = by_id[key]
+        members = [people[p] for p in meeting.participants]
+        free = [s for s in all_slots if not any(s in p.unavailable for p in members)]
+        languages = [p.languages for p in members]
+        needs = not frozenset.intersection(*languages)
+        qualified = [i for i in problem.interpreters if all(i.languages & langs for langs in languages)]
+        host_tables = {p.table for p in members if p.table}
+        if not free:
+            reasons[key] = "no_common_slot"
+        elif needs and not qualified:
+            reasons[key] = "no_interpreter"
+        elif needs and not any(s not in i.unavailable for i in qualified for s in free):
+            reasons[key] = "no_interpreter_available"
+        elif len(host_tables) > 1:
+            reasons[key] = "host_tables_clash"
+        elif any(p.max_meetings is not None and count[p.id] >= p.max_meetings for p in members):
+            reasons[key] = "max_meetings_reached"
+        else:
+            reasons[key] = "no_room"
+    return reasons
+
+
+def zero_meeting_firms(translation: Translation, assignments) -> list[dict]:
+    """Registered firms without any meeting, with the reason code."""
+    placed = {a.meeting for a in assignments}
+    per_firm: dict[int, list[str]] = defaultdict(list)
+    for key, pair in translation.firm_of_meeting.items():
+        if key in translation.suggestions:
+            continue
+        for firm_id in pair:
+            per_firm[firm_id].append(key)
+    met = {firm_id for key, pair in translation.firm_of_meeting.items() if key in placed for firm_id in pair}
+    out = []
+    for registration in translation.event.registrations:
+        firm_id = registration.firm_id
+        if firm_id in met:
+            continue
+        if firm_id not in translation.firm_people:
+            reason = "no_participants"
+        elif per_firm.get(firm_id):
+            reason = "requests_unscheduled"
+        else:
+            reason = "no_requests"
+        out.append({"firm_id": firm_id, "reason": reason})
+    return out
+
+
+def next_version_number(event: Event) -> int:
+    return (db.session.scalar(select(func.max(ScheduleVersion.number)).where(ScheduleVersion.event_id == event.id)) or 0) + 1
+
+
+def _request_for_suggestion(translation: Translation, key: str) -> MeetingRequest:
+    a, b, score = translation.suggestions[key]
+    request = MeetingRequest(event_id=translation.event.id, requester_firm_id=a, target_firm_id=b,
+                             priority="would_like", status="accepted", score=score, suggested=True,
+                             responded_at=utcnow())
+    db.session.add(request)
+    db.session.flush()
+    translation.requests[key] = request
+    return request
+
+
+def store_draft(translation: Translation, solution: solver.Solution, *, base: ScheduleVersion | None = None,
+                job_id: int | None = None, user_id: int | None = None, extra_stats: dict | None = None) -> ScheduleVersion:
+    """Validate `solution` and store it as a new draft version; refuses an invalid one."""
+    problem = translation.problem
+    report = check(problem, solution)
+    if not report.ok:
+        codes = ", ".join(sorted(report.codes()))
+        raise ServiceError(_("The solver's schedule breaks a rule (%(codes)s); nothing was stored.", codes=codes), "solution")
+    event = translation.event
+    version = ScheduleVersion(event_id=event.id, number=next_version_number(event), status="draft",
+                              based_on_id=base.id if base else None, solve_job_id=job_id, created_by_id=user_id)
+    db.session.add(version)
+    locked = translation.locked
+    for a in solution.assignments:
+        request = translation.requests.get(a.meeting) or _request_for_suggestion(translation, a.meeting)
+        meeting = Meeting(request_id=request.id, slot_id=row_id(a.slot), table_id=row_id(a.table),
+                          interpreter_id=row_id(a.interpreter) if a.interpreter else None,
+                          locked=a.meeting in locked, sequence=max(0, request.ical_sequence))
+        meeting.participants = meeting_people(translation, a.meeting, a.slot)
+        version.meetings.append(meeting)
+    left = [key for key in solution.unscheduled if key in translation.requests]
+    reasons = explain_unscheduled(problem, solution, left)
+    relaxed = set((extra_stats or {}).get("relaxed_required", []))
+    version.unscheduled = translation.skipped + [
+        {"request_id": translation.requests[key].id,
+         "reason": "required_infeasible" if key in relaxed else reasons[key]} for key in left]
+    stats = solution.stats.to_dict()
+    stats.update(report.figures.to_dict())
+    stats.update(status=solution.status.value, requests=len(translation.requests) + len(translation.skipped),
+                 suggestions=len(translation.suggestions),
+                 suggestions_scheduled=sum(1 for a in solution.assignments if a.meeting in translation.suggestions),
+                 zero_firms=zero_meeting_firms(translation, solution.assignments), **(extra_stats or {}))
+    version.stats = stats
+    db.session.flush()
+    return version
+
+
+def meeting_people(translation: Translation, key: str, slot_key: str) -> list[Participant]:
+    """Who attends meeting `key` in slot `slot_key`: both firms' core, and their other people
+    who come that day."""
+    return [person for firm_id in translation.firm_of_meeting[key] for person in translation.firm_people[firm_id]] + [
+        person for firm_id in translation.firm_of_meeting[key]
+        for person, away in translation.companions.get(firm_id, []) if translation.slot_day[slot_key] not in away]
+
+
+def refresh_figures(version: ScheduleVersion) -> solver.validate.Report:
+    """Recompute a version's figures after a manual change."""
+    translation = build_problem(version.event, with_fixed=False)
+    known = {m.id for m in translation.problem.meetings}
+    assignments = [a for a in version_assignments(version) if a.meeting in known]
+    report = check(translation.problem, assignments)
+    stats = dict(version.stats or {})
+    stats.update(report.figures.to_dict())
+    stats["zero_firms"] = zero_meeting_firms(translation, assignments)
+    version.stats = stats
+    placed = {a.meeting for a in assignments}
+    left = [key for key in translation.requests if key not in placed]
+    reasons = explain_unscheduled(translation.problem, solver.Solution(solver.Status.FEASIBLE, tuple(assignments)), left)
+    version.unscheduled = translation.skipped + [
+        {"request_id": translation.requests[key].id, "reason": reasons[key]} for key in left
+        if not translation.requests[key].suggested]
+    return report
+
+
+def solve_event(event: Event, *, time_limit_s: float = 30.0, base: ScheduleVersion | None = None,
+                method: str = "cp-sat", job_id: int | None = None, user_id: int | None = None,
+                on_progress=None, should_stop=None, workers: int | None = None) -> tuple[ScheduleVersion | None, solver.Solution]:
+    """Solve the event and store a draft. Returns (None, solution) when there is no schedule
+    (cancelled, timed out or infeasible even with must-meets relaxed)."""
+    if base is None:
+        base = latest_version(event)
+    translation = build_problem(event, base=base, previous=published_version(event) or base)
+    if not translation.problem.slots:
+        raise ServiceError(_("The event has no slots on usable days; add sessions first."), "slots")
+    config = solver.Config(time_limit_s=time_limit_s, workers=workers)
+    solution = solver.solve(translation.problem, config, method=method, on_progress=on_progress, should_stop=should_stop)
+    extra: dict = {}
+    if solution.status == solver.Status.INFEASIBLE and any(m.required for m in translation.problem.meetings) \
+            and not (should_stop and should_stop()):
+        # Keep going with must-meets as heavy optional meetings, and say which ones did not fit.
+        extra["infeasible_reason"] = solution.stats.extra.get("reason")
+        required = [m.id for m in translation.problem.meetings if m.required]
+        relaxed = replace(translation.problem, meetings=tuple(
+            replace(m, required=False) for m in translation.problem.meetings))
+        original = translation.problem
+        translation.problem = relaxed
+        solution = solver.solve(relaxed, config, method=method, on_progress=on_progress, should_stop=should_stop)
+        placed = {a.meeting for a in solution.assignments}
+        extra["relaxed_required"] = [key for key in required if key not in placed]
+        translation.problem = relaxed if extra["relaxed_required"] else original
+    if not solution.status.has_schedule or (should_stop and should_stop()):
+        return None, solution
+    version = store_draft(translation, solution, base=base, job_id=job_id, user_id=user_id, extra_stats=extra)
+    return version, solution
+
+
+def latest_version(event: Event) -> ScheduleVersion | None:
+    """The version the organiser is working on: the newest draft, else the published one."""
+    draft = db.session.scalar(select(ScheduleVersion).where(
+        ScheduleVersion.event_id == event.id, ScheduleVersion.status == "draft").order_by(ScheduleVersion.number.desc()).limit(1))
+    return draft or published_version(event)
+
+
+def export_version(version: ScheduleVersion) -> tuple[dict, dict]:
+    """(`b2b-instance/1`, `b2b-solution/1`) dicts of a version, ids as in `build_problem`."""
+    from solver.io import problem_to_dict, solution_to_dict
+
+    translation = build_problem(version.event, base=version, previous=version)
+    problem = translation.problem
+    known = {m.id for m in problem.meetings}
+    # a locked meeting stays pinned; suggestions made requests are in the problem as m<id>
+    solution = version_solution(version)
+    solution = solver.Solution(solution.status, tuple(a for a in solution.assignments if a.meeting in known),
+                               tuple(m for m in solution.unscheduled if m in known and m not in
+                                     {a.meeting for a in solution.assignments}), solution.stats)
+    return problem_to_dict(problem), solution_to_dict(solution)
+
+
+def firms_by_id(ids) -> dict[int, Firm]:
+    ids = set(ids)
+    return {firm.id: firm for firm in db.session.scalars(select(Firm).where(Firm.id.in_(ids)))} if ids else {}
+
+
+def requests_by_id(ids) -> dict[int, MeetingRequest]:
+    ids = set(ids)
+    return {r.id: r for r in db.session.scalars(select(MeetingRequest).where(MeetingRequest.id.in_(ids)))} if ids else {}
+
