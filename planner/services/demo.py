@@ -182,6 +182,9 @@ def seed_demo(data_dir: Path) -> dict[str, int]:
     from planner.services.demo_requests import seed_demo_requests
 
     counts.update(seed_demo_requests())
+    from planner.services.scheduling import seed_demo_schedule
+
+    counts.update(seed_demo_schedule())
     from planner.services.timetables import ensure_delegation_head_account
 
     ensure_delegation_head_account(db.session.scalar(select(Delegation).where(Delegation.key == delegation_record["key"])),

@@ -521,3 +521,21 @@ def requests_by_id(ids) -> dict[int, MeetingRequest]:
     ids = set(ids)
     return {r.id: r for r in db.session.scalars(select(MeetingRequest).where(MeetingRequest.id.in_(ids)))} if ids else {}
 
+
+
+def seed_demo_schedule(slug: str = "demo", time_limit_s: float | None = None) -> dict[str, int]:
+    """Solve and publish the demo event once (skipped when it already has a published version)."""
+    from flask import current_app
+
+    from planner.services.publishing import publish_version
+
+    event = db.session.scalar(select(Event).where(Event.slug == slug))
+    if event is None or published_version(event) is not None:
+        return {}
+    limit = time_limit_s or current_app.config.get("KARVAN_DEMO_SOLVE_S") or (2.0 if current_app.testing else 10.0)
+    version, solution = solve_event(event, time_limit_s=limit)
+    if version is None:
+        log.warning("demo schedule: no schedule (%s)", solution.status.value)
+        return {}
+    publish_version(version, expected_revision=event.schedule_revision)
+    return {"scheduled_meetings": len(version.meetings)}
