@@ -9,8 +9,8 @@ import re
 
 from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField, EmailField, FieldList, Form, FormField, IntegerField, SelectField, SelectMultipleField, StringField,
-    SubmitField, TextAreaField,
+    BooleanField, EmailField, FieldList, Form, FormField, IntegerField, SelectChoice, SelectField, SelectMultipleField,
+    StringField, SubmitField, TextAreaField,
 )
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, StopValidation, URL, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -22,6 +22,12 @@ from planner.models import Product, Sector
 
 LATIN = re.compile(r"^[A-Za-z0-9 .,&'’()\-–/+\"]+$")
 PRODUCT_LEVELS = (2, 4, 6)
+
+
+def choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 KINDS = (("product", _l("HS product")), ("sector", _l("ISIC activity")))
 
 
@@ -79,7 +85,7 @@ def check_code(kind: str, code: str) -> None:
 class InterestForm(Form):
     """One offer or need: a code, a note, and optional volume and certification."""
 
-    kind = SelectField(_l("Kind"), choices=KINDS, default="product")
+    kind = SelectField(_l("Kind"), choices=choices(KINDS), default="product")
     code = StringField(_l("Code"), filters=[normalise_code],
                        validators=[WhenRowUsed(_l("Choose a code from the list."))])
     note = StringField(_l("Note"), filters=[_strip], validators=[Length(max=500)])
@@ -136,11 +142,11 @@ class FirmForm(FlaskForm):
     website = StringField(_l("Website"), filters=[_strip], validators=[
         Optional(), URL(require_tld=True, message=_l("Enter a full address, such as https://example.com.")),
         Length(max=300)])
-    size = SelectField(_l("Size"), choices=[(code, label) for code, label in FIRM_SIZE.items()], default="small")
+    size = SelectField(_l("Size"), choices=choices(FIRM_SIZE.items()), default="small")
     founded = IntegerField(_l("Founded (year)"), validators=[
         Optional(), NumberRange(min=1800, max=2100, message=_l("Enter a year between %(min)s and %(max)s."))])
     description = TextAreaField(_l("What your firm does"), filters=[_strip], validators=[Length(max=2000)])
-    languages = MultiCheckboxField(_l("Working languages"), choices=[(code, label) for code, label in LANGUAGE.items()],
+    languages = MultiCheckboxField(_l("Working languages"), choices=choices(LANGUAGE.items()),
                                    validators=[DataRequired(message=_l("Choose at least one language."))])
     public = BooleanField(_l("Show the firm in the public directory"), default=True)
     activities = FieldList(FormField(ActivityForm), min_entries=2)
@@ -164,13 +170,13 @@ class FirmForm(FlaskForm):
 
     def set_choices(self, regions, events, days) -> None:
         """Fill the choices that come from the database: regions, events and their days."""
-        self.region.choices = [(0, "—")] + list(regions)
-        self.events.choices = list(events)
-        self._days = list(days)
+        self.region.choices = choices([(0, "—")] + list(regions))
+        self.events.choices = choices(events)
+        self._days = choices(days)
         self._participant_choices()
 
     def _participant_choices(self) -> None:
-        languages = [(code, label) for code, label in LANGUAGE.items()]
+        languages = choices(LANGUAGE.items())
         for entry in self.participants.entries:
             entry.form.languages.choices = languages
             entry.form.attending_days.choices = getattr(self, "_days", [])

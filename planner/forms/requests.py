@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, RadioField, SubmitField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from planner.i18n import _l
@@ -16,8 +16,8 @@ class RequestForm(FlaskForm):
     """A request to meet one firm; organisers may accept it on both firms' behalf at once."""
 
     target = HiddenField(validators=[DataRequired(message=_l("Choose the firm to meet."))])
-    priority = RadioField(_l("Priority"), choices=[("must", _l("We must meet this firm")),
-                                                   ("would_like", _l("We would like to meet this firm"))],
+    priority = RadioField(_l("Priority"), choices=[SelectChoice("must", _l("We must meet this firm")),
+                                                   SelectChoice("would_like", _l("We would like to meet this firm"))],
                           default="would_like", validators=[DataRequired(message=_l("Choose a priority."))])
     message = TextAreaField(_l("Message to the firm"), filters=[_strip], validators=[
         Length(max=1000, message=_l("At most %(max)d characters."))])

@@ -88,7 +88,7 @@ def register():
     if request.method == "GET":
         locale = current_locale()
         form.languages.data = [locale] if locale != "en" else ["en"]
-        form.events.data = [value for value, _label in form.events.choices]
+        form.events.data = [choice.value for choice in form.events.choices]
         if not current_user.is_organiser:
             person = form.participants.entries[0].form
             person.email.data = current_user.email
