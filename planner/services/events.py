@@ -103,9 +103,10 @@ def usable_days(event: Event) -> set[date]:
 
 def event_delegations(event: Event) -> list[Delegation]:
     """Delegations with at least one member from a firm registered for the event."""
-    stmt = (select(Delegation).join(Participant, Participant.delegation_id == Delegation.id)
-            .join(EventRegistration, EventRegistration.firm_id == Participant.firm_id)
-            .where(EventRegistration.event_id == event.id).distinct().order_by(Delegation.id))
+    members = (select(Participant.delegation_id)
+               .join(EventRegistration, EventRegistration.firm_id == Participant.firm_id)
+               .where(EventRegistration.event_id == event.id))
+    stmt = select(Delegation).where(Delegation.id.in_(members)).order_by(Delegation.id)
     return list(db.session.scalars(stmt))
 
 
@@ -242,12 +243,12 @@ def add_session(event: Event, day: date, start: time, end: time, name: str | Non
     for other in event_sessions(event):
         if other.start_dt < end_dt and start_dt < other.end_dt:
             raise ServiceError(_("The session overlaps another session."), "start")
-    session = EventSession(event=event, name=name or None, start_dt=start_dt, end_dt=end_dt)
+    session = EventSession(name=name or None, start_dt=start_dt, end_dt=end_dt)
     cursor = start_dt
     while cursor + step <= end_dt:
         session.slots.append(Slot(start_dt=cursor, end_dt=cursor + step))
         cursor += step + gap
-    db.session.add(session)
+    event.sessions.append(session)
     db.session.flush()
     return session
 
@@ -284,7 +285,7 @@ def add_tables(event: Event, count: int, prefix: str = "T") -> list[MeetingTable
         if name in names:
             continue
         position += 1
-        table = MeetingTable(event=event, name=name, position=position)
+        table = MeetingTable(name=name, position=position)
         event.tables.append(table)
         created.append(table)
     db.session.flush()
@@ -301,7 +302,7 @@ def add_table(event: Event, name: str, host_firm: Firm | None = None, hall: str 
     if host_firm is not None and any(table.host_firm_id == host_firm.id for table in event.tables):
         raise ServiceError(_("This firm already has a host table."), "host_firm")
     position = max((table.position for table in event.tables), default=0) + 1
-    table = MeetingTable(event=event, name=name, position=position, hall=hall or None, host_firm=host_firm)
+    table = MeetingTable(name=name, position=position, hall=hall or None, host_firm=host_firm)
     event.tables.append(table)
     db.session.flush()
     return table
@@ -318,9 +319,10 @@ def add_interpreter(event: Event, name: str, languages: list[str], *, name_latin
                     email: str | None = None, unavailable_sessions: list[EventSession] = ()) -> Interpreter:
     if len(set(languages)) < 2:
         raise ServiceError(_("An interpreter speaks at least two languages."), "languages")
-    interpreter = Interpreter(event=event, name=name.strip(), name_latin=name_latin or None, email=email or None,
+    interpreter = Interpreter(name=name.strip(), name_latin=name_latin or None, email=email or None,
                               languages=sorted(set(languages)))
     event.interpreters.append(interpreter)
+    db.session.add(interpreter)
     set_interpreter_unavailable(interpreter, unavailable_sessions)
     return interpreter
 

@@ -14,10 +14,22 @@ from dataclasses import dataclass, field
 from sqlalchemy import select, update
 
 from planner.extensions import db
-from planner.i18n import _
+from planner.i18n import _, _l
 from planner.models import Event, Meeting, MeetingRequest, ScheduleVersion
 from planner.models.base import utcnow
 from planner.services import ServiceError
+
+
+VERSION_STATUS = {
+    "draft": _l("draft"),
+    "published": _l("published"),
+    "superseded": _l("superseded"),
+    "discarded": _l("discarded"),
+}
+
+
+def version_status_label(code: str) -> str:
+    return str(VERSION_STATUS.get(code, code))
 
 
 class PublishConflict(ServiceError):
@@ -62,8 +74,9 @@ def diff_versions(before: ScheduleVersion | None, after: ScheduleVersion) -> Dif
 
 
 def published_version(event: Event) -> ScheduleVersion | None:
-    return db.session.scalar(select(ScheduleVersion).where(
-        ScheduleVersion.event_id == event.id, ScheduleVersion.status == "published"))
+    from planner.services.scheduling import published_version as current
+
+    return current(event)
 
 
 def _check_still_valid(version: ScheduleVersion) -> None:

@@ -1,0 +1,119 @@
+/* Scheduling pages: the live progress bar of a scheduler run, and drag-and-drop moves on
+   the board (the server checks every move; a refused one shows the reason). */
+(function () {
+  "use strict";
+
+  function pollJob(box) {
+    var url = box.dataset.url;
+    var bar = box.querySelector(".job-progress");
+    var status = box.querySelector(".job-status");
+    function show(state) {
+      bar.value = state.fraction;
+      bar.textContent = Math.round(state.fraction * 100) + "%";
+      status.textContent = state.status_label;
+      status.dataset.status = state.status;
+      box.querySelector(".job-elapsed").textContent = state.elapsed;
+      box.querySelector(".job-objective").textContent = state.objective === null ? "—" : state.objective;
+      box.querySelector(".job-bound").textContent = state.bound === null ? "—" : state.bound;
+      var error = box.querySelector(".job-error");
+      if (state.error_label) {
+        error.textContent = state.error_label + (state.detail ? " (" + state.detail + ")" : "");
+        error.hidden = false;
+      }
+      if (state.board_url) {
+        var result = box.querySelector(".job-result");
+        result.querySelector("a").href = state.board_url;
+        result.hidden = false;
+      }
+      if (state.finished) {
+        box.dataset.finished = "true";
+        var cancel = box.querySelector(".job-cancel");
+        if (cancel) { cancel.hidden = true; }
+        var submit = document.querySelector("#solve-form [type=submit]");
+        if (submit) { submit.disabled = false; }
+      }
+    }
+    function tick() {
+      fetch(url, {headers: {"Accept": "application/json"}, credentials: "same-origin"})
+        .then(function (response) { return response.json(); })
+        .then(function (state) {
+          show(state);
+          if (!state.finished) { window.setTimeout(tick, 700); }
+        })
+        .catch(function () { window.setTimeout(tick, 2000); });
+    }
+    if (box.dataset.finished !== "true") { tick(); }
+  }
+
+  function boardMoves(board) {
+    var error = document.getElementById("board-error");
+    var dragged = null;
+    board.addEventListener("dragstart", function (event) {
+      var meeting = event.target.closest && event.target.closest(".meeting[draggable=true]");
+      if (!meeting) { return; }
+      dragged = meeting;
+      meeting.classList.add("dragging");
+      event.dataTransfer.effectAllowed = "move";
+      event.dataTransfer.setData("text/plain", meeting.dataset.meeting);
+    });
+    board.addEventListener("dragend", function () {
+      if (dragged) { dragged.classList.remove("dragging"); }
+      board.querySelectorAll(".cell.over").forEach(function (cell) { cell.classList.remove("over"); });
+    });
+    board.addEventListener("dragover", function (event) {
+      var cell = event.target.closest && event.target.closest(".cell");
+      if (!cell || !dragged) { return; }
+      event.preventDefault();
+      event.dataTransfer.dropEffect = "move";
+      board.querySelectorAll(".cell.over").forEach(function (other) { if (other !== cell) { other.classList.remove("over"); } });
+      cell.classList.add("over");
+    });
+    board.addEventListener("drop", function (event) {
+      var cell = event.target.closest && event.target.closest(".cell");
+      if (!cell || !dragged) { return; }
+      event.preventDefault();
+      var meetingId = event.dataTransfer.getData("text/plain") || dragged.dataset.meeting;
+      move(meetingId, cell.dataset.slot, cell.dataset.table);
+    });
+    // Keyboard and click: choosing a meeting fills the move form.
+    board.addEventListener("click", function (event) {
+      var meeting = event.target.closest && event.target.closest(".meeting");
+      if (!meeting || event.target.closest("form")) { return; }
+      var select = document.getElementById("move-meeting");
+      if (select) { select.value = meeting.dataset.meeting; }
+      board.querySelectorAll(".meeting.selected").forEach(function (m) { m.classList.remove("selected"); });
+      meeting.classList.add("selected");
+    });
+
+    function move(meetingId, slotId, tableId) {
+      var data = new FormData();
+      data.append("csrf_token", board.dataset.csrf);
+      data.append("meeting_id", meetingId);
+      data.append("slot_id", slotId);
+      data.append("table_id", tableId);
+      data.append("expected_lock", board.dataset.lock);
+      board.classList.add("busy");
+      fetch(board.dataset.moveUrl, {method: "POST", body: data, credentials: "same-origin",
+                                    headers: {"Accept": "application/json", "X-CSRFToken": board.dataset.csrf}})
+        .then(function (response) { return response.json(); })
+        .then(function (result) {
+          if (result.ok) {
+            window.location.reload();
+          } else {
+            board.classList.remove("busy");
+            error.textContent = result.error;
+            error.hidden = false;
+            error.scrollIntoView({block: "nearest"});
+          }
+        })
+        .catch(function () { board.classList.remove("busy"); });
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var job = document.getElementById("job");
+    if (job) { pollJob(job); }
+    var board = document.getElementById("board");
+    if (board && board.classList.contains("editable")) { boardMoves(board); }
+  });
+})();
