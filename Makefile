@@ -38,7 +38,7 @@ system-deps:
 	fi
 
 translations: $(VENV)/.installed
-	@for dir in planner/translations/*/; do $(VENV)/bin/pybabel compile -q -d $$dir 2>&1 | grep -v "is marked as fuzzy" || true; done
+	@for dir in planner/translations/*/; do $(VENV)/bin/pybabel -q compile -d $$dir; done
 
 ## Re-extract one catalogue's messages and merge them into its fa, ru and en files:
 ##   make translations-update DOMAIN=core   (then translate the new empty entries)
