@@ -38,7 +38,9 @@ system-deps:
 	fi
 
 translations: $(VENV)/.installed
-	@for dir in planner/translations/*/; do $(VENV)/bin/pybabel -q compile -d $$dir; done
+	@for dir in planner/translations/*/; do \
+	  if ls $$dir*/LC_MESSAGES/messages.po >/dev/null 2>&1; then $(VENV)/bin/pybabel -q compile -d $$dir || exit 1; fi; \
+	done
 
 ## Re-extract one catalogue's messages and merge them into its fa, ru and en files:
 ##   make translations-update DOMAIN=core   (then translate the new empty entries)
