@@ -81,6 +81,18 @@ def test_no_same_region_pairs_unless_the_event_allows_them():
     assert len(score_pairs([a, b], Rules("any"))) == 1
 
 
+def test_a_shared_activity_is_a_weak_reason_to_meet():
+    sensors = firm(1, activities=["2651"], offers=[(P, "903180")])
+    automation = firm(2, "ch", activities=["2651", "6201"])
+    group_only = firm(3, "ch", activities=["2652"])
+    division_only = firm(4, "ch", activities=["2640"])
+    buyer = firm(5, "ch", needs=[(P, "903180")])
+    ranked = rank_partners([sensors, automation, group_only, division_only, buyer], 1)
+    assert [pair.firm_b for pair in ranked] == [5, 2, 3]
+    assert Reason("same_activity", {"activity": "2651", "theirs": "2651", "level": 4}) in ranked[1].reasons
+    assert Reason("same_activity", {"activity": "2652", "theirs": "2651", "level": 3}) in ranked[2].towards(3).reasons
+
+
 def test_a_firm_never_matches_itself():
     both = firm(1, needs=[(P, "870830")], offers=[(P, "870830")])
     assert score_pairs([both], Rules("any")) == []
@@ -156,7 +168,7 @@ def test_properties_of_every_scored_pair(group, who, sectors):
         a, b = by_id[pair.firm_a], by_id[pair.firm_b]
         assert pair.firm_a < pair.firm_b and pair.score > 0
         assert who == "any" or a.region != b.region
-        assert any(r.code.endswith(("your_need", "their_need", "your_offer")) for r in pair.reasons)
+        assert any(r.code.endswith(("your_need", "their_need", "your_offer", "same_activity")) for r in pair.reasons)
         # Both firms see the same score, and the same reasons mirrored (ties may come in another order).
         mirrored = sorted(repr(reason) for reason in pair.towards(b.id).reasons)
         seen_by_b = rank_partners(group, b.id, rules)

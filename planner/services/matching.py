@@ -12,15 +12,17 @@ firms of different regions, "any" keeps every pair):
   on 6 > 4 > 2 digits, ISIC on class > group > division (`MATCH_WEIGHTS`); and the same for
   B's needs against A's offers;
 * when both directions match, a mutual-interest bonus;
+* a little for an ISIC class or group both firms work in (room to cooperate);
 * a shared language (+) or an interpreter needed (−);
 * a point for each firm whose activities fall under the event's exhibition sectors.
 
-Only pairs with some need ↔ offer match are scored at all.
+Only pairs with a need ↔ offer match or a shared activity are scored at all.
 
 Reasons are `Reason(code, params)` seen from `PairScore.firm_a`'s side; `PairScore.towards(id)`
 turns a pair around. Codes: `they_offer_your_need`, `they_need_your_offer`
 (params kind, need, offer, level), `their_activity_fits_your_need`,
-`your_activity_fits_their_need` (need, activity, level), `mutual_interest`,
+`your_activity_fits_their_need` (need, activity, level), `same_activity` (activity, theirs,
+level), `mutual_interest`,
 `shared_language` (languages), `interpreter_needed` (yours, theirs), `exhibition_sector`
 (sectors).
 
@@ -51,6 +53,7 @@ MATCH_WEIGHTS = {
     (PRODUCT, 6): 10.0, (PRODUCT, 4): 6.0, (PRODUCT, 2): 2.0,
     (SECTOR, 4): 8.0, (SECTOR, 3): 5.0, (SECTOR, 2): 2.0,
 }
+SAME_ACTIVITY_WEIGHTS = {4: 3.0, 3: 2.0}  # both firms work in one ISIC class / group: room to cooperate
 ACTIVITY_FACTOR = 0.75  # a registered activity counts a little less than a declared offer
 MUTUAL_BONUS = 5.0
 MUTUAL_SHARE = 0.5  # plus half the weaker direction
@@ -106,6 +109,9 @@ class Reason:
     def flipped(self) -> "Reason":
         if self.code == "interpreter_needed":
             return Reason(self.code, {"yours": self.params["theirs"], "theirs": self.params["yours"]})
+        if self.code == "same_activity":
+            return Reason(self.code, {"activity": self.params["theirs"], "theirs": self.params["activity"],
+                                      "level": self.params["level"]})
         return Reason(FLIPPED.get(self.code, self.code), self.params)
 
 
@@ -210,12 +216,41 @@ def exhibition_fit(profile: FirmProfile, sectors: tuple[str, ...]) -> tuple[str,
                          if code.startswith(sector) or sector.startswith(code)}))
 
 
+def _shared_activities(firms: Iterable[FirmProfile], others: Iterable[FirmProfile],
+                       rules: Rules) -> dict[tuple[int, int], tuple[int, str, str]]:
+    """(a, b) -> (level, a's code, b's code): the closest ISIC class or group both firms work in."""
+    index: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
+    for profile in others:
+        for code in profile.activities:
+            for level in SAME_ACTIVITY_WEIGHTS:
+                if len(code) >= level and code.isdigit():
+                    index[code[:level]].append((profile.id, profile.region, code))
+    cross = rules.who_can_meet != "any"
+    result: dict[tuple[int, int], tuple[int, str, str]] = {}
+    for profile in firms:
+        for code in profile.activities:
+            for level in SAME_ACTIVITY_WEIGHTS:
+                if len(code) < level:
+                    continue
+                for other_id, region, other_code in index.get(code[:level], ()):
+                    if other_id == profile.id or (cross and region == profile.region):
+                        continue
+                    current = result.get((profile.id, other_id))
+                    # Closest level first; ties go to the smaller pair of codes, seen alike from both sides.
+                    if current is None or level > current[0] or (
+                            level == current[0] and sorted((code, other_code)) < sorted(current[1:])):
+                        result[(profile.id, other_id)] = (level, code, other_code)
+    return result
+
+
 def score_pair(a: FirmProfile, b: FirmProfile, ab: list[_Match], ba: list[_Match], rules: Rules,
-               fits: Mapping[int, tuple[str, ...]] | None = None) -> PairScore | None:
-    """Combine both directions (A's needs met by B: `ab`; B's needs met by A: `ba`)."""
+               fits: Mapping[int, tuple[str, ...]] | None = None,
+               shared: tuple[int, str, str] | None = None) -> PairScore | None:
+    """Combine both directions (A's needs met by B: `ab`; B's needs met by A: `ba`) and,
+    when `shared` = (level, A's code, B's code), an ISIC class or group both work in."""
     need_ab = sum(match[0] for match in ab)
     need_ba = sum(match[0] for match in ba)
-    if need_ab <= 0 and need_ba <= 0:
+    if need_ab <= 0 and need_ba <= 0 and shared is None:
         return None
     score = need_ab + need_ba
     weighted: list[tuple[float, Reason]] = []
@@ -225,12 +260,17 @@ def score_pair(a: FirmProfile, b: FirmProfile, ab: list[_Match], ba: list[_Match
         head.append(Reason("mutual_interest", {}))
     weighted += _interest_reasons(ab, towards_needer=True)
     weighted += _interest_reasons(ba, towards_needer=False)
+    if shared is not None:
+        level, mine, theirs = shared
+        score += SAME_ACTIVITY_WEIGHTS[level]
+        weighted.append((SAME_ACTIVITY_WEIGHTS[level], Reason("same_activity", {"activity": mine, "theirs": theirs,
+                                                                                 "level": level})))
     tail: list[Reason] = []
     if a.languages and b.languages:
-        shared = a.languages & b.languages
-        if shared:
+        common = a.languages & b.languages
+        if common:
             score += LANGUAGE_BONUS
-            tail.append(Reason("shared_language", {"languages": sorted(shared)}))
+            tail.append(Reason("shared_language", {"languages": sorted(common)}))
         else:
             score -= INTERPRETER_PENALTY
             tail.append(Reason("interpreter_needed", {"yours": sorted(a.languages), "theirs": sorted(b.languages)}))
@@ -251,14 +291,16 @@ def score_pairs(profiles: Iterable[FirmProfile], rules: Rules = Rules()) -> list
     by_id = {profile.id: profile for profile in profiles}
     directed = _directed_matches(profiles, _offer_index(profiles), rules)
     fits = {profile.id: exhibition_fit(profile, rules.exhibition_sectors) for profile in profiles}
-    pairs = {(min(a, b), max(a, b)) for a, b in directed}
+    shared = _shared_activities(profiles, profiles, rules)
+    pairs = {(min(a, b), max(a, b)) for a, b in directed} | {(a, b) for a, b in shared if a < b}
     empty: list = []
     result = []
     for a, b in pairs:
         pa, pb = by_id[a], by_id[b]
         if not rules.allows(pa, pb):
             continue
-        scored = score_pair(pa, pb, directed.get((a, b), empty), directed.get((b, a), empty), rules, fits)
+        scored = score_pair(pa, pb, directed.get((a, b), empty), directed.get((b, a), empty), rules, fits,
+                            shared.get((a, b)))
         if scored is not None:
             result.append(scored)
     result.sort(key=lambda pair: (-pair.score, pair.firm_a, pair.firm_b))
@@ -277,13 +319,15 @@ def rank_partners(profiles: Iterable[FirmProfile], firm_id: int, rules: Rules = 
     others = [profile for profile in profiles if profile.id != firm_id]
     mine = _directed_matches([me], _offer_index(others), rules)
     theirs = _directed_matches(others, _offer_index([me]), rules)
-    partners = {b for (_a, b) in mine} | {a for (a, _b) in theirs}
+    shared = _shared_activities([me], others, rules)
+    partners = {b for (_a, b) in mine} | {a for (a, _b) in theirs} | {b for (_a, b) in shared}
     result = []
     for partner in partners - excluded:
         other = by_id[partner]
         if not rules.allows(me, other):
             continue
-        scored = score_pair(me, other, mine.get((firm_id, partner), []), theirs.get((partner, firm_id), []), rules)
+        scored = score_pair(me, other, mine.get((firm_id, partner), []), theirs.get((partner, firm_id), []), rules,
+                            shared=shared.get((firm_id, partner)))
         if scored is not None:
             result.append(scored)
     result.sort(key=lambda pair: (-pair.score, pair.firm_b))
@@ -425,6 +469,11 @@ def describe_reason(reason: Reason | Mapping, locale: str | None = None) -> str:
     if code == "your_activity_fits_their_need":
         return _("They look for %(need)s; you work in %(activity)s.",
                  need=_code_label(SECTOR, p["need"], locale), activity=_code_label(SECTOR, p["activity"], locale))
+    if code == "same_activity":
+        if p["activity"] == p["theirs"]:
+            return _("You both work in %(activity)s: room to cooperate.", activity=_code_label(SECTOR, p["activity"], locale))
+        return _("You work in %(activity)s and they in %(theirs)s: room to cooperate.",
+                 activity=_code_label(SECTOR, p["activity"], locale), theirs=_code_label(SECTOR, p["theirs"], locale))
     if code == "mutual_interest":
         return _("Mutual interest: each of you offers something the other needs.")
     if code == "shared_language":

@@ -1,0 +1,187 @@
+"""Firm registration and editing: validation, errors by field in the user's language,
+re-population, who may edit, the code search and the marketplace."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from planner.extensions import db
+from planner.models import EventRegistration, Firm, User
+from planner.services.firms import search_codes, search_marketplace
+from tests import factories
+
+
+def _region_id(key: str) -> int:
+    return factories.region(key).id
+
+
+def profile_data(**overrides) -> dict:
+    data = {
+        "name_native": "آهن‌آلات توس", "name_latin": "Ahan-Alat Toos", "region": _region_id("khorasan-razavi"),
+        "city": "مشهد", "city_latin": "Mashhad", "website": "https://toos.example", "size": "medium",
+        "founded": "1999", "description": "تولید قطعات ترمز", "languages": ["fa", "en"], "public": "y",
+        "activities-0-code": "2930",
+        "capabilities-0-kind": "product", "capabilities-0-code": "870830", "capabilities-0-note": "لنت ترمز",
+        "capabilities-0-volume": "40 000 sets", "capabilities-0-certification": "IATF 16949",
+        "needs-0-kind": "product", "needs-0-code": "72.08", "needs-0-note": "ورق فولادی",
+        "needs-1-kind": "sector", "needs-1-code": "2410",
+        "participants-0-first_name": "مریم", "participants-0-last_name": "رضایی",
+        "participants-0-first_name_latin": "Maryam", "participants-0-last_name_latin": "Rezaei",
+        "participants-0-role": "مدیر صادرات", "participants-0-email": "m.rezaei@toos.example",
+        "participants-0-languages": ["fa", "en"],
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+@pytest.fixture
+def member(app, client, auth):
+    user = factories.make_user(email="new@firm.example")
+    db.session.commit()
+    auth.login(user.email)
+    return user
+
+
+def test_a_new_account_is_sent_to_the_firm_form(client):
+    response = client.post("/auth/register", data={"name": "Maryam Rezaei", "email": "maryam@toos.example",
+                                                   "password": "long enough password", "confirm": "long enough password",
+                                                   "locale": "fa"})
+    assert response.status_code == 302
+    assert client.get(response.headers["Location"]).headers["Location"].endswith("/firms/register")
+    html = client.get("/firms/register").get_data(as_text=True)
+    assert 'value="maryam@toos.example"' in html and 'value="Maryam"' in html and 'dir="rtl"' in html
+
+
+def test_registration_creates_the_firm_and_links_the_account(member, client):
+    event = factories.make_event()
+    db.session.commit()
+    response = client.post("/firms/register", data=profile_data(events=[str(event.id)]))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    firm = db.session.scalar(select(Firm).where(Firm.name_latin == "Ahan-Alat Toos"))
+    assert response.headers["Location"].endswith(f"/firms/{firm.id}/matches")
+    assert db.session.get(User, member.id).firm_id == firm.id
+    assert [s.code for s in firm.sectors] == ["2930"]
+    assert [(c.kind, c.code, c.note, c.volume, c.certification) for c in firm.capabilities] == [
+        ("product", "870830", {"fa": "لنت ترمز"}, "40 000 sets", "IATF 16949")]
+    assert [(n.kind, n.code) for n in firm.needs] == [("product", "7208"), ("sector", "2410")]
+    assert firm.description == {"fa": "تولید قطعات ترمز"} and firm.languages == ["fa", "en"] and firm.founded == 1999
+    person = firm.participants[0]
+    assert (person.email, person.role, person.attending_days) == ("m.rezaei@toos.example", {"fa": "مدیر صادرات"}, None)
+    assert db.session.scalar(select(EventRegistration).where(EventRegistration.firm_id == firm.id)).event_id == event.id
+    # A member with a firm is sent to edit it instead of registering another.
+    assert client.get("/firms/register").headers["Location"].endswith(f"/firms/{firm.id}/edit")
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("fa", "کد"), ("ru", "код"), ("en", "code"),
+])
+def test_bad_input_gets_field_errors_in_the_users_language_and_nothing_is_lost(member, client, lang, expected):
+    data = profile_data(name_latin="آهن", **{"capabilities-0-code": "99999", "needs-0-code": "",
+                                            "participants-0-email": "not-an-address"})
+    response = client.post(f"/firms/register?lang={lang}", data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert db.session.scalar(select(Firm)) is None
+    assert html.count('class="field-error"') >= 4  # Latin name, HS code, need without code, e-mail
+    assert expected in html.lower()
+    for typed in ("آهن‌آلات توس", "99999", "ورق فولادی", "not-an-address", "لنت ترمز", "40 000 sets", "IATF 16949"):
+        assert typed in html, typed
+
+
+def test_blank_rows_are_ignored_and_a_person_is_required(member, client):
+    data = profile_data(**{"participants-0-first_name": "", "participants-0-last_name": "", "participants-0-first_name_latin": "",
+                           "participants-0-last_name_latin": "", "participants-0-role": "", "participants-0-email": "",
+                           "participants-0-languages": None, "capabilities-1-kind": "product", "capabilities-1-code": ""})
+    response = client.post("/firms/register?lang=en", data=data)
+    assert response.status_code == 422
+    assert "Add at least one person who will attend." in response.get_data(as_text=True)
+
+
+def test_edit_keeps_other_languages_and_people(app, client, auth):
+    firm = factories.make_firm("chelyabinsk", offers=["720851"], needs=["870830"])
+    firm.description = {"ru": "Металлопрокат", "en": "Steel"}
+    firm.capabilities[0].note = {"ru": "Лист", "en": "Sheet"}
+    person_id = firm.participants[0].id
+    user = factories.make_user(firm=firm)
+    db.session.commit()
+    auth.login(user.email)
+    page = client.get(f"/firms/{firm.id}/edit?lang=en").get_data(as_text=True)
+    assert 'value="720851"' in page and "Steel" in page and 'value="Sheet"' in page
+    from planner.services.firms import profile_form_data
+
+    with app.test_request_context():
+        data = profile_form_data(firm, "en")
+    form = {"name_native": firm.name_native, "name_latin": firm.name_latin, "region": firm.region_id, "city": firm.city,
+            "size": "large", "description": "Steel and pipes", "languages": ["ru", "en"],
+            "capabilities-0-kind": "product", "capabilities-0-code": "720851", "capabilities-0-note": "Sheet, 10 mm",
+            "needs-0-kind": "product", "needs-0-code": "870830"}
+    for key, value in data["participants"][0].items():
+        if value:
+            form[f"participants-0-{key}"] = value
+    response = client.post(f"/firms/{firm.id}/edit?lang=en", data=form)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db.session.expire_all()
+    firm = db.session.get(Firm, firm.id)
+    assert firm.description == {"ru": "Металлопрокат", "en": "Steel and pipes"} and firm.size == "large"
+    assert firm.capabilities[0].note == {"ru": "Лист", "en": "Sheet, 10 mm"}
+    assert [p.id for p in firm.participants] == [person_id]  # same person, calendar links keep working
+
+
+def test_only_members_and_organisers_edit(app, client, auth):
+    firm = factories.make_firm("chelyabinsk")
+    other = factories.make_user(firm=factories.make_firm("khorasan-razavi"))
+    organiser = factories.make_user("organiser")
+    db.session.commit()
+    assert client.get(f"/firms/{firm.id}/edit").status_code == 302  # anonymous: log in
+    auth.login(other.email)
+    assert client.get(f"/firms/{firm.id}/edit").status_code == 403
+    assert client.get("/firms/99999/edit").status_code == 404
+    auth.logout()
+    auth.login(organiser.email)
+    assert client.get(f"/firms/{firm.id}/edit").status_code == 200
+    assert client.get("/firms/register").status_code == 200  # organisers register firms for others
+
+
+def test_private_contacts_stay_private(app, client, auth):
+    firm = factories.make_firm("chelyabinsk", public=False)
+    db.session.commit()
+    assert client.get(f"/firms/{firm.id}").status_code == 404
+    firm.public = True
+    db.session.commit()
+    html = client.get(f"/firms/{firm.id}").get_data(as_text=True)
+    assert firm.participants[0].email not in html
+
+
+@pytest.mark.parametrize("query, kind, locale, expected", [
+    ("8708", "product", "en", "8708"),
+    ("brakes servo", "product", "en", "870830"),
+    ("ترمز", "product", "fa", "870830"),
+    ("2930", "sector", "ru", "2930"),
+])
+def test_code_search(app, query, kind, locale, expected):
+    found = search_codes(query, kind, locale)
+    assert expected in [item["code"] for item in found]
+    assert all(item["kind"] == kind and item["title"] for item in found)
+
+
+def test_code_search_in_russian_titles(app):
+    from planner.models import Sector
+
+    title = db.session.get(Sector, "2930").title("ru")
+    word = max(title.split(), key=len)
+    assert "2930" in [item["code"] for item in search_codes(word.upper(), "sector", "ru", limit=50)]
+
+
+def test_marketplace_finds_needs_and_offers_by_code_and_words(app, client):
+    seller = factories.make_firm("chelyabinsk", offers=["870830"])
+    seller.capabilities[0].note = {"ru": "Тормозные колодки"}
+    buyer = factories.make_firm("khorasan-razavi", needs=["8708"])
+    hidden = factories.make_firm("chelyabinsk", offers=["870830"], public=False)
+    db.session.commit()
+    by_code = search_marketplace("870830")
+    assert {(e.side, e.firm.id) for e in by_code} == {("offer", seller.id), ("need", buyer.id)}
+    assert [e.firm.id for e in search_marketplace("колодки")] == [seller.id]
+    assert [e.firm.id for e in search_marketplace("870830", side="need")] == [buyer.id]
+    assert hidden.id in {e.firm.id for e in search_marketplace("870830", include_private=True)}
+    html = client.get("/firms/marketplace?q=870830&lang=ru").get_data(as_text=True)
+    assert "Тормозные колодки" in html and hidden.name_native not in html
