@@ -1,0 +1,83 @@
+"""Browser: the organiser opens the demo event, runs the scheduler and watches its progress,
+drags one meeting to another table and publishes the new version."""
+import pytest
+from sqlalchemy import select
+
+from planner.extensions import db
+from planner.models import Event, Meeting, ScheduleVersion
+from planner.services.demo import DEMO_ORGANISER_EMAIL, DEMO_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+FIND_MOVE = """() => {
+  const rows = [...document.querySelectorAll('#board tbody tr')].filter(r => !r.querySelector('th.host'));
+  for (const row of rows) {
+    for (const cell of row.querySelectorAll('td.cell')) {
+      const meeting = cell.querySelector('.meeting[draggable=true]');
+      if (!meeting) continue;
+      const column = [...row.children].indexOf(cell);
+      for (const other of rows) {
+        const target = other.children[column];
+        if (other !== row && !target.querySelector('.meeting')) {
+          return {meeting: meeting.dataset.meeting, slot: target.dataset.slot, table: target.dataset.table};
+        }
+      }
+    }
+  }
+  return null;
+}"""
+
+
+def test_organiser_runs_scheduler_moves_a_meeting_and_publishes(live_server, demo_app, page):
+    demo_app.config["KARVAN_JOBS"] = "thread"  # a real background run, as in production
+    event = db.session.scalar(select(Event).where(Event.slug == "demo"))
+    first = db.session.scalar(select(ScheduleVersion).where(ScheduleVersion.event_id == event.id,
+                                                            ScheduleVersion.status == "published"))
+    assert first is not None, "the demo event comes with a published schedule"
+
+    page.goto(live_server.url + "/auth/login?lang=en")
+    page.fill("input[name=email]", DEMO_ORGANISER_EMAIL)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("form [type=submit]")
+    page.wait_for_load_state()
+    page.click("text=Events & schedules")
+    page.click(f"tr:has-text('{event.slug}') >> text=Scheduler and versions")
+    page.wait_for_load_state()
+
+    page.fill("input[name=time_limit]", "4")
+    page.click("#solve-form [type=submit]")
+    page.wait_for_selector("#job progress")
+    page.wait_for_selector(".job-status[data-status=running]", timeout=10000)
+    fractions = set()
+    for _ in range(8):
+        fractions.add(float(page.locator("#job progress").get_attribute("value") or 0))
+        page.wait_for_timeout(300)
+    assert len(fractions) > 1, "the progress bar moves while the scheduler runs"
+    page.wait_for_selector(".job-result a", state="visible", timeout=30000)
+    assert page.locator(".job-status").get_attribute("data-status") == "done"
+    page.click(".job-result a")
+    page.wait_for_selector("#board")
+    assert "draft" in page.locator(".board-head").inner_text()
+
+    move = page.evaluate(FIND_MOVE)
+    assert move, "some meeting can move to a free table in its slot"
+    source = page.locator(f".meeting[data-meeting='{move['meeting']}']")
+    target = page.locator(f"td.cell[data-slot='{move['slot']}'][data-table='{move['table']}']")
+    # HTML5 drag and drop, event by event (headless chromium does not synthesise native drags)
+    data = page.evaluate_handle("() => new DataTransfer()")
+    source.dispatch_event("dragstart", {"dataTransfer": data})
+    target.dispatch_event("dragover", {"dataTransfer": data})
+    target.dispatch_event("drop", {"dataTransfer": data})
+    source.dispatch_event("dragend", {"dataTransfer": data})
+    page.wait_for_selector(f"td.cell[data-slot='{move['slot']}'][data-table='{move['table']}'] "
+                           f".meeting[data-meeting='{move['meeting']}']", timeout=15000)
+    db.session.expire_all()
+    moved = db.session.get(Meeting, int(move["meeting"]))
+    assert (moved.slot_id, moved.table_id) == (int(move["slot"]), int(move["table"]))
+
+    page.click("#publish-form [type=submit]")
+    page.wait_for_selector(".flash-success")
+    assert "is published" in page.locator(".flash-success").inner_text()
+    db.session.expire_all()
+    assert moved.version.status == "published"
+    assert db.session.get(ScheduleVersion, first.id).status == "superseded"
