@@ -159,3 +159,23 @@ def test_an_event_without_slots_is_refused(any_app):
     event = make_event(sessions=())
     with pytest.raises(ServiceError):
         solve_event(event, time_limit_s=LIMIT)
+
+
+def test_interpreters_swapped_within_a_slot_are_given_back():
+    import solver
+
+    from planner.services.scheduling import keep_previous_interpreters
+
+    when = __import__("datetime").datetime(2026, 11, 8, 9, tzinfo=__import__("datetime").timezone.utc)
+    problem = solver.Problem(
+        sessions=(solver.Session("S", ("s1",)),), slots=(solver.Slot("s1", when, when.replace(hour=10)),),
+        tables=(solver.Table("t1"), solver.Table("t2")),
+        participants=tuple(solver.Participant(f"p{n}", languages=frozenset({"fa"} if n % 2 else {"ru"})) for n in range(1, 5)),
+        interpreters=(solver.Interpreter("i1", frozenset({"fa", "ru"})), solver.Interpreter("i2", frozenset({"fa", "ru"}))),
+        meetings=(solver.Meeting("m1", ("p1", "p2")), solver.Meeting("m2", ("p3", "p4"))),
+        previous=(solver.Assignment("m1", "s1", "t1", "i1"), solver.Assignment("m2", "s1", "t2", "i2")))
+    swapped = solver.Solution(solver.Status.OPTIMAL, (solver.Assignment("m1", "s1", "t1", "i2"),
+                                                      solver.Assignment("m2", "s1", "t2", "i1")))
+    kept = keep_previous_interpreters(problem, swapped)
+    assert [(a.meeting, a.interpreter) for a in kept.assignments] == [("m1", "i1"), ("m2", "i2")]
+    assert check(problem, kept).ok

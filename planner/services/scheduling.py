@@ -486,8 +486,49 @@ def solve_event(event: Event, *, time_limit_s: float = 30.0, base: ScheduleVersi
         translation.problem = relaxed if extra["relaxed_required"] else original
     if not solution.status.has_schedule or (should_stop and should_stop()):
         return None, solution
+    solution = keep_previous_interpreters(translation.problem, solution)
     version = store_draft(translation, solution, base=base, job_id=job_id, user_id=user_id, extra_stats=extra)
     return version, solution
+
+
+def keep_previous_interpreters(problem: solver.Problem, solution: solver.Solution) -> solver.Solution:
+    """Give meetings that stay in their previous slot their previous interpreter back when the
+    solver only swapped interpreters within a slot (an interpreter change is a change for people)."""
+    previous = {a.meeting: a.interpreter for a in problem.previous if a.interpreter}
+    if not previous or not solution.assignments:
+        return solution
+    people = {p.id: p for p in problem.participants}
+    meetings = {m.id: m for m in problem.meetings}
+    interpreters = {i.id: i for i in problem.interpreters}
+
+    def fits(interpreter_id: str, assignment: solver.Assignment) -> bool:
+        interpreter = interpreters[interpreter_id]
+        return assignment.slot not in interpreter.unavailable and all(
+            interpreter.languages & people[p].languages for p in meetings[assignment.meeting].participants)
+
+    by_slot: dict[str, list[solver.Assignment]] = defaultdict(list)
+    for a in solution.assignments:
+        by_slot[a.slot].append(a)
+    result = []
+    for slot, items in by_slot.items():
+        needing = [a for a in items if a.interpreter]
+        pool = {a.interpreter for a in needing}
+        chosen: dict[str, str] = {}
+        for a in needing:  # previous interpreter first
+            wanted = previous.get(a.meeting)
+            if wanted in pool and wanted not in chosen.values() and fits(wanted, a):
+                chosen[a.meeting] = wanted
+        for a in needing:  # the rest from what is left of the slot's pool
+            if a.meeting in chosen:
+                continue
+            spare = next((i for i in sorted(pool - set(chosen.values())) if fits(i, a)), None)
+            if spare is None:
+                chosen = {b.meeting: b.interpreter for b in needing}  # cannot improve: keep the solver's
+                break
+            chosen[a.meeting] = spare
+        result += [replace(a, interpreter=chosen.get(a.meeting, a.interpreter)) for a in items]
+    order = {a.meeting: n for n, a in enumerate(solution.assignments)}
+    return replace(solution, assignments=tuple(sorted(result, key=lambda a: order[a.meeting])))
 
 
 def latest_version(event: Event) -> ScheduleVersion | None:
@@ -501,14 +542,17 @@ def export_version(version: ScheduleVersion) -> tuple[dict, dict]:
     """(`b2b-instance/1`, `b2b-solution/1`) dicts of a version, ids as in `build_problem`."""
     from solver.io import problem_to_dict, solution_to_dict
 
-    translation = build_problem(version.event, base=version, previous=version)
+    translation = build_problem(version.event, base=version, previous=version, suggestions=False)
     problem = translation.problem
     known = {m.id for m in problem.meetings}
     # a locked meeting stays pinned; suggestions made requests are in the problem as m<id>
     solution = version_solution(version)
-    solution = solver.Solution(solution.status, tuple(a for a in solution.assignments if a.meeting in known),
-                               tuple(m for m in solution.unscheduled if m in known and m not in
-                                     {a.meeting for a in solution.assignments}), solution.stats)
+    assignments = tuple(a for a in solution.assignments if a.meeting in known)
+    placed = {a.meeting for a in assignments}
+    figures = check(problem, assignments).figures
+    stats = replace(solution.stats, **figures.to_dict())
+    solution = solver.Solution(solution.status, assignments,
+                               tuple(m.id for m in problem.meetings if m.id not in placed), stats)
     return problem_to_dict(problem), solution_to_dict(solution)
 
 
