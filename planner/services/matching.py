@@ -34,6 +34,8 @@ Stable entry points for other features (the scheduler proposes meetings with the
     the best partners for one firm in `event`, oriented so `firm_a == firm_id` and
     `firm_b` is the partner; pairs that already have a pending or accepted request are
     left out unless `exclude_requested=False`.
+``score_between(event, firm_id, other_id) -> PairScore | None``
+    one pair seen from `firm_id` (None when they do not fit).
 ``firm_matches(firm_id, event=None, limit=20) -> list[PairScore]``
     the same ranking without exclusions (recommendations page, API, CLI); without an event,
     every firm is a candidate under the default cross-region rule.
@@ -420,6 +422,12 @@ def suggest_partners(event, firm_id: int, limit: int = 10, *, exclude_requested:
     """The best partners for `firm_id` in `event` (firm_a == firm_id), leaving out requested ones."""
     exclude = requested_partners(event, firm_id) if exclude_requested else set()
     return rank_partners(_candidate_profiles(event, firm_id), firm_id, event_rules(event), limit, exclude)
+
+
+def score_between(event, firm_id: int, other_id: int) -> PairScore | None:
+    """The pair's score and reasons seen from `firm_id`, or None when they do not fit."""
+    ranked = rank_partners(load_profiles([firm_id, other_id]), firm_id, event_rules(event))
+    return ranked[0] if ranked else None
 
 
 def firm_matches(firm_id: int, event=None, limit: int | None = 20) -> list[PairScore]:

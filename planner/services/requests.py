@@ -149,11 +149,10 @@ def _check_room(event: Event, firm_id: int) -> None:
 
 
 def _pair_score(event: Event, requester_id: int, target_id: int) -> float | None:
-    from planner.services.matching import event_rules, load_profiles, rank_partners
+    from planner.services.matching import score_between
 
-    profiles = load_profiles([requester_id, target_id])
-    ranked = rank_partners(profiles, requester_id, event_rules(event))
-    return ranked[0].score if ranked else None
+    pair = score_between(event, requester_id, target_id)
+    return pair.score if pair else None
 
 
 def create_request(event: Event, requester_id: int, target_id: int, user: User, *, priority: str = "would_like",

@@ -10,7 +10,7 @@ from planner.i18n import _, current_locale
 from planner.models import Firm, MeetingRequest
 from planner.services import ServiceError
 from planner.services import requests as service
-from planner.services.matching import event_rules, load_profiles, rank_partners, suggest_partners
+from planner.services.matching import score_between, suggest_partners
 
 bp = Blueprint("requests", __name__, url_prefix="/requests")
 ACTIONS = ("accept", "decline", "withdraw")
@@ -80,14 +80,15 @@ def new():
             form.form_errors.append(error.message)
         else:
             db.session.commit()
-            flash(_("Meeting with %(firm)s accepted.", firm=target.display_name(current_locale())) if row.status == "accepted"
-                  else _("Request sent to %(firm)s.", firm=target.display_name(current_locale())), "success")
+            name = target.display_name(current_locale())
+            flash(_("Meeting with %(firm)s accepted.", firm=name) if row.status == "accepted"
+                  else _("Request sent to %(firm)s.", firm=name), "success")
             if current_user.is_organiser:
                 return redirect(url_for("requests.demand", event=event.slug))
             return redirect(url_for("requests.inbox", event=event.slug))
-    ranked = rank_partners(load_profiles([requester.id, target.id]), requester.id, event_rules(event))
+    status = 422 if form.errors or form.form_errors else 200
     return render_template("requests/new.html", form=form, requester=requester, target=target, event=event,
-                           pair=ranked[0] if ranked else None), (422 if form.errors or form.form_errors else 200)
+                           pair=score_between(event, requester.id, target.id)), status
 
 
 @bp.route("/<int:request_id>/<action>", methods=["POST"])
