@@ -115,6 +115,7 @@ def _solve_decomposed(prep: Prepared, ctx: Context, board: Board, greedy_ok: boo
     sizes = [sum(1 for S2 in session_of.values() if S2 == S) for S in range(len(prep.session_slots))]
     all_optimal, sessions_stats = plan.optimal, []
     for S, slots in enumerate(prep.session_slots):
+        slot_set = set(slots)
         mine = sorted(k for k, S2 in session_of.items() if S2 == S)
         if not mine:
             continue
@@ -129,11 +130,16 @@ def _solve_decomposed(prep: Prepared, ctx: Context, board: Board, greedy_ok: boo
         for k in mine:  # base = meetings elsewhere: solved sessions + planned later ones
             for pid in prep.meetings[k].meeting.participants:
                 base[prep.participant_index[pid]] -= 1
-        sm = ScheduleModel(prep, mine, set(slots), base_count=base, soft_forced=True)
         sub = Board.empty(prep)
-        fill(sub, booking_order(prep, mine), lambda k: [s for s in prep.meetings[k].slots if s in sm.slots])
+        fill(sub, booking_order(prep, mine), lambda k: [s for s in prep.meetings[k].slots if s in slot_set])
         budget = ctx.remaining() * sizes[S] / max(1, sum(sizes[S:]))
-        result = solve_tiers(sm, ctx, budget, _from_board(prep, sub), hint_valid=True)
+        # every meeting phase 1 gave this session must fit; if not, fall back to soft
+        sm = ScheduleModel(prep, mine, slot_set, base_count=base, must=set(mine))
+        result = solve_tiers(sm, ctx, budget, _from_board(prep, sub), hint_valid=len(sub.placed) == len(mine))
+        if result.status not in ("OPTIMAL", "FEASIBLE"):
+            sm = ScheduleModel(prep, mine, slot_set, base_count=base, soft_forced=True)
+            budget = ctx.remaining() * sizes[S] / max(1, sum(sizes[S:]))
+            result = solve_tiers(sm, ctx, budget, _from_board(prep, sub), hint_valid=True)
         sessions_stats.append({"session": prep.problem.sessions[S].id, "meetings": len(mine),
                                "status": result.status, "wall_s": round(result.wall_s, 3),
                                "holes": result.values.get("holes")})
@@ -199,7 +205,13 @@ def _from_board(prep: Prepared, board: Board) -> tuple[Placement, set[int]]:
 
 
 def name_resources(prep: Prepared, placement: Placement, kept: set[int]) -> list[Assignment]:
-    """Give each placed meeting a table and, when needed, an interpreter of its kind."""
+    """Give each placed meeting a table and, when needed, an interpreter.
+
+    Tables: pinned meetings first, then kept meetings at their previous table, then
+    the rest (their previous table when free, else the first free non-host table).
+    Interpreters: a bipartite matching per slot (the model guarantees one exists),
+    trying each meeting's previous interpreter first.
+    """
     by_slot: dict[int, list[int]] = {}
     for k, (s, _kind) in placement.items():
         by_slot.setdefault(s, []).append(k)
@@ -210,7 +222,7 @@ def name_resources(prep: Prepared, placement: Placement, kept: set[int]) -> list
             return 0 if prep.meetings[k].table is not None else 1 if k in kept else 2
         ks.sort(key=lambda k: (rank(k), k))
         used_tables: set[int] = set()
-        used_interps: set[int] = set()
+        table_of: dict[int, int] = {}
         for k in ks:
             facts = prep.meetings[k]
             prev = prep.previous.get(k)
@@ -228,19 +240,46 @@ def name_resources(prep: Prepared, placement: Placement, kept: set[int]) -> list
             if table in used_tables:
                 raise RuntimeError(f"table clash for meeting {facts.meeting.id} in slot {prep.slot_ids[s]}")
             used_tables.add(table)
-            interp = None
-            kind = placement[k][1]
-            if facts.needs_interpreter:
-                members = [n for n in prep.kind_members[kind]
-                           if s in prep.interpreter_available[n] and n not in used_interps]
-                want_i = prep.interpreter_pos.get(prev.interpreter) if prev is not None and prev.interpreter else None
-                interp = want_i if want_i in members else members[0]
-                used_interps.add(interp)
-            out.append(Assignment(facts.meeting.id, prep.slot_ids[s], prep.table_ids[table],
-                                  None if interp is None else prep.problem.interpreters[interp].id))
+            table_of[k] = table
+        interp_of = _match_interpreters(prep, s, [k for k in ks if prep.meetings[k].needs_interpreter])
+        for k in ks:
+            n = interp_of.get(k)
+            out.append(Assignment(prep.meetings[k].meeting.id, prep.slot_ids[s], prep.table_ids[table_of[k]],
+                                  None if n is None else prep.problem.interpreters[n].id))
     order = {m.id: i for i, m in enumerate(prep.problem.meetings)}
     out.sort(key=lambda a: order[a.meeting])
     return out
+
+
+def _match_interpreters(prep: Prepared, s: int, needing: list[int]) -> dict[int, int]:
+    """Kuhn's augmenting paths: meeting -> interpreter, previous interpreters preferred."""
+    candidates: dict[int, list[int]] = {}
+    for k in needing:
+        pool = [n for kind in prep.meetings[k].kinds for n in prep.kind_members[kind]
+                if s in prep.interpreter_available[n]]
+        prev = prep.previous.get(k)
+        if prev is not None and prev.interpreter in prep.interpreter_pos:
+            want = prep.interpreter_pos[prev.interpreter]
+            if want in pool:
+                pool.remove(want)
+                pool.insert(0, want)
+        candidates[k] = pool
+    owner: dict[int, int] = {}  # interpreter -> meeting
+
+    def augment(k: int, seen: set[int]) -> bool:
+        for n in candidates[k]:
+            if n in seen:
+                continue
+            seen.add(n)
+            if n not in owner or augment(owner[n], seen):
+                owner[n] = k
+                return True
+        return False
+
+    for k in sorted(needing, key=lambda k: (len(candidates[k]), k)):
+        if not augment(k, set()):
+            raise RuntimeError(f"no interpreter for meeting {prep.meetings[k].meeting.id} in slot {prep.slot_ids[s]}")
+    return {k: n for n, k in owner.items()}
 
 
 def _tier_stats(result: TierResult) -> dict:

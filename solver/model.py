@@ -39,16 +39,19 @@ class ScheduleModel:
     scope (for min/max meetings).  With `soft_forced`, forced meetings become
     optional with a weight larger than everything else together, so the model is
     never infeasible because of them (used for sessions of a decomposition).
+    Meetings in `must` have to be scheduled, whatever their own settings.
     """
 
     def __init__(self, prep: Prepared, meetings: list[int], slots: set[int] | None = None, *,
-                 base_count: dict[int, int] | None = None, soft_forced: bool = False):
+                 base_count: dict[int, int] | None = None, soft_forced: bool = False,
+                 must: set[int] | None = None):
         self.prep = prep
         self.model = cp_model.CpModel()
         self.meetings = list(meetings)
         self.slots = set(range(prep.n_slots)) if slots is None else set(slots)
         self.base_count = base_count or {}
         self.soft_forced = soft_forced
+        self.must = must or set()  # scheduled for sure in this scope (hard), besides forced ones
         self.x: dict[tuple[int, int], cp_model.IntVar] = {}
         self.y: dict[tuple[int, int, int], cp_model.IntVar] = {}
         self.keep: dict[int, cp_model.IntVar] = {}  # previous meeting kept at its slot and table
@@ -81,7 +84,7 @@ class ScheduleModel:
                 self.x[k, s] = self.model.new_bool_var(f"x[{facts.meeting.id},{prep.slot_ids[s]}]")
                 self.at_slot.setdefault(s, []).append(k)
             lits = [self.x[k, s] for s in options]
-            if facts.forced and not self.soft_forced:
+            if (facts.forced and not self.soft_forced) or k in self.must:
                 self.model.add_exactly_one(lits)
             elif len(lits) > 1:
                 self.model.add_at_most_one(lits)
@@ -125,32 +128,41 @@ class ScheduleModel:
         self._pinned = pinned  # keep literals are added by _add_moves
 
     def _add_interpreter_rules(self) -> None:
-        """Rule 3: per slot and interpreter kind, meetings placed in the kind <= free members."""
+        """Rule 3, exactly: per slot, the meetings that need an interpreter can be matched to
+        free qualified interpreters.  Interpreters with the same languages are one kind; by
+        Hall's theorem a matching exists iff for every union K of qualified-kind sets, the
+        meetings whose kinds all lie in K are at most the free members of K.  With many
+        kinds, a per-meeting kind choice ``y[k, s, n]`` is used instead."""
         prep = self.prep
-        load: dict[tuple[int, int], list] = {}
-        for k in self.meetings:
-            facts = prep.meetings[k]
-            if not facts.needs_interpreter:
+        for s, ks in self.at_slot.items():
+            needing = [k for k in ks if prep.meetings[k].needs_interpreter]
+            if not needing:
                 continue
-            for s in facts.slots:
-                if (k, s) not in self.x:
-                    continue
-                kinds = [n for n in facts.kinds if prep.kind_capacity[n][s] > 0]
-                if len(kinds) == 1:
-                    load.setdefault((kinds[0], s), []).append(self.x[k, s])
-                    if len(facts.kinds) > 1:
-                        self.y[k, s, kinds[0]] = self.x[k, s]
-                    continue
-                lits = []
-                for n in kinds:
-                    v = self.model.new_bool_var(f"y[{facts.meeting.id},{prep.slot_ids[s]},{n}]")
-                    self.y[k, s, n] = v
-                    lits.append(v)
-                    load.setdefault((n, s), []).append(v)
-                self.model.add(sum(lits) == self.x[k, s])
-        for (n, s), lits in load.items():
-            if len(lits) > prep.kind_capacity[n][s]:
-                self.model.add(sum(lits) <= prep.kind_capacity[n][s])
+            qualified = {k: frozenset(n for n in prep.meetings[k].kinds if prep.kind_capacity[n][s] > 0)
+                         for k in needing}
+            family = _unions(set(qualified.values()), limit=64)
+            if family is None:
+                self._add_interpreter_choice(s, needing, qualified)
+                continue
+            for kinds in family:
+                inside = [self.x[k, s] for k in needing if qualified[k] <= kinds]
+                capacity = sum(prep.kind_capacity[n][s] for n in kinds)
+                if len(inside) > capacity:
+                    self.model.add(sum(inside) <= capacity)
+
+    def _add_interpreter_choice(self, s: int, needing: list[int], qualified: dict) -> None:
+        load: dict[int, list] = {}
+        for k in needing:
+            lits = []
+            for n in sorted(qualified[k]):
+                v = self.model.new_bool_var(f"y[{self.prep.meetings[k].meeting.id},{self.prep.slot_ids[s]},{n}]")
+                self.y[k, s, n] = v
+                lits.append(v)
+                load.setdefault(n, []).append(v)
+            self.model.add(sum(lits) == self.x[k, s])
+        for n, lits in load.items():
+            if len(lits) > self.prep.kind_capacity[n][s]:
+                self.model.add(sum(lits) <= self.prep.kind_capacity[n][s])
 
     def _add_meeting_counts(self) -> None:
         """Rule 4: max_meetings is hard; shortfall below min_meetings is a penalty."""
@@ -247,6 +259,12 @@ class ScheduleModel:
                       - sum(self.shortfall.values()))
         self.value_ub = sum(weight[k] for k in self.meetings if prep.meetings[k].slots and
                             any((k, s) in self.x for s in prep.meetings[k].slots))
+        for p in self.shortfall:  # shortfall no schedule can avoid
+            need = prep.problem.participants[p].min_meetings - self.base_count.get(p, 0)
+            possible = sum(1 for k in self.people[p] if any((k, s) in self.x for s in prep.meetings[k].slots))
+            self.value_ub -= max(0, need - possible)
+        self.value_constant = not self.soft_forced and all(
+            k in self.must or prep.meetings[k].forced for k in self.meetings)
         n_prev = sum(1 for k in self.meetings if k in prep.previous)
         self.moved = n_prev - sum(self.keep.values())
         self.moved_lb = n_prev - len(self.keep)
@@ -332,17 +350,23 @@ class ScheduleModel:
             self.model.add_hint(var, solver.value(var))
 
     def read(self, solver) -> tuple[dict[int, tuple[int, int | None]], set[int]]:
-        """The placement {meeting: (slot, kind)} and the kept meetings of a solution."""
+        """The placement {meeting: (slot, kind or None)} and the kept meetings of a solution."""
         placement: dict[int, tuple[int, int | None]] = {}
         for (k, s), var in self.x.items():
             if solver.value(var):
-                kind = None
-                facts = self.prep.meetings[k]
-                if facts.needs_interpreter:
-                    kind = next((n for n in facts.kinds if (k, s, n) in self.y and solver.value(self.y[k, s, n])),
-                                None)
-                    if kind is None:
-                        kind = next(n for n in facts.kinds if self.prep.kind_capacity[n][s] > 0)
+                kind = next((n for n in self.prep.meetings[k].kinds
+                             if (k, s, n) in self.y and solver.value(self.y[k, s, n])), None)
                 placement[k] = (s, kind)
         kept = {k for k, var in self.keep.items() if solver.value(var)}
         return placement, kept
+
+
+def _unions(sets: set[frozenset[int]], limit: int) -> list[frozenset[int]] | None:
+    """All unions of non-empty subfamilies of `sets`, or None when there are more than `limit`."""
+    family: set[frozenset[int]] = set()
+    for q in sets:
+        family |= {q | f for f in family}
+        family.add(q)
+        if len(family) > limit:
+            return None
+    return sorted(family, key=lambda f: (len(f), sorted(f)))

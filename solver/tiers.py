@@ -3,9 +3,13 @@
 Tier (a) maximises weight minus shortfall, (b) minimises moves, (c) minimises
 holes.  Each tier is solved with the previous tiers fixed at their values (>= or
 <=) and the last solution as a complete hint; a tier whose incumbent already
-meets its trivial bound is fixed without a solve.  The scope's time budget is
-shared: each tier gets its `Config.tier_shares` part of what is left, the last
-one all of it.
+meets its trivial bound is fixed without a solve, and tier (a) is skipped when
+every meeting in scope must be scheduled (its value is then a constant).  For
+holes, a feasibility solve for zero holes comes first (CP-SAT's feasibility
+jump and local search find hole-free schedules far faster than descending from
+a greedy start); only when that fails is the number of holes minimised.  The
+scope's time budget is shared: each tier gets its `Config.tier_shares` part of
+what is left, the last one all of it.
 """
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ from .model import ScheduleModel
 
 @dataclass
 class TierResult:
-    status: str  # "OPTIMAL" | "FEASIBLE" | "INFEASIBLE" | "UNKNOWN"
+    status: str  # "OPTIMAL" | "FEASIBLE" | "INFEASIBLE" | "UNKNOWN" | "MODEL_INVALID"
     placement: dict[int, tuple[int, int | None]] = field(default_factory=dict)
     kept: set[int] = field(default_factory=set)
     values: dict[str, float] = field(default_factory=dict)
@@ -29,85 +33,136 @@ class TierResult:
     wall_s: float = 0.0
 
 
+@dataclass
+class _Tier:
+    name: str
+    expr: object
+    maximise: bool
+    trivial: float  # a bound no schedule can beat
+    share: float
+
+
 def solve_tiers(sm: ScheduleModel, ctx: Context, budget_s: float,
                 hint: tuple[dict, set] | None = None, hint_valid: bool = False) -> TierResult:
     started = time.perf_counter()
     deadline = min(ctx.deadline, started + budget_s)
     config = ctx.config
-    tiers: list[tuple[str, object, bool, float, float]] = [("value", sm.value, True, sm.value_ub, config.tier_shares[0])]
-    if config.minimise_moves and sm.keep or (config.minimise_moves and sm.moved_lb > 0):
-        tiers.append(("moved", sm.moved, False, sm.moved_lb, config.tier_shares[1]))
-    if config.minimise_holes and sm.chains:
-        tiers.append(("holes", sm.holes, False, 0, config.tier_shares[2]))
-
     result = TierResult("UNKNOWN")
+    tiers: list[_Tier] = []
+    if sm.value_constant:
+        result.values["value"] = result.bounds["value"] = sm.value_ub
+        result.optimal["value"] = True
+    else:
+        tiers.append(_Tier("value", sm.value, True, sm.value_ub, config.tier_shares[0]))
+    if config.minimise_moves and sm.keep:
+        tiers.append(_Tier("moved", sm.moved, False, sm.moved_lb, config.tier_shares[1]))
+    else:
+        result.values["moved"] = result.bounds["moved"] = sm.moved_lb
+    if config.minimise_holes and sm.chains:
+        tiers.append(_Tier("holes", sm.holes, False, 0, config.tier_shares[2]))
+
     incumbent: tuple[dict, set] | None = None
-    inc_values: dict[str, float] = {}
+    inc: dict[str, float] = {}
     if hint is not None:
         value, moved, holes = sm.hint(*hint)
         if hint_valid:
-            incumbent = hint
-            inc_values = {"value": value, "moved": moved, "holes": holes}
+            incumbent, inc = hint, {"value": value, "moved": moved, "holes": holes}
+    if not tiers and incumbent is None:  # nothing to optimise, but a schedule is needed
+        tiers.append(_Tier("value", sm.value, True, sm.value_ub, 1.0))
 
-    for i, (name, expr, maximise, trivial, share) in enumerate(tiers):
+    def accept(solver: cp_model.CpSolver) -> None:
+        nonlocal incumbent, inc
+        incumbent = sm.read(solver)
+        inc = {"value": sm.value_ub if sm.value_constant else solver.value(sm.value),
+               "moved": solver.value(sm.moved), "holes": solver.value(sm.holes)}
+        sm.hint_from_solver(solver)
+
+    for i, tier in enumerate(tiers):
         if ctx.stop_requested():
             break
-        if incumbent is not None and inc_values[name] == trivial:
-            _fix(sm.model, expr, maximise, inc_values[name])
-            result.values[name], result.bounds[name], result.optimal[name] = trivial, trivial, True
+        if incumbent is not None and inc[tier.name] == tier.trivial:
+            _fix(sm.model, tier, inc[tier.name])
+            result.values[tier.name] = result.bounds[tier.name] = tier.trivial
+            result.optimal[tier.name] = True
             continue
         left = max(0.0, deadline - time.perf_counter())
         if left <= 0.01 and incumbent is not None:
-            result.optimal[name] = False
-            result.values[name] = inc_values[name]
-            result.bounds[name] = trivial
+            result.optimal[tier.name] = False
+            result.values[tier.name], result.bounds[tier.name] = inc[tier.name], tier.trivial
             continue
-        rest = sum(t[4] for t in tiers[i:])
-        limit = left if i == len(tiers) - 1 else left * share / max(rest, 1e-9)
-        if maximise:
-            sm.model.maximize(expr)
+        rest = sum(t.share for t in tiers[i:])
+        limit = left if i == len(tiers) - 1 else left * tier.share / max(rest, 1e-9)
+
+        if tier.name == "holes" and _zero_holes(sm, tier, ctx, limit * 0.6, accept):
+            _fix(sm.model, tier, tier.trivial)
+            result.values[tier.name] = result.bounds[tier.name] = tier.trivial
+            result.optimal[tier.name] = True
+            continue
+        if tier.name == "holes":
+            limit = max(0.05, deadline - time.perf_counter())
+
+        if tier.maximise:
+            sm.model.maximize(tier.expr)
         else:
-            sm.model.minimize(expr)
+            sm.model.minimize(tier.expr)
         solver, status = run(sm.model, ctx, limit)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            incumbent = sm.read(solver)
-            inc_values = {"value": solver.value(sm.value), "moved": solver.value(sm.moved),
-                          "holes": solver.value(sm.holes)}
-            got = inc_values[name]
-            result.values[name] = got
-            result.bounds[name] = solver.best_objective_bound
-            result.optimal[name] = status == cp_model.OPTIMAL
-            sm.hint_from_solver(solver)
-            _fix(sm.model, expr, maximise, got)
-        elif status == cp_model.INFEASIBLE and i == 0:
+            accept(solver)
+            result.values[tier.name] = inc[tier.name]
+            result.bounds[tier.name] = solver.best_objective_bound
+            result.optimal[tier.name] = status == cp_model.OPTIMAL
+            _fix(sm.model, tier, inc[tier.name])
+        elif status == cp_model.INFEASIBLE and incumbent is None:
             result.status = "INFEASIBLE"
-            result.wall_s = time.perf_counter() - started
-            return result
+            break
         elif status == cp_model.MODEL_INVALID:
             result.status = "MODEL_INVALID"
-            result.wall_s = time.perf_counter() - started
-            return result
-        else:  # no better solution in time: keep the incumbent
-            result.optimal[name] = False
-            if name in inc_values:
-                result.values[name] = inc_values[name]
-            result.bounds[name] = trivial if i else sm.value_ub
+            break
+        else:  # nothing better in time: keep the incumbent
+            result.optimal[tier.name] = False
+            result.bounds[tier.name] = tier.trivial
             if incumbent is None:
                 break
-            if i == 0:
-                _fix(sm.model, expr, maximise, inc_values[name])
-    if incumbent is not None:
+            result.values[tier.name] = inc[tier.name]
+            _fix(sm.model, tier, inc[tier.name])
+
+    if incumbent is not None and result.status not in ("INFEASIBLE", "MODEL_INVALID"):
         result.placement, result.kept = incumbent
         for name in ("value", "moved", "holes"):
-            result.values.setdefault(name, inc_values.get(name, 0))
-        all_optimal = all(result.optimal.get(t[0], False) for t in tiers) and not ctx.cancelled
-        result.status = "OPTIMAL" if all_optimal else "FEASIBLE"
+            result.values[name] = inc.get(name, result.values.get(name, 0))
+        done = all(result.optimal.get(t.name, False) for t in tiers) and not ctx.cancelled
+        result.status = "OPTIMAL" if done else "FEASIBLE"
     result.wall_s = time.perf_counter() - started
     return result
 
 
-def _fix(model: cp_model.CpModel, expr, maximise: bool, value: float) -> None:
-    if maximise:
-        model.add(expr >= int(round(value)))
+def _zero_holes(sm: ScheduleModel, tier: _Tier, ctx: Context, budget: float, accept) -> bool:
+    """Look for a hole-free schedule with short restarts under new seeds.
+
+    Run times of this search are heavy-tailed (the same session takes 1 s under one
+    seed and 30 s under another), so growing restarts beat one long run.
+    """
+    attempt = sm.model.clone()
+    attempt.clear_objective()
+    attempt.add(tier.expr <= tier.trivial)
+    end = time.perf_counter() + budget
+    step, seed = max(1.0, budget / 8), ctx.config.seed
+    while not ctx.stop_requested():
+        left = end - time.perf_counter()
+        if left < 0.3:
+            return False
+        solver, status = run(attempt, ctx, min(step, left), seed=seed)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            accept(solver)
+            return True
+        if status == cp_model.INFEASIBLE:
+            return False
+        step, seed = step * 1.5, seed + 1
+    return False
+
+
+def _fix(model: cp_model.CpModel, tier: _Tier, value: float) -> None:
+    if tier.maximise:
+        model.add(tier.expr >= int(round(value)))
     else:
-        model.add(expr <= int(round(value)))
+        model.add(tier.expr <= int(round(value)))
