@@ -37,14 +37,12 @@ def test_every_demo_firms_top_matches_are_cross_region_with_reasons(demo_event):
     assert {firms[firm_id].key for firm_id in without} <= {"kr-neyshabur-turquoise", "kr-toos-leather"}
 
 
-def test_score_pairs_for_event_contract(demo_event):
+def test_the_entry_points_the_scheduler_uses(demo_event):
     pairs = score_pairs_for_event(demo_event)
     assert len(pairs) > 200 and all(isinstance(pair, PairScore) for pair in pairs)
     assert all(pair.firm_a < pair.firm_b and pair.score > 0 and pair.reasons for pair in pairs)
     assert [pair.score for pair in pairs] == sorted((pair.score for pair in pairs), reverse=True)
-
-
-def test_suggest_partners_leaves_out_firms_already_asked(demo_event):
+    # suggest_partners leaves out firms already asked, unless told otherwise.
     row = db.session.scalar(select(MeetingRequest).where(MeetingRequest.event_id == demo_event.id,
                                                          MeetingRequest.status == "accepted"))
     firm_id = row.requester_firm_id
@@ -76,8 +74,8 @@ def test_demo_requests_make_a_meaningful_schedule_problem(demo_event):
     assert len(pairs) == len(set(pairs))
 
 
-def test_seed_demo_is_idempotent(demo_app):
-    from planner.services.demo import seed_demo
+def test_seed_demo_is_idempotent_and_every_demo_firm_can_log_in(demo_app, client, auth):
+    from planner.services.demo import DEMO_PASSWORD, seed_demo
 
     before = (db.session.scalar(select(func.count()).select_from(MeetingRequest)),
               db.session.scalar(select(func.count()).select_from(User)))
@@ -86,11 +84,6 @@ def test_seed_demo_is_idempotent(demo_app):
     after = (db.session.scalar(select(func.count()).select_from(MeetingRequest)),
              db.session.scalar(select(func.count()).select_from(User)))
     assert before == after
-
-
-def test_demo_firm_logins(demo_app, client, auth):
-    from planner.services.demo import DEMO_PASSWORD
-
     members = list(db.session.scalars(select(User).where(User.firm_id.is_not(None))))
     assert len(members) == db.session.scalar(select(func.count()).select_from(Firm).where(Firm.key.is_not(None)))
     persian = next(user for user in members if user.locale == "fa")
