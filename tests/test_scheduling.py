@@ -179,3 +179,11 @@ def test_interpreters_swapped_within_a_slot_are_given_back():
     kept = keep_previous_interpreters(problem, swapped)
     assert [(a.meeting, a.interpreter) for a in kept.assignments] == [("m1", "i1"), ("m2", "i2")]
     assert check(problem, kept).ok
+
+
+def test_a_crowded_plan_says_what_was_missing(any_app):
+    r = make_round(days=1, slots_per_session=2, interpreters=1)
+    version, _solution = solve_event(r["event"], time_limit_s=LIMIT)
+    reasons = {item["request_id"]: item["reason"] for item in version.unscheduled}
+    assert len(version.meetings) == 3 and len(reasons) == 1, "one interpreter serves two of the three fa↔ru meetings"
+    assert set(reasons.values()) <= {"interpreters_busy", "both_busy"}

@@ -53,6 +53,10 @@ UNSCHEDULED_REASONS = {
     "host_tables_clash": _l("both firms meet only at their own stands"),
     "max_meetings_reached": _l("a firm already has its maximum number of meetings"),
     "no_room": _l("no free slot, table or interpreter was left for it"),
+    "both_busy": _l("whenever both firms are free, one of them already has another meeting"),
+    "no_table": _l("no table is free when both firms are"),
+    "interpreters_busy": _l("every suitable interpreter is busy when both firms are free"),
+    "not_reached": _l("the scheduler ran out of time before placing it; it can be placed by hand"),
     "required_infeasible": _l("the must-meet requests cannot all fit; this one was left out"),
 }
 ZERO_REASONS = {
@@ -327,9 +331,14 @@ def explain_unscheduled(problem: solver.Problem, solution: solver.Solution, meet
     all_slots = [s.id for s in problem.slots]
     count: dict[str, int] = defaultdict(int)
     by_id = {m.id: m for m in problem.meetings}
+    busy: dict[str, set] = {"people": set(), "tables": set(), "interpreters": set()}
     for a in solution.assignments:
+        busy["tables"].add((a.slot, a.table))
+        if a.interpreter:
+            busy["interpreters"].add((a.slot, a.interpreter))
         for person in by_id[a.meeting].participants:
             count[person] += 1
+            busy["people"].add((a.slot, person))
     reasons = {}
     for key in meeting_ids:
         meeting = by_id[key]
@@ -350,8 +359,23 @@ def explain_unscheduled(problem: solver.Problem, solution: solver.Solution, meet
         elif any(p.max_meetings is not None and count[p.id] >= p.max_meetings for p in members):
             reasons[key] = "max_meetings_reached"
         else:
-            reasons[key] = "no_room"
+            reasons[key] = _crowded_reason(meeting, free, needs, qualified, host_tables, busy, problem)
     return reasons
+
+
+def _crowded_reason(meeting, free, needs, qualified, host_tables, busy, problem) -> str:
+    """Why a meeting that could fit in principle found no place in this plan."""
+    open_slots = [s for s in free if not any((s, p) in busy["people"] for p in meeting.participants)]
+    if not open_slots:
+        return "both_busy"
+    tables = list(host_tables) if host_tables else [t.id for t in problem.tables]
+    with_table = [s for s in open_slots if any((s, t) not in busy["tables"] for t in tables)]
+    if not with_table:
+        return "no_table"
+    if needs and not any((s, i.id) not in busy["interpreters"] and s not in i.unavailable
+                         for s in with_table for i in qualified):
+        return "interpreters_busy"
+    return "not_reached"
 
 
 def zero_meeting_firms(translation: Translation, assignments) -> list[dict]:
