@@ -44,8 +44,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import partial
 from operator import itemgetter
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 # --- pure core ----------------------------------------------------------------------------
 
@@ -117,14 +118,26 @@ class Reason:
         return Reason(FLIPPED.get(self.code, self.code), self.params)
 
 
-@dataclass(frozen=True, slots=True)
 class PairScore:
-    """A scored pair; `reasons` are seen from `firm_a`'s side."""
+    """A scored pair; `reasons` are seen from `firm_a`'s side.
 
-    firm_a: int
-    firm_b: int
-    score: float
-    reasons: tuple[Reason, ...]
+    Reasons are built on first use: scoring a thousand firms against a thousand makes many
+    pairs whose reasons nobody reads. Treat instances as immutable.
+    """
+
+    __slots__ = ("firm_a", "firm_b", "score", "_reasons", "_explain")
+
+    def __init__(self, firm_a: int, firm_b: int, score: float, reasons: tuple[Reason, ...] | None = None, *,
+                 explain: Callable[[], tuple[Reason, ...]] | None = None):
+        self.firm_a, self.firm_b, self.score = firm_a, firm_b, score
+        self._reasons, self._explain = reasons, explain
+
+    @property
+    def reasons(self) -> tuple[Reason, ...]:
+        if self._reasons is None:
+            self._reasons = self._explain() if self._explain is not None else ()
+            self._explain = None
+        return self._reasons
 
     def towards(self, firm_id: int) -> "PairScore":
         """The same pair seen by `firm_id` (which becomes `firm_a`)."""
@@ -132,7 +145,8 @@ class PairScore:
             return self
         if firm_id != self.firm_b:
             raise ValueError(f"firm {firm_id} is not in this pair")
-        return PairScore(self.firm_b, self.firm_a, self.score, tuple(reason.flipped() for reason in self.reasons))
+        return PairScore(self.firm_b, self.firm_a, self.score,
+                         explain=lambda: tuple(reason.flipped() for reason in self.reasons))
 
     def partner_of(self, firm_id: int) -> int:
         return self.firm_b if firm_id == self.firm_a else self.firm_a
@@ -140,6 +154,17 @@ class PairScore:
     def as_dict(self) -> dict:
         return {"firm_a": self.firm_a, "firm_b": self.firm_b, "score": self.score,
                 "reasons": [reason.as_dict() for reason in self.reasons]}
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, PairScore):
+            return NotImplemented
+        return (self.firm_a, self.firm_b, self.score, self.reasons) == (other.firm_a, other.firm_b, other.score,
+                                                                         other.reasons)
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return f"PairScore(firm_a={self.firm_a}, firm_b={self.firm_b}, score={self.score}, reasons={self.reasons!r})"
 
 
 def match_level(kind: str, need: str, offer: str) -> int:
@@ -254,37 +279,41 @@ def score_pair(a: FirmProfile, b: FirmProfile, ab: list[_Match], ba: list[_Match
     need_ba = sum(match[0] for match in ba)
     if need_ab <= 0 and need_ba <= 0 and shared is None:
         return None
+    if fits is None:
+        fits = {a.id: exhibition_fit(a, rules.exhibition_sectors), b.id: exhibition_fit(b, rules.exhibition_sectors)}
     score = need_ab + need_ba
-    weighted: list[tuple[float, Reason]] = []
-    head: list[Reason] = []
     if need_ab > 0 and need_ba > 0:
         score += MUTUAL_BONUS + MUTUAL_SHARE * min(need_ab, need_ba)
-        head.append(Reason("mutual_interest", {}))
-    weighted += _interest_reasons(ab, towards_needer=True)
-    weighted += _interest_reasons(ba, towards_needer=False)
+    if shared is not None:
+        score += SAME_ACTIVITY_WEIGHTS[shared[0]]
+    if a.languages and b.languages:
+        score += LANGUAGE_BONUS if a.languages & b.languages else -INTERPRETER_PENALTY
+    if rules.exhibition_sectors:
+        score += EXHIBITION_BONUS * (bool(fits[a.id]) + bool(fits[b.id]))
+    return PairScore(a.id, b.id, round(max(score, 0.1), 2),
+                     explain=partial(_pair_reasons, a, b, ab, ba, rules, fits, shared))
+
+
+def _pair_reasons(a: FirmProfile, b: FirmProfile, ab: list[_Match], ba: list[_Match], rules: Rules,
+                  fits: Mapping[int, tuple[str, ...]], shared: tuple[int, str, str] | None) -> tuple[Reason, ...]:
+    """The reasons behind `score_pair`'s points, seen from A, strongest first."""
+    head = [Reason("mutual_interest", {})] if ab and ba else []
+    weighted = _interest_reasons(ab, towards_needer=True) + _interest_reasons(ba, towards_needer=False)
     if shared is not None:
         level, mine, theirs = shared
-        score += SAME_ACTIVITY_WEIGHTS[level]
-        weighted.append((SAME_ACTIVITY_WEIGHTS[level], Reason("same_activity", {"activity": mine, "theirs": theirs,
-                                                                                 "level": level})))
-    tail: list[Reason] = []
+        weighted.append((SAME_ACTIVITY_WEIGHTS[level],
+                         Reason("same_activity", {"activity": mine, "theirs": theirs, "level": level})))
+    weighted.sort(key=_first, reverse=True)
+    tail = []
     if a.languages and b.languages:
         common = a.languages & b.languages
         if common:
-            score += LANGUAGE_BONUS
             tail.append(Reason("shared_language", {"languages": sorted(common)}))
         else:
-            score -= INTERPRETER_PENALTY
             tail.append(Reason("interpreter_needed", {"yours": sorted(a.languages), "theirs": sorted(b.languages)}))
-    if rules.exhibition_sectors:
-        fit_a = fits[a.id] if fits is not None else exhibition_fit(a, rules.exhibition_sectors)
-        fit_b = fits[b.id] if fits is not None else exhibition_fit(b, rules.exhibition_sectors)
-        if fit_a or fit_b:
-            score += EXHIBITION_BONUS * (bool(fit_a) + bool(fit_b))
-            tail.append(Reason("exhibition_sector", {"sectors": sorted(set(fit_a) | set(fit_b))}))
-    weighted.sort(key=_first, reverse=True)
-    reasons = tuple(head + [reason for _weight, reason in weighted] + tail)
-    return PairScore(a.id, b.id, round(max(score, 0.1), 2), reasons)
+    if rules.exhibition_sectors and (fits[a.id] or fits[b.id]):
+        tail.append(Reason("exhibition_sector", {"sectors": sorted(set(fits[a.id]) | set(fits[b.id]))}))
+    return tuple(head + [reason for _weight, reason in weighted] + tail)
 
 
 def score_pairs(profiles: Iterable[FirmProfile], rules: Rules = Rules()) -> list[PairScore]:
