@@ -50,14 +50,18 @@ class _Callback(cp_model.CpSolverSolutionCallback):
 
 
 def run(model: cp_model.CpModel, ctx: Context, time_limit: float,
-        seed: int | None = None) -> tuple[cp_model.CpSolver, int]:
-    """Solve with the context's workers and seed; a watcher thread honours `should_stop`."""
+        seed: int | None = None, **extra) -> tuple[cp_model.CpSolver, int]:
+    """Solve with the context's workers and seed; a watcher thread honours `should_stop`.
+
+    `extra` sets further CP-SAT parameters by name."""
     solver = cp_model.CpSolver()
     params = solver.parameters
     params.max_time_in_seconds = max(0.05, time_limit)
     params.num_workers = ctx.config.num_workers
     params.random_seed = ctx.config.seed if seed is None else seed
     params.log_search_progress = ctx.config.log_search
+    for name, value in extra.items():
+        setattr(params, name, value)
     done = threading.Event()
     watcher = None
     if ctx.should_stop is not None:

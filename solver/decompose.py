@@ -20,6 +20,8 @@ from ortools.sat.python import cp_model
 from .cpsat import Context, run
 from .index import Prepared
 
+PHASE1_PARAMS: dict = {"symmetry_level": 0, "max_presolve_iterations": 1, "cp_model_probing_level": 0}  # full presolve takes ~9 s on L
+
 
 @dataclass
 class SessionPlan:
@@ -51,6 +53,7 @@ def plan_sessions(prep: Prepared, ctx: Context, budget_s: float,
 
     # participants: meetings in a session <= usable slots of the participant there
     shortfall = []
+    short_of: dict[int, cp_model.IntVar] = {}
     for p, ks in enumerate(prep.by_participant):
         person = prep.problem.participants[p]
         for S in range(n_sessions):
@@ -67,6 +70,7 @@ def plan_sessions(prep: Prepared, ctx: Context, budget_s: float,
             short = model.new_int_var(0, person.min_meetings, f"shortfall[{person.id}]")
             model.add(short >= person.min_meetings - total)
             shortfall.append(short)
+            short_of[p] = short
 
     # tables: per session and per pinned table
     n_tables = len(prep.table_ids)
@@ -106,128 +110,184 @@ def plan_sessions(prep: Prepared, ctx: Context, budget_s: float,
         moved_terms.append(1 - z[k, S] if (k, S) in z else 1)
     scale = len(moved_terms) + 1
     model.maximize(scale * value - sum(moved_terms))
-    if hint:
-        for (k, S), v in z.items():
-            model.add_hint(v, int(hint.get(k) == S))
-    started = time.perf_counter()
-    solver, status = run(model, ctx, budget_s * 0.6)
+    # starting point: meetings in booking order (fixed, previous, required, optional), each
+    # into the least loaded session where the counts allow
+    from .greedy import booking_order
+    loads = SessionLoads(prep, {})
+    loads.insert(booking_order(prep))
+    heuristic = loads.session_of
+    for (k, S), v in z.items():
+        model.add_hint(v, int(heuristic.get(k) == S))
+    for p, short in short_of.items():
+        model.add_hint(short, max(0, prep.problem.participants[p].min_meetings - loads.count[p]))
+    solver, status = run(model, ctx, budget_s, **PHASE1_PARAMS)
     plan = SessionPlan(solver.status_name(status), wall_s=solver.wall_time)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        plan.optimal = status == cp_model.OPTIMAL
+        plan.value_bound = (solver.best_objective_bound + len(moved_terms)) // scale
+        plan.session_of = {k: S for (k, S), v in z.items() if solver.value(v)}
+    elif status == cp_model.INFEASIBLE:
         return plan
-    plan.optimal = status == cp_model.OPTIMAL
-    plan.value_bound = (solver.best_objective_bound + len(moved_terms)) // scale
-    plan.session_of = {k: S for (k, S), v in z.items() if solver.value(v)}
-
+    elif all(k in heuristic for k in range(len(prep.meetings)) if prep.meetings[k].forced):
+        plan.session_of = heuristic
+    else:
+        return plan
     plan.session_of = level_sessions(prep, plan.session_of)
     return plan
+
+
+class SessionLoads:
+    """Per-session counts of the phase-1 model, for moves and insertions without a solver."""
+
+    def __init__(self, prep: Prepared, session_of: dict[int, int]):
+        self.prep = prep
+        n_sessions = len(prep.session_slots)
+        slot_sets = [set(s) for s in prep.session_slots]
+        n_tables = len(prep.table_ids)
+        self.session_of = dict(session_of)
+        self.options = {f.index: sorted({prep.session_of[s] for s in f.slots}) for f in prep.meetings}
+        self.cap_p: dict[tuple[int, int], int] = {}
+        for p, ks in enumerate(prep.by_participant):
+            for S in range(n_sessions):
+                usable: set[int] = set()
+                for k in ks:
+                    usable |= {s for s in prep.meetings[k].slots if s in slot_sets[S]}
+                self.cap_p[p, S] = len(usable)
+        self.cap_t: dict[tuple[int, int], int] = {}
+        pinned_slots: dict[tuple[int, int], set[int]] = {}
+        for f in prep.meetings:
+            if f.table is not None:
+                for s in f.slots:
+                    pinned_slots.setdefault((f.table, prep.session_of[s]), set()).add(s)
+        self.cap_t = {key: len(v) for key, v in pinned_slots.items()}
+        self.room = [n_tables * len(slots) for slots in prep.session_slots]
+        kinds = range(len(prep.kinds))
+        self.interp_room = [sum(min(n_tables, sum(prep.kind_capacity[n][s] for n in kinds)) for s in slots)
+                            for slots in prep.session_slots]
+        self.kind_room = {(n, S): sum(prep.kind_capacity[n][s] for s in slots)
+                          for n in kinds for S, slots in enumerate(prep.session_slots)}
+        self.load_p: dict[tuple[int, int], int] = {}
+        self.load_s = [0] * n_sessions
+        self.load_t: dict[tuple[int, int], int] = {}
+        self.load_i = [0] * n_sessions
+        self.load_k: dict[tuple[int, int], int] = {}
+        self.count = [0] * len(prep.by_participant)
+        self.people = [[prep.participant_index[pid] for pid in f.meeting.participants] for f in prep.meetings]
+        for k, S in self.session_of.items():
+            self.apply(k, S, +1)
+
+    def apply(self, k: int, S: int, sign: int) -> None:
+        f = self.prep.meetings[k]
+        for p in self.people[k]:
+            self.load_p[p, S] = self.load_p.get((p, S), 0) + sign
+            self.count[p] += sign
+        self.load_s[S] += sign
+        if f.table is not None:
+            self.load_t[f.table, S] = self.load_t.get((f.table, S), 0) + sign
+        if f.needs_interpreter:
+            self.load_i[S] += sign
+            if len(f.kinds) == 1:
+                self.load_k[f.kinds[0], S] = self.load_k.get((f.kinds[0], S), 0) + sign
+
+    def fits(self, k: int, S: int, new: bool = False) -> bool:
+        f = self.prep.meetings[k]
+        if self.load_s[S] + 1 > self.room[S]:
+            return False
+        if any(self.load_p.get((p, S), 0) + 1 > self.cap_p[p, S] for p in self.people[k]):
+            return False
+        if new:
+            for p in self.people[k]:
+                limit = self.prep.problem.participants[p].max_meetings
+                if limit is not None and self.count[p] + 1 > limit:
+                    return False
+        if f.table is not None and self.load_t.get((f.table, S), 0) + 1 > self.cap_t.get((f.table, S), 0):
+            return False
+        if f.needs_interpreter:
+            if self.load_i[S] + 1 > self.interp_room[S]:
+                return False
+            if len(f.kinds) == 1 and self.load_k.get((f.kinds[0], S), 0) + 1 > self.kind_room[f.kinds[0], S]:
+                return False
+        return True
+
+    def insert(self, ks: list[int]) -> None:
+        """Give sessions to meetings that have none, least loaded session first."""
+        for k in ks:
+            if k in self.session_of:
+                continue
+            best = None
+            prev = self.prep.previous.get(k)
+            home = None if prev is None else self.prep.session_of[self.prep.slot_index[prev.slot]]
+            for S in self.options[k]:
+                if self.fits(k, S, new=True):
+                    key = (S != home, sum(self.load_p.get((p, S), 0) for p in self.people[k]),
+                           self.load_s[S] / self.room[S])
+                    if best is None or key < best[0]:
+                        best = (key, S)
+            if best is None and self.prep.meetings[k].forced:
+                best = self._make_room(k)
+            if best is not None:
+                self.session_of[k] = best[1]
+                self.apply(k, best[1], +1)
+
+    def _make_room(self, k: int):
+        """For a meeting that must happen: drop optional meetings of its participants in one session."""
+        prep = self.prep
+        for S in self.options[k]:
+            dropped = []
+            for p in self.people[k]:
+                while self.load_p.get((p, S), 0) + 1 > self.cap_p[p, S]:
+                    victims = [j for j in prep.by_participant[p]
+                               if self.session_of.get(j) == S and not prep.meetings[j].forced]
+                    if not victims:
+                        break
+                    j = min(victims, key=lambda j: (prep.meetings[j].meeting.weight, -j))
+                    self.apply(j, S, -1)
+                    del self.session_of[j]
+                    dropped.append(j)
+            if self.fits(k, S, new=True):
+                return (None, S)
+            for j in dropped:  # undo
+                self.session_of[j] = S
+                self.apply(j, S, +1)
+        return None
 
 
 def level_sessions(prep: Prepared, session_of: dict[int, int], passes: int = 8) -> dict[int, int]:
     """Spread every participant's meetings over the sessions by local moves.
 
     A meeting moves to another allowed session when that lowers the sum of its
-    participants' squared per-session loads and every phase-1 count still holds,
+    participants' squared per-session loads (plus the squared table and
+    interpreter utilisation of the sessions) and every phase-1 count still holds,
     so tiers (a) and (b) are unchanged (meetings of the previous plan stay in their
     previous session).  Low per-session loads make hole-free sessions far easier
     to find.
     """
-    n_sessions = len(prep.session_slots)
-    slot_sets = [set(s) for s in prep.session_slots]
-    n_tables = len(prep.table_ids)
-    session_of = dict(session_of)
-    options: dict[int, list[int]] = {}
-    for f in prep.meetings:
-        if f.index in session_of:
-            options[f.index] = sorted({prep.session_of[s] for s in f.slots})
-    # capacities, as in the phase-1 model
-    cap_p: dict[tuple[int, int], int] = {}
-    for p, ks in enumerate(prep.by_participant):
-        for S in range(n_sessions):
-            usable = set()
-            for k in ks:
-                usable |= {s for s in prep.meetings[k].slots if s in slot_sets[S]}
-            cap_p[p, S] = len(usable)
-    cap_t: dict[tuple[int, int], int] = {}
-    for f in prep.meetings:
-        if f.table is not None:
-            for S in range(n_sessions):
-                cap_t[f.table, S] = cap_t.get((f.table, S), 0) + 0
-    pinned_slots: dict[tuple[int, int], set[int]] = {}
-    for f in prep.meetings:
-        if f.table is not None:
-            for s in f.slots:
-                pinned_slots.setdefault((f.table, prep.session_of[s]), set()).add(s)
-    room = [n_tables * len(slots) for slots in prep.session_slots]
-    all_kinds = range(len(prep.kinds))
-    interp_room = [sum(min(n_tables, sum(prep.kind_capacity[n][s] for n in all_kinds)) for s in slots)
-                   for slots in prep.session_slots]
-    kind_room = {(n, S): sum(prep.kind_capacity[n][s] for s in slots)
-                 for n in all_kinds for S, slots in enumerate(prep.session_slots)}
-
-    load_p: dict[tuple[int, int], int] = {}
-    load_s = [0] * n_sessions
-    load_t: dict[tuple[int, int], int] = {}
-    load_i = [0] * n_sessions
-    load_k: dict[tuple[int, int], int] = {}
-    people = {k: [prep.participant_index[pid] for pid in prep.meetings[k].meeting.participants]
-              for k in session_of}
-
-    def apply(k: int, S: int, sign: int) -> None:
-        f = prep.meetings[k]
-        for p in people[k]:
-            load_p[p, S] = load_p.get((p, S), 0) + sign
-        load_s[S] += sign
-        if f.table is not None:
-            load_t[f.table, S] = load_t.get((f.table, S), 0) + sign
-        if f.needs_interpreter:
-            load_i[S] += sign
-            if len(f.kinds) == 1:
-                load_k[f.kinds[0], S] = load_k.get((f.kinds[0], S), 0) + sign
-
-    def fits(k: int, S: int) -> bool:
-        f = prep.meetings[k]
-        if load_s[S] + 1 > room[S]:
-            return False
-        if any(load_p.get((p, S), 0) + 1 > cap_p[p, S] for p in people[k]):
-            return False
-        if f.table is not None and load_t.get((f.table, S), 0) + 1 > len(pinned_slots.get((f.table, S), ())):
-            return False
-        if f.needs_interpreter:
-            if load_i[S] + 1 > interp_room[S]:
-                return False
-            if len(f.kinds) == 1 and load_k.get((f.kinds[0], S), 0) + 1 > kind_room[f.kinds[0], S]:
-                return False
-        return True
-
-    f_needs = {k: prep.meetings[k].needs_interpreter for k in session_of}
-    for k, S in session_of.items():
-        apply(k, S, +1)
+    loads = SessionLoads(prep, session_of)
     locked = {k for k, prev in prep.previous.items()
               if session_of.get(k) == prep.session_of[prep.slot_index[prev.slot]]}
+    load_p, load_s, load_i, room, interp_room = loads.load_p, loads.load_s, loads.load_i, loads.room, loads.interp_room
     for _ in range(passes):
         moved = 0
-        for k in sorted(session_of):
-            if k in locked or len(options[k]) < 2:
+        for k in sorted(loads.session_of):
+            if k in locked or len(loads.options[k]) < 2:
                 continue
-            S = session_of[k]
+            S = loads.session_of[k]
             best, best_gain = None, 0.0
-            for S2 in options[k]:
+            for S2 in loads.options[k]:
                 if S2 == S:
                     continue
-                # change of the sum of squared participant loads, plus the squared
-                # utilisation of tables and interpreters per session
-                gain = float(sum(2 * (load_p.get((p, S2), 0) - load_p[p, S] + 1) for p in people[k]))
+                gain = float(sum(2 * (load_p.get((p, S2), 0) - load_p[p, S] + 1) for p in loads.people[k]))
                 gain += 5 * ((2 * load_s[S2] + 1) / room[S2] - (2 * load_s[S] - 1) / room[S])
-                if f_needs[k]:
+                if prep.meetings[k].needs_interpreter:
                     gain += 10 * ((2 * load_i[S2] + 1) / max(1, interp_room[S2])
                                   - (2 * load_i[S] - 1) / max(1, interp_room[S]))
-                if gain < best_gain - 1e-9 and fits(k, S2):
+                if gain < best_gain - 1e-9 and loads.fits(k, S2):
                     best, best_gain = S2, gain
             if best is not None:
-                apply(k, S, -1)
-                apply(k, best, +1)
-                session_of[k] = best
+                loads.apply(k, S, -1)
+                loads.apply(k, best, +1)
+                loads.session_of[k] = best
                 moved += 1
         if not moved:
             break
-    return session_of
+    return loads.session_of
