@@ -185,6 +185,7 @@ def test_request_flow_in_the_browserless_client(web, client, auth):
     auth.login(users["ch"].email)
     inbox = client.get(f"/requests/?event={event.slug}&lang=ru").get_data(as_text=True)
     assert "Hello" in inbox and f'data-request-id="{row.id}"' in inbox
+    assert 'class="badge inbox-count"' in inbox  # one request waits for ch's answer
     assert client.post(f"/requests/{row.id}/accept").status_code == 302
     db.session.refresh(row)
     assert row.status == "accepted"

@@ -101,6 +101,12 @@ def pair_request(event: Event, firm_a: int, firm_b: int) -> MeetingRequest | Non
             (MeetingRequest.requester_firm_id == firm_b) & (MeetingRequest.target_firm_id == firm_a))))
 
 
+def waiting_for_answer(firm_id: int) -> int:
+    """Pending requests sent to the firm, in any event."""
+    return db.session.scalar(select(func.count()).select_from(MeetingRequest).where(
+        MeetingRequest.target_firm_id == firm_id, MeetingRequest.status == "pending")) or 0
+
+
 def firm_requests(event: Event, firm_id: int) -> tuple[list[MeetingRequest], list[MeetingRequest]]:
     """(received, sent) requests of a firm in an event; pending first, newest first."""
     rows = list(db.session.scalars(select(MeetingRequest).where(

@@ -31,6 +31,14 @@ def priority_label(code: str) -> str:
     return service.priority_label(code)
 
 
+@bp.app_context_processor
+def inbox_badge() -> dict:
+    """How many requests wait for the signed-in firm member's answer (shown beside Inbox)."""
+    if not current_user.is_authenticated or not current_user.firm_id:
+        return {}
+    return {"waiting_for_answer": service.waiting_for_answer(current_user.firm_id)}
+
+
 def _event_or_404(firm_id: int | None = None):
     slug = request.args.get("event") or request.form.get("event")
     return service.pick_event(slug, firm_id) or abort(404)
