@@ -24,7 +24,17 @@ bp = Blueprint("scheduling", __name__, url_prefix="/organiser")
 
 @bp.app_context_processor
 def scheduling_labels():
-    return {"version_status_label": publishing.version_status_label}
+    return {"version_status_label": publishing.version_status_label, "interpreter_name": interpreter_name}
+
+
+def interpreter_name(interpreter) -> str:
+    """The name in the reader's script when we have it, else in Latin letters."""
+    persian = any("\u0600" <= ch <= "\u06ff" for ch in interpreter.name)
+    cyrillic = any("\u0400" <= ch <= "\u04ff" for ch in interpreter.name)
+    locale = current_locale()
+    if (locale == "fa" and persian) or (locale == "ru" and cyrillic) or not interpreter.name_latin:
+        return interpreter.name
+    return interpreter.name_latin
 
 
 def _event(event_id: int) -> Event:

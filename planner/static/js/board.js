@@ -3,18 +3,24 @@
 (function () {
   "use strict";
 
+  function digits(value) {
+    if (value === null || value === undefined) { return "—"; }
+    var text = String(value);
+    return document.documentElement.lang === "fa" ? text.replace(/[0-9]/g, function (d) { return "۰۱۲۳۴۵۶۷۸۹"[d]; }) : text;
+  }
+
   function pollJob(box) {
     var url = box.dataset.url;
     var bar = box.querySelector(".job-progress");
     var status = box.querySelector(".job-status");
     function show(state) {
       bar.value = state.fraction;
-      bar.textContent = Math.round(state.fraction * 100) + "%";
+      bar.textContent = digits(Math.round(state.fraction * 100)) + "%";
       status.textContent = state.status_label;
       status.dataset.status = state.status;
-      box.querySelector(".job-elapsed").textContent = state.elapsed;
-      box.querySelector(".job-objective").textContent = state.objective === null ? "—" : state.objective;
-      box.querySelector(".job-bound").textContent = state.bound === null ? "—" : state.bound;
+      box.querySelector(".job-elapsed").textContent = digits(state.elapsed);
+      box.querySelector(".job-objective").textContent = digits(state.objective);
+      box.querySelector(".job-bound").textContent = digits(state.bound);
       var error = box.querySelector(".job-error");
       if (state.error_label) {
         error.textContent = state.error_label + (state.detail ? " (" + state.detail + ")" : "");
