@@ -185,3 +185,35 @@ def test_marketplace_finds_needs_and_offers_by_code_and_words(app, client):
     assert hidden.id in {e.firm.id for e in search_marketplace("870830", include_private=True)}
     html = client.get("/firms/marketplace?q=870830&lang=ru").get_data(as_text=True)
     assert "Тормозные колодки" in html and hidden.name_native not in html
+
+
+def test_save_firm_profile_service(any_app):
+    """The service on both databases: create, then update keeping the other language's texts."""
+    from planner.services import ServiceError
+    from planner.services.firms import save_firm_profile
+
+    event = factories.make_event()
+    user = factories.make_user()
+    data = {"name_native": "Уралсталь", "name_latin": "Uralstal", "region": _region_id("chelyabinsk"),
+            "city": "Челябинск", "city_latin": "Chelyabinsk", "website": None, "size": "large", "founded": 1950,
+            "description": "Прокат", "languages": ["ru"], "public": True, "events": [event.id],
+            "activities": ["2410"], "capabilities": [{"kind": "product", "code": "720851", "note": "Лист",
+                                                       "volume": "", "certification": ""}],
+            "needs": [{"kind": "sector", "code": "2824", "note": "", "volume": "", "certification": ""}],
+            "participants": [{"first_name": "Иван", "last_name": "Петров", "first_name_latin": "", "last_name_latin": "",
+                              "role": "Директор", "email": "I.Petrov@uralstal.example", "phone": "", "languages": [],
+                              "attending_days": []}]}
+    firm = save_firm_profile(None, data, "ru", user)
+    assert user.firm_id == firm.id and firm.participants[0].email == "i.petrov@uralstal.example"
+    assert firm.participants[0].languages == ["ru"]
+    with pytest.raises(ServiceError):
+        save_firm_profile(None, data, "ru", user)  # one firm per member account
+    update = dict(data, description="Steel", capabilities=[dict(data["capabilities"][0], note="Sheet")])
+    save_firm_profile(firm, update, "en", user)
+    assert firm.description == {"ru": "Прокат", "en": "Steel"}
+    assert firm.capabilities[0].note == {"ru": "Лист", "en": "Sheet"}
+    two = dict(data, participants=data["participants"] * 2)
+    with pytest.raises(ServiceError):
+        save_firm_profile(firm, two, "en", user)
+    found = search_marketplace("720851")
+    assert [(entry.side, entry.firm.id) for entry in found] == [("offer", firm.id)]
