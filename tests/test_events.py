@@ -142,3 +142,25 @@ def test_organiser_creates_and_sets_up_an_event(client, auth):
         "end_date": "2026-11-14", "slot_minutes": "25", "break_minutes": "5", "who_can_meet": "any",
         "min_meetings": "1", "request_mode": "mutual-accept"})
     assert "Delete the sessions before changing the dates" in response.get_data(as_text=True)
+
+
+def test_organiser_sets_a_firms_own_meeting_bounds(client, auth):
+    event = make_event(min_meetings=2, max_meetings=8)
+    firm = make_firm("chelyabinsk")
+    setup.register_firms(event, [firm])
+    _organiser(auth)
+    registration = event.registrations[0]
+    response = client.post(f"/organiser/events/{event.id}/registrations/{registration.id}?lang=en",
+                           data={"min_meetings": "1", "max_meetings": "4"}, follow_redirects=True)
+    assert "Meeting bounds saved." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert (registration.min_meetings, registration.max_meetings) == (1, 4)
+    from planner.services.scheduling import firm_bounds
+
+    assert firm_bounds(event)[firm.id] == (1, 4)
+    response = client.post(f"/organiser/events/{event.id}/registrations/{registration.id}?lang=en",
+                           data={"min_meetings": "5", "max_meetings": "4"}, follow_redirects=True)
+    assert "at least the minimum" in response.get_data(as_text=True)
+    client.post(f"/organiser/events/{event.id}/registrations/{registration.id}", data={"min_meetings": "", "max_meetings": ""})
+    db.session.expire_all()
+    assert firm_bounds(event)[firm.id] == (2, 8)

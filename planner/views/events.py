@@ -12,7 +12,8 @@ from planner.extensions import db
 from planner.forms.events import (ClosureForm, EventForm, HostTableForm, InterpreterForm, SessionForm, TablesForm,
                                    choices)
 from planner.i18n import _, current_locale, format_day
-from planner.models import Closure, Event, EventSession, Exhibition, Firm, Interpreter, MeetingTable, Region
+from planner.models import (Closure, Event, EventRegistration, EventSession, Exhibition, Firm, Interpreter, MeetingTable,
+                            Region)
 from planner.services import ServiceError
 from planner.services import events as setup
 
@@ -325,3 +326,27 @@ def delete_closure(event_id: int, closure_id: int):
     closure = db.session.get(Closure, closure_id) or abort(404)
     setup.delete_closure(closure)
     return _done(event, _("Closure deleted."), "closures")
+
+
+@bp.route("/<int:event_id>/registrations/<int:registration_id>", methods=["POST"])
+@organiser_required
+def set_bounds(event_id: int, registration_id: int):
+    """A firm's own minimum and maximum number of meetings (empty: the event's)."""
+    event = _event(event_id)
+    registration = db.session.get(EventRegistration, registration_id)
+    if registration is None or registration.event_id != event.id:
+        abort(404)
+
+    def number(name: str) -> int | None:
+        text = (request.form.get(name) or "").strip()
+        if not text:
+            return None
+        if not text.isdigit():
+            raise ServiceError(_("The maximum must be at least the minimum and at least 1."), name)
+        return int(text)
+
+    try:
+        setup.set_meeting_bounds(registration, number("min_meetings"), number("max_meetings"))
+    except ServiceError as error:
+        return _refused(event, error, "firms")
+    return _done(event, _("Meeting bounds saved."), "firms")
