@@ -85,3 +85,16 @@ def test_cli_prints_what_the_api_returns(pair, client, auth, runner, monkeypatch
     assert table.exit_code == 0 and f"#{seller.id}" in table.output
     assert "They offer 870830" in table.output
     assert runner.invoke(args=["matches", "99999"]).exit_code == 1
+
+
+def test_firms_hidden_from_the_directory_are_not_recommended_to_other_firms(pair, client, auth):
+    buyer, _seller, user = pair
+    hidden = factories.make_firm("chelyabinsk", offers=["870830"], public=False)
+    organiser = factories.make_user("organiser")
+    db.session.commit()
+    auth.login(user.email)
+    assert hidden.id not in [row["firm_id"] for row in client.get(f"/api/v1/firms/{buyer.id}/matches").get_json()]
+    assert f'data-firm-id="{hidden.id}"' not in client.get(f"/firms/{buyer.id}/matches").get_data(as_text=True)
+    auth.logout()
+    auth.login(organiser.email)
+    assert hidden.id in [row["firm_id"] for row in client.get(f"/api/v1/firms/{buyer.id}/matches").get_json()]

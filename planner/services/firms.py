@@ -279,11 +279,12 @@ class Recommendation:
 
 
 def recommendations(firm: Firm, event: Event | None, *, region_key: str | None = None, text: str | None = None,
-                    mutual_only: bool = False, same_language: bool = False, limit: int = 50) -> list[Recommendation]:
+                    mutual_only: bool = False, same_language: bool = False, limit: int = 50,
+                    public_only: bool = True) -> list[Recommendation]:
     """Ranked partners of a firm with the request already made to or by each, filtered."""
     from planner.services.matching import firm_matches
 
-    pairs = firm_matches(firm.id, event, limit=None)
+    pairs = firm_matches(firm.id, event, limit=None, public_only=public_only)
     partners = {partner.id: partner for partner in db.session.scalars(
         select(Firm).where(Firm.id.in_([pair.firm_b for pair in pairs])).options(selectinload(Firm.region)))}
     requests: dict[int, MeetingRequest] = {}

@@ -32,13 +32,14 @@ Stable entry points for other features (the scheduler proposes meetings with the
     every allowed, scored pair of firms registered for `event` (firm_a < firm_b), best first.
 ``suggest_partners(event, firm_id, limit=10, *, exclude_requested=True) -> list[PairScore]``
     the best partners for one firm in `event`, oriented so `firm_a == firm_id` and
-    `firm_b` is the partner; pairs that already have a pending or accepted request are
-    left out unless `exclude_requested=False`.
+    `firm_b` is the partner; pairs that already have a pending, accepted or declined
+    request are left out unless `exclude_requested=False`.
 ``score_between(event, firm_id, other_id) -> PairScore | None``
     one pair seen from `firm_id` (None when they do not fit).
-``firm_matches(firm_id, event=None, limit=20) -> list[PairScore]``
+``firm_matches(firm_id, event=None, limit=20, *, public_only=False) -> list[PairScore]``
     the same ranking without exclusions (recommendations page, API, CLI); without an event,
-    every firm is a candidate under the default cross-region rule.
+    every firm is a candidate under the default cross-region rule; firm members see public
+    firms only.
 """
 from __future__ import annotations
 
@@ -368,9 +369,10 @@ def rank_partners(profiles: Iterable[FirmProfile], firm_id: int, rules: Rules = 
 # --- database adapters ------------------------------------------------------------------
 # Everything below reads rows and builds the plain records above; the rules stay above.
 
-def load_profiles(firm_ids: Iterable[int] | None = None) -> list[FirmProfile]:
-    """Profiles of the given firms (every firm when None), built from their rows."""
-    from sqlalchemy import select
+def load_profiles(firm_ids: Iterable[int] | None = None, *, public_besides: int | None = None) -> list[FirmProfile]:
+    """Profiles of the given firms (every firm when None), built from their rows; with
+    `public_besides`, only public firms and that one firm."""
+    from sqlalchemy import or_, select
     from sqlalchemy.orm import selectinload
 
     from planner.extensions import db
@@ -382,6 +384,8 @@ def load_profiles(firm_ids: Iterable[int] | None = None) -> list[FirmProfile]:
     ).order_by(Firm.id)
     if firm_ids is not None:
         query = query.where(Firm.id.in_(list(firm_ids)))
+    if public_besides is not None:
+        query = query.where(or_(Firm.public.is_(True), Firm.id == public_besides))
     return [profile_of(firm) for firm in db.session.scalars(query)]
 
 
@@ -416,13 +420,14 @@ def event_firm_ids(event) -> list[int]:
     return list(db.session.scalars(select(EventRegistration.firm_id).where(EventRegistration.event_id == event.id)))
 
 
-def _candidate_profiles(event, firm_id: int | None = None) -> list[FirmProfile]:
+def _candidate_profiles(event, firm_id: int | None = None, public_only: bool = False) -> list[FirmProfile]:
+    besides = firm_id if public_only else None
     if event is None:
-        return load_profiles()
+        return load_profiles(public_besides=besides)
     ids = set(event_firm_ids(event))
     if firm_id is not None:
         ids.add(firm_id)
-    return load_profiles(ids)
+    return load_profiles(ids, public_besides=besides)
 
 
 def score_pairs_for_event(event) -> list[PairScore]:
@@ -431,7 +436,7 @@ def score_pairs_for_event(event) -> list[PairScore]:
 
 
 def requested_partners(event, firm_id: int) -> set[int]:
-    """Firms that already have a pending or accepted request with `firm_id` in `event`."""
+    """Firms that have a pending, accepted or declined request with `firm_id` in `event`."""
     from sqlalchemy import or_, select
 
     from planner.extensions import db
@@ -440,7 +445,7 @@ def requested_partners(event, firm_id: int) -> set[int]:
     rows = db.session.execute(
         select(MeetingRequest.requester_firm_id, MeetingRequest.target_firm_id).where(
             MeetingRequest.event_id == event.id,
-            MeetingRequest.status.in_(("pending", "accepted")),
+            MeetingRequest.status.in_(("pending", "accepted", "declined")),
             or_(MeetingRequest.requester_firm_id == firm_id, MeetingRequest.target_firm_id == firm_id),
         )
     )
@@ -459,9 +464,10 @@ def score_between(event, firm_id: int, other_id: int) -> PairScore | None:
     return ranked[0] if ranked else None
 
 
-def firm_matches(firm_id: int, event=None, limit: int | None = 20) -> list[PairScore]:
-    """Ranked partners of one firm (firm_a == firm_id) for the page, the API and the CLI."""
-    return rank_partners(_candidate_profiles(event, firm_id), firm_id, event_rules(event), limit)
+def firm_matches(firm_id: int, event=None, limit: int | None = 20, *, public_only: bool = False) -> list[PairScore]:
+    """Ranked partners of one firm (firm_a == firm_id) for the page, the API and the CLI;
+    `public_only` (what firm members see) leaves out firms hidden from the directory."""
+    return rank_partners(_candidate_profiles(event, firm_id, public_only), firm_id, event_rules(event), limit)
 
 
 # --- explanations -----------------------------------------------------------------------

@@ -62,7 +62,7 @@ def matches(firm_id: int):
     event = pick_event(slug, firm.id)
     if slug and event is None:
         raise ApiError(404, _("There is no event %(slug)s.", slug=slug))
-    pairs = firm_matches(firm.id, event, int(limit))
+    pairs = firm_matches(firm.id, event, int(limit), public_only=not current_user.is_organiser)
     return jsonify(matches_as_json(pairs, firm.id, _locale()))
 
 

@@ -138,7 +138,7 @@ def matches(firm_id: int):
         abort(404)
     filters = {"region_key": request.args.get("region") or None, "text": request.args.get("q") or None,
                "mutual_only": request.args.get("mutual") == "1", "same_language": request.args.get("language") == "1"}
-    items = recommendations(firm, event, **filters)
+    items = recommendations(firm, event, public_only=not current_user.is_organiser, **filters)
     registered = event is not None and event in events_of_firm(firm.id)
     return render_template("firms/matches.html", firm=firm, event=event, items=items, regions=_regions(),
                            filters=filters, events=events_of_firm(firm.id), registered=registered)
