@@ -28,6 +28,36 @@ FIND_MOVE = """() => {
 }"""
 
 
+FIND_CLASH = """() => {
+  const rows = [...document.querySelectorAll('#board tbody tr')].filter(r => !r.querySelector('th.host'));
+  for (const row of rows) {
+    for (const cell of row.querySelectorAll('td.cell')) {
+      const meeting = cell.querySelector('.meeting[draggable=true]');
+      if (!meeting) continue;
+      const column = [...row.children].indexOf(cell);
+      for (const other of rows) {
+        const target = other.children[column];
+        if (other !== row && target.querySelector('.meeting')) {
+          return {meeting: meeting.dataset.meeting, slot: target.dataset.slot, table: target.dataset.table};
+        }
+      }
+    }
+  }
+  return null;
+}"""
+
+
+def _drag(page, move):
+    """HTML5 drag and drop, event by event (headless chromium does not synthesise native drags)."""
+    source = page.locator(f".meeting[data-meeting='{move['meeting']}']")
+    target = page.locator(f"td.cell[data-slot='{move['slot']}'][data-table='{move['table']}']")
+    data = page.evaluate_handle("() => new DataTransfer()")
+    source.dispatch_event("dragstart", {"dataTransfer": data})
+    target.dispatch_event("dragover", {"dataTransfer": data})
+    target.dispatch_event("drop", {"dataTransfer": data})
+    source.dispatch_event("dragend", {"dataTransfer": data})
+
+
 def test_organiser_runs_scheduler_moves_a_meeting_and_publishes(live_server, demo_app, page):
     demo_app.config["KARVAN_JOBS"] = "thread"  # a real background run, as in production
     event = db.session.scalar(select(Event).where(Event.slug == "demo"))
@@ -61,14 +91,11 @@ def test_organiser_runs_scheduler_moves_a_meeting_and_publishes(live_server, dem
 
     move = page.evaluate(FIND_MOVE)
     assert move, "some meeting can move to a free table in its slot"
-    source = page.locator(f".meeting[data-meeting='{move['meeting']}']")
-    target = page.locator(f"td.cell[data-slot='{move['slot']}'][data-table='{move['table']}']")
-    # HTML5 drag and drop, event by event (headless chromium does not synthesise native drags)
-    data = page.evaluate_handle("() => new DataTransfer()")
-    source.dispatch_event("dragstart", {"dataTransfer": data})
-    target.dispatch_event("dragover", {"dataTransfer": data})
-    target.dispatch_event("drop", {"dataTransfer": data})
-    source.dispatch_event("dragend", {"dataTransfer": data})
+    clash = page.evaluate(FIND_CLASH)
+    _drag(page, clash)  # onto a taken table: refused with the reason, nothing changes
+    page.wait_for_selector("#board-error:not([hidden])")
+    assert "already" in page.locator("#board-error").inner_text()
+    _drag(page, move)
     page.wait_for_selector(f"td.cell[data-slot='{move['slot']}'][data-table='{move['table']}'] "
                            f".meeting[data-meeting='{move['meeting']}']", timeout=15000)
     db.session.expire_all()
