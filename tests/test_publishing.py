@@ -200,3 +200,23 @@ def test_published_versions_are_not_edited_in_place(any_app):
         set_locked(meeting, True)
     with pytest.raises(ServiceError):
         publish_version(draft, expected_revision=1)
+
+
+def test_publish_is_all_or_nothing(any_app, monkeypatch):
+    r = make_round()
+    draft, _ = solve_event(r["event"], time_limit_s=LIMIT)
+    db.session.commit()
+    import planner.services.invites as invites
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("mail queue unavailable")
+
+    monkeypatch.setattr(invites, "queue_publish_notices", fail)
+    with pytest.raises(RuntimeError):
+        publish_version(draft, expected_revision=0)
+    db.session.rollback()
+    db.session.expire_all()
+    assert published_version(r["event"]) is None
+    assert db.session.get(ScheduleVersion, draft.id).status == "draft"
+    assert r["event"].schedule_revision == 0
+    assert all(request.ical_sequence == -1 for request in r["requests"].values())
