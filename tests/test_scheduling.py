@@ -187,3 +187,18 @@ def test_a_crowded_plan_says_what_was_missing(any_app):
     reasons = {item["request_id"]: item["reason"] for item in version.unscheduled}
     assert len(version.meetings) == 3 and len(reasons) == 1, "one interpreter serves two of the three fa↔ru meetings"
     assert set(reasons.values()) <= {"interpreters_busy", "both_busy"}
+
+
+def test_russian_public_holidays_block_russian_participants_only(any_app):
+    # 4 November is Unity Day in Russia, an ordinary Wednesday in Iran.
+    event = make_event(start=date(2026, 11, 3), end=date(2026, 11, 4), sessions=((0, time(9), time(10)), (1, time(9), time(10))))
+    ir = make_firm("khorasan-razavi")
+    ru = make_firm("chelyabinsk")
+    from planner.services.events import register_firms
+
+    register_firms(event, [ir, ru])
+    problem = build_problem(event).problem
+    people = {p.id: p for p in problem.participants}
+    holiday = {s.id for s in problem.slots if s.start.date() == date(2026, 11, 4)}
+    assert people[f"p{ru.participants[0].id}"].unavailable == holiday
+    assert people[f"p{ir.participants[0].id}"].unavailable == frozenset()
