@@ -31,48 +31,18 @@ from sqlalchemy import func, select
 import solver
 from solver.validate import check
 from planner.extensions import db
-from planner.i18n import _, _l
+from planner.i18n import _
 from planner.models import Event, Firm, Meeting, MeetingRequest, Participant, ScheduleVersion
 from planner.models.base import utcnow
 from planner.services import ServiceError
 from planner.services.events import event_sessions, public_holidays, usable_days
+from planner.services.explain import explain_unscheduled, keep_previous_interpreters, zero_meeting_firms
 
 log = logging.getLogger(__name__)
 
 WEIGHT_MUST = 20  # only counts when required meetings had to be relaxed
 WEIGHT_WOULD_LIKE = 10
 WEIGHT_SUGGESTION_MAX = 5  # a suggestion weighs 1..5 by match score; a shortfall unit weighs 1
-
-UNSCHEDULED_REASONS = {
-    "not_registered": _l("a firm is not registered for the event"),
-    "same_region": _l("the event only lets firms of different regions meet"),
-    "no_participants": _l("a firm has nobody attending on the event's days"),
-    "no_common_slot": _l("the two firms are never available at the same time"),
-    "no_interpreter": _l("no interpreter speaks both firms' languages"),
-    "no_interpreter_available": _l("no suitable interpreter is free when both firms are"),
-    "host_tables_clash": _l("both firms meet only at their own stands"),
-    "max_meetings_reached": _l("a firm already has its maximum number of meetings"),
-    "no_room": _l("no free slot, table or interpreter was left for it"),
-    "both_busy": _l("whenever both firms are free, one of them already has another meeting"),
-    "no_table": _l("no table is free when both firms are"),
-    "interpreters_busy": _l("every suitable interpreter is busy when both firms are free"),
-    "not_reached": _l("the scheduler ran out of time before placing it; it can be placed by hand"),
-    "required_infeasible": _l("the must-meet requests cannot all fit; this one was left out"),
-}
-ZERO_REASONS = {
-    "no_requests": _l("no accepted meeting request"),
-    "requests_unscheduled": _l("its requests could not be scheduled"),
-    "no_participants": _l("nobody attends on the event's days"),
-}
-
-
-def unscheduled_label(code: str) -> str:
-    return str(UNSCHEDULED_REASONS.get(code, code))
-
-
-def zero_label(code: str) -> str:
-    return str(ZERO_REASONS.get(code, code))
-
 
 def pid(participant_id: int) -> str:
     return f"p{participant_id}"
@@ -325,84 +295,6 @@ def version_solution(version: ScheduleVersion) -> solver.Solution:
 
 # --- solution -> rows -------------------------------------------------------------------------
 
-def explain_unscheduled(problem: solver.Problem, solution: solver.Solution, meeting_ids) -> dict[str, str]:
-    """A reason code for each unscheduled meeting in `meeting_ids`."""
-    people = {p.id: p for p in problem.participants}
-    all_slots = [s.id for s in problem.slots]
-    count: dict[str, int] = defaultdict(int)
-    by_id = {m.id: m for m in problem.meetings}
-    busy: dict[str, set] = {"people": set(), "tables": set(), "interpreters": set()}
-    for a in solution.assignments:
-        busy["tables"].add((a.slot, a.table))
-        if a.interpreter:
-            busy["interpreters"].add((a.slot, a.interpreter))
-        for person in by_id[a.meeting].participants:
-            count[person] += 1
-            busy["people"].add((a.slot, person))
-    reasons = {}
-    for key in meeting_ids:
-        meeting = by_id[key]
-        members = [people[p] for p in meeting.participants]
-        free = [s for s in all_slots if not any(s in p.unavailable for p in members)]
-        languages = [p.languages for p in members]
-        needs = not frozenset.intersection(*languages)
-        qualified = [i for i in problem.interpreters if all(i.languages & langs for langs in languages)]
-        host_tables = {p.table for p in members if p.table}
-        if not free:
-            reasons[key] = "no_common_slot"
-        elif needs and not qualified:
-            reasons[key] = "no_interpreter"
-        elif needs and not any(s not in i.unavailable for i in qualified for s in free):
-            reasons[key] = "no_interpreter_available"
-        elif len(host_tables) > 1:
-            reasons[key] = "host_tables_clash"
-        elif any(p.max_meetings is not None and count[p.id] >= p.max_meetings for p in members):
-            reasons[key] = "max_meetings_reached"
-        else:
-            reasons[key] = _crowded_reason(meeting, free, needs, qualified, host_tables, busy, problem)
-    return reasons
-
-
-def _crowded_reason(meeting, free, needs, qualified, host_tables, busy, problem) -> str:
-    """Why a meeting that could fit in principle found no place in this plan."""
-    open_slots = [s for s in free if not any((s, p) in busy["people"] for p in meeting.participants)]
-    if not open_slots:
-        return "both_busy"
-    tables = list(host_tables) if host_tables else [t.id for t in problem.tables]
-    with_table = [s for s in open_slots if any((s, t) not in busy["tables"] for t in tables)]
-    if not with_table:
-        return "no_table"
-    if needs and not any((s, i.id) not in busy["interpreters"] and s not in i.unavailable
-                         for s in with_table for i in qualified):
-        return "interpreters_busy"
-    return "not_reached"
-
-
-def zero_meeting_firms(translation: Translation, assignments) -> list[dict]:
-    """Registered firms without any meeting, with the reason code."""
-    placed = {a.meeting for a in assignments}
-    per_firm: dict[int, list[str]] = defaultdict(list)
-    for key, pair in translation.firm_of_meeting.items():
-        if key in translation.suggestions:
-            continue
-        for firm_id in pair:
-            per_firm[firm_id].append(key)
-    met = {firm_id for key, pair in translation.firm_of_meeting.items() if key in placed for firm_id in pair}
-    out = []
-    for registration in translation.event.registrations:
-        firm_id = registration.firm_id
-        if firm_id in met:
-            continue
-        if firm_id not in translation.firm_people:
-            reason = "no_participants"
-        elif per_firm.get(firm_id):
-            reason = "requests_unscheduled"
-        else:
-            reason = "no_requests"
-        out.append({"firm_id": firm_id, "reason": reason})
-    return out
-
-
 def next_version_number(event: Event) -> int:
     return (db.session.scalar(select(func.max(ScheduleVersion.number)).where(ScheduleVersion.event_id == event.id)) or 0) + 1
 
@@ -513,46 +405,6 @@ def solve_event(event: Event, *, time_limit_s: float = 30.0, base: ScheduleVersi
     solution = keep_previous_interpreters(translation.problem, solution)
     version = store_draft(translation, solution, base=base, job_id=job_id, user_id=user_id, extra_stats=extra)
     return version, solution
-
-
-def keep_previous_interpreters(problem: solver.Problem, solution: solver.Solution) -> solver.Solution:
-    """Give meetings that stay in their previous slot their previous interpreter back when the
-    solver only swapped interpreters within a slot (an interpreter change is a change for people)."""
-    previous = {a.meeting: a.interpreter for a in problem.previous if a.interpreter}
-    if not previous or not solution.assignments:
-        return solution
-    people = {p.id: p for p in problem.participants}
-    meetings = {m.id: m for m in problem.meetings}
-    interpreters = {i.id: i for i in problem.interpreters}
-
-    def fits(interpreter_id: str, assignment: solver.Assignment) -> bool:
-        interpreter = interpreters[interpreter_id]
-        return assignment.slot not in interpreter.unavailable and all(
-            interpreter.languages & people[p].languages for p in meetings[assignment.meeting].participants)
-
-    by_slot: dict[str, list[solver.Assignment]] = defaultdict(list)
-    for a in solution.assignments:
-        by_slot[a.slot].append(a)
-    result = []
-    for slot, items in by_slot.items():
-        needing = [a for a in items if a.interpreter]
-        pool = {a.interpreter for a in needing}
-        chosen: dict[str, str] = {}
-        for a in needing:  # previous interpreter first
-            wanted = previous.get(a.meeting)
-            if wanted in pool and wanted not in chosen.values() and fits(wanted, a):
-                chosen[a.meeting] = wanted
-        for a in needing:  # the rest from what is left of the slot's pool
-            if a.meeting in chosen:
-                continue
-            spare = next((i for i in sorted(pool - set(chosen.values())) if fits(i, a)), None)
-            if spare is None:
-                chosen = {b.meeting: b.interpreter for b in needing}  # cannot improve: keep the solver's
-                break
-            chosen[a.meeting] = spare
-        result += [replace(a, interpreter=chosen.get(a.meeting, a.interpreter)) for a in items]
-    order = {a.meeting: n for n, a in enumerate(solution.assignments)}
-    return replace(solution, assignments=tuple(sorted(result, key=lambda a: order[a.meeting])))
 
 
 def latest_version(event: Event) -> ScheduleVersion | None:

@@ -16,8 +16,8 @@ from planner.services import ServiceError
 from planner.services import board as board_service
 from planner.services import publishing, solving
 from planner.services.events import event_sessions
-from planner.services.scheduling import (firms_by_id, published_version, requests_by_id, unscheduled_label,
-                                         zero_label)
+from planner.services.explain import unscheduled_label, zero_label
+from planner.services.scheduling import firms_by_id, published_version, requests_by_id
 
 bp = Blueprint("scheduling", __name__, url_prefix="/organiser")
 
