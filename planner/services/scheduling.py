@@ -338,7 +338,8 @@ def store_draft(translation: Translation, solution: solver.Solution, *, base: Sc
          "reason": "required_infeasible" if key in relaxed else reasons[key]} for key in left]
     stats = solution.stats.to_dict()
     stats.update(report.figures.to_dict())
-    stats.update(status=solution.status.value, requests=len(translation.requests) + len(translation.skipped),
+    stats.update(status=solution.status.value,
+                 requests=sum(1 for key in translation.requests if key not in translation.suggestions) + len(translation.skipped),
                  suggestions=len(translation.suggestions),
                  suggestions_scheduled=sum(1 for a in solution.assignments if a.meeting in translation.suggestions),
                  zero_firms=zero_meeting_firms(translation, solution.assignments), **(extra_stats or {}))
