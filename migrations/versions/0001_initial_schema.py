@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 04:09:24.504198
+Create Date: 2026-11-26 04:46:16.003288
 
 """
 from alembic import op
