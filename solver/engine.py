@@ -13,7 +13,10 @@ How a problem is solved
    a. `solver.decompose.plan_sessions` decides the session of every meeting with
       a counting model (a relaxation, so its bound on tier (a) is global);
    b. each session is then a `ScheduleModel` over its own slots and meetings,
-      solved tier by tier with the greedy schedule of that session as hint;
+      solved tier by tier with a best-fit greedy schedule of that session
+      (`solver.greedy.compact_fill`) as hint; the zero-hole feasibility search
+      is tried only on sessions up to `Config.zero_holes_max_meetings`, larger
+      ones go straight to hole minimisation (CP-SAT's LNS);
       required meetings are soft there (a weight above everything else), so a
       session never fails because of phase-1 counting;
    c. meetings a session could not take are offered first-fit to every slot left.
@@ -33,7 +36,7 @@ from typing import Callable
 
 from .cpsat import Context
 from .decompose import plan_sessions
-from .greedy import Board, booking_order, fill, solve_greedy
+from .greedy import Board, booking_order, compact_fill, fill, solve_greedy
 from .index import Prepared, prepare
 from .model import ScheduleModel
 from .precheck import precheck, reason
@@ -114,6 +117,8 @@ def _solve_decomposed(prep: Prepared, ctx: Context, board: Board, greedy_ok: boo
             planned[prep.participant_index[pid]] += 1
     sizes = [sum(1 for S2 in session_of.values() if S2 == S) for S in range(len(prep.session_slots))]
     all_optimal, sessions_stats = plan.optimal, []
+    reserve = 0.3 + len(prep.meetings) / 5000  # naming, repair and figures at the end
+    build_rate = 0.0
     for S, slots in enumerate(prep.session_slots):
         slot_set = set(slots)
         mine = sorted(k for k, S2 in session_of.items() if S2 == S)
@@ -130,16 +135,21 @@ def _solve_decomposed(prep: Prepared, ctx: Context, board: Board, greedy_ok: boo
         for k in mine:  # base = meetings elsewhere: solved sessions + planned later ones
             for pid in prep.meetings[k].meeting.participants:
                 base[prep.participant_index[pid]] -= 1
-        sub = Board.empty(prep)
-        fill(sub, booking_order(prep, mine), lambda k: [s for s in prep.meetings[k].slots if s in slot_set])
-        budget = ctx.remaining() * sizes[S] / max(1, sum(sizes[S:]))
+        built = time.perf_counter()
+        sub = _session_hint(prep, mine, slots)
+        try_zero = len(mine) <= ctx.config.zero_holes_max_meetings
         # every meeting phase 1 gave this session must fit; if not, fall back to soft
         sm = ScheduleModel(prep, mine, slot_set, base_count=base, must=set(mine))
-        result = solve_tiers(sm, ctx, budget, _from_board(prep, sub), hint_valid=len(sub.placed) == len(mine))
+        # share what is left, after the Python work still to come, in proportion to size
+        build_rate = max(build_rate, (time.perf_counter() - built) / len(mine))
+        later = sum(sizes[S + 1:])
+        budget = (ctx.remaining() - reserve - build_rate * later) * sizes[S] / max(1, sum(sizes[S:]))
+        result = solve_tiers(sm, ctx, budget, _from_board(prep, sub), hint_valid=len(sub.placed) == len(mine),
+                             try_zero=try_zero)
         if result.status not in ("OPTIMAL", "FEASIBLE"):
             sm = ScheduleModel(prep, mine, slot_set, base_count=base, soft_forced=True)
-            budget = ctx.remaining() * sizes[S] / max(1, sum(sizes[S:]))
-            result = solve_tiers(sm, ctx, budget, _from_board(prep, sub), hint_valid=True)
+            budget = (ctx.remaining() - reserve - build_rate * later) * sizes[S] / max(1, sum(sizes[S:]))
+            result = solve_tiers(sm, ctx, budget, _from_board(prep, sub), hint_valid=True, try_zero=try_zero)
         sessions_stats.append({"session": prep.problem.sessions[S].id, "meetings": len(mine),
                                "status": result.status, "wall_s": round(result.wall_s, 3),
                                "holes": result.values.get("holes")})
@@ -181,10 +191,28 @@ def _solve_decomposed(prep: Prepared, ctx: Context, board: Board, greedy_ok: boo
     sol = _finish(prep, figures_status, assignments, ctx.started, plan.value_bound, result_values, extra)
     # proven optimal when every phase was optimal, phase 1's bound is met and nothing was lost
     st = sol.stats
+    if greedy_ok:  # never worse than the first-fit baseline, tier by tier
+        from .validate import check
+        g = check(prep.problem, board.assignments()).figures
+        if (g.value, -g.moved, -g.holes) > (sol.value, -st.moved, -st.holes):
+            extra["fallback"] = "greedy"
+            return _finish(prep, Status.FEASIBLE, board.assignments(), ctx.started, plan.value_bound, {}, extra)
     trivially = (st.holes == 0 and st.moved == _min_moved(prep))
     if all_optimal and plan.value_bound is not None and sol.value >= plan.value_bound and trivially:
         return Solution(Status.OPTIMAL, sol.assignments, sol.unscheduled, st)
     return sol
+
+
+def _session_hint(prep: Prepared, mine: list[int], slots: list[int]) -> Board:
+    """The better of best-fit (few holes) and first-fit (most meetings) for one session."""
+    slot_set = set(slots)
+    compact = Board.empty(prep)
+    left = compact_fill(compact, mine, slots)
+    if not left:
+        return compact
+    first = Board.empty(prep)
+    left_first = fill(first, booking_order(prep, mine), lambda k: [s for s in prep.meetings[k].slots if s in slot_set])
+    return first if len(left_first) < len(left) else compact
 
 
 def _min_moved(prep: Prepared) -> int:

@@ -149,6 +149,74 @@ def fill(board: Board, order: list[int], slots_of=None) -> list[int]:
     return left
 
 
+def compact_fill(board: Board, meetings: list[int], slots: list[int]) -> list[int]:
+    """Best-fit booking for one session: each meeting goes where it adds the fewest holes.
+
+    Meetings are taken participant by participant (busiest first, then along the
+    meeting graph) so that blocks grow next to each other; among the slots that
+    fit, the one with the smallest increase of holes for its participants wins,
+    ties going to the slot next to their other meetings, then the earliest.  Used
+    as the starting hint of a session solve; returns the meetings that did not fit.
+    """
+    prep = board.prep
+    pos = {s: i for i, s in enumerate(slots)}
+    people = {k: [prep.participant_index[pid] for pid in prep.meetings[k].meeting.participants] for k in meetings}
+    mine: dict[int, list[int]] = {}
+    for k in meetings:
+        for p in people[k]:
+            mine.setdefault(p, []).append(k)
+
+    def holes(p: int, marks: list[int]) -> int:
+        if len(marks) < 2:
+            return 0
+        lo, hi = min(marks), max(marks)
+        return sum(1 for i in range(lo + 1, hi) if i not in marks and slots[i] in prep.available[p])
+
+    order: list[int] = []
+    seen: set[int] = set()
+    for start in sorted(mine, key=lambda p: (-len(mine[p]), p)):
+        stack = [start]
+        visited_p = {start}
+        while stack:
+            p = stack.pop(0)
+            for k in sorted(mine[p], key=lambda k: (not prep.meetings[k].forced, k)):
+                if k not in seen:
+                    seen.add(k)
+                    order.append(k)
+                for q in people[k]:
+                    if q not in visited_p:
+                        visited_p.add(q)
+                        stack.append(q)
+    rank = {k: i for i, k in enumerate(order)}
+    forced_first = sorted(order, key=lambda k: (not (prep.meetings[k].forced or k in prep.previous), rank[k]))
+    left = []
+    for k in forced_first:
+        if k in prep.previous and board.keep_previous(k):
+            continue
+        best = None
+        for s in prep.meetings[k].slots:
+            if s not in pos:
+                continue
+            fit = board.fit(k, s)
+            if fit is None:
+                continue
+            i = pos[s]
+            delta, gap = 0, 0
+            for p in people[k]:
+                marks = [pos[t] for t in board.person_busy[p] if t in pos]
+                delta += holes(p, marks + [i]) - holes(p, marks)
+                if marks:
+                    gap += min(abs(i - m) for m in marks)
+            key = (delta, gap, i)
+            if best is None or key < best[0]:
+                best = (key, s, fit)
+        if best is None:
+            left.append(k)
+        else:
+            board.place(k, best[1], *best[2])
+    return left
+
+
 def solve_greedy(problem: Problem, prep: Prepared | None = None) -> Solution:
     from .validate import check
 

@@ -43,7 +43,8 @@ class _Tier:
 
 
 def solve_tiers(sm: ScheduleModel, ctx: Context, budget_s: float,
-                hint: tuple[dict, set] | None = None, hint_valid: bool = False) -> TierResult:
+                hint: tuple[dict, set] | None = None, hint_valid: bool = False,
+                try_zero: bool = True) -> TierResult:
     started = time.perf_counter()
     deadline = min(ctx.deadline, started + budget_s)
     config = ctx.config
@@ -93,12 +94,12 @@ def solve_tiers(sm: ScheduleModel, ctx: Context, budget_s: float,
         rest = sum(t.share for t in tiers[i:])
         limit = left if i == len(tiers) - 1 else left * tier.share / max(rest, 1e-9)
 
-        if tier.name == "holes" and _zero_holes(sm, tier, ctx, limit * 0.6, accept):
+        if tier.name == "holes" and try_zero and _zero_holes(sm, tier, ctx, limit * 0.6, accept):
             _fix(sm.model, tier, tier.trivial)
             result.values[tier.name] = result.bounds[tier.name] = tier.trivial
             result.optimal[tier.name] = True
             continue
-        if tier.name == "holes":
+        if tier.name == "holes" and try_zero:
             limit = max(0.05, deadline - time.perf_counter())
 
         if tier.maximise:
