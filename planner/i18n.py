@@ -41,8 +41,9 @@ def select_locale() -> str:
         return asked
     if session.get("lang") in supported:
         return session["lang"]
-    if current_user and current_user.is_authenticated and current_user.locale in supported:
-        return current_user.locale
+    user = current_user._get_current_object()
+    if user is not None and user.is_authenticated and user.locale in supported:
+        return user.locale
     return request.accept_languages.best_match(supported) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
@@ -141,10 +142,11 @@ def language_name(code: str) -> str:
 def remember_language_choice() -> None:
     """A logged-in user's ?lang= choice becomes their saved language (used by e-mails too)."""
     asked = request.args.get("lang")
-    if asked in current_app.config["LANGUAGES"] and current_user.is_authenticated and current_user.locale != asked:
+    user = current_user._get_current_object()
+    if asked in current_app.config["LANGUAGES"] and user is not None and user.is_authenticated and user.locale != asked:
         from planner.extensions import db
 
-        current_user.locale = asked
+        user.locale = asked
         db.session.commit()
 
 

@@ -34,9 +34,10 @@ def priority_label(code: str) -> str:
 @bp.app_context_processor
 def inbox_badge() -> dict:
     """How many requests wait for the signed-in firm member's answer (shown beside Inbox)."""
-    if not current_user.is_authenticated or not current_user.firm_id:
+    user = current_user._get_current_object()  # None when rendering outside a request (e-mails)
+    if user is None or not user.is_authenticated or not user.firm_id:
         return {}
-    return {"waiting_for_answer": service.waiting_for_answer(current_user.firm_id)}
+    return {"waiting_for_answer": service.waiting_for_answer(user.firm_id)}
 
 
 def _event_or_404(firm_id: int | None = None):
