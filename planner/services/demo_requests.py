@@ -77,6 +77,10 @@ def ensure_demo_firm_users(password: str) -> int:
     return added
 
 
+def _user_id(user: User | None) -> int | None:
+    return user.id if user is not None else None
+
+
 def _message(rng: random.Random, requester: Firm, reasons) -> str:
     lang = _language(requester)
     for reason in reasons:
@@ -120,25 +124,24 @@ def seed_demo_requests(event_slug: str = DEMO_EVENT) -> dict[str, int]:
                 continue  # most pairs past a firm's cap are simply not asked
             status = "pending" if roll < 0.25 else "declined" if roll < 0.35 else "withdrawn"
         else:
-            status = "accepted" if roll < 0.85 else "pending" if roll < 0.92 else "declined" if roll < 0.97 else "withdrawn"
+            status = ("accepted" if roll < 0.85 else "pending" if roll < 0.92
+                      else "declined" if roll < 0.97 else "withdrawn")
         created = opened + timedelta(hours=3 * index + rng.randint(0, 2), minutes=rng.randint(0, 59))
         requester, target = firms[requester_id], firms[target_id]
         row = MeetingRequest(
             event_id=event.id, requester_firm_id=requester_id, target_firm_id=target_id,
             priority="must" if pair.score >= 10 and rng.random() < 0.3 else "would_like",
             message=_message(rng, requester, view.reasons), status=status, score=pair.score,
-            created_by_id=(members.get(requester_id) or organiser).id if (members.get(requester_id) or organiser) else None,
+            created_by_id=_user_id(members.get(requester_id) or organiser),
             created_at=created,
         )
         if status in ("accepted", "declined"):
-            responder = members.get(target_id) or organiser
-            row.responded_by_id = responder.id if responder else None
+            row.responded_by_id = _user_id(members.get(target_id) or organiser)
             row.responded_at = created + timedelta(hours=rng.randint(2, 60))
             if status == "declined":
                 row.decline_reason = rng.choice(DECLINE_REASONS[_language(target)])
         elif status == "withdrawn":
-            responder = members.get(requester_id) or organiser
-            row.responded_by_id = responder.id if responder else None
+            row.responded_by_id = _user_id(members.get(requester_id) or organiser)
             row.responded_at = created + timedelta(hours=rng.randint(2, 60))
             row.decline_reason = rng.choice(WITHDRAW_REASONS[_language(requester)])
         if status == "accepted":

@@ -31,7 +31,8 @@ def registrable_events() -> list[Event]:
 def event_days(events: list[Event]) -> list[date]:
     days = set()
     for event in events:
-        days.update(event.start_date + timedelta(days=offset) for offset in range((event.end_date - event.start_date).days + 1))
+        length = (event.end_date - event.start_date).days + 1
+        days.update(event.start_date + timedelta(days=offset) for offset in range(length))
     return sorted(days)
 
 
@@ -149,7 +150,8 @@ def save_firm_profile(firm: Firm | None, data: dict, locale: str, user: User | N
     firm.description = _localized_update(firm.description, locale, data.get("description"))
     firm.languages = list(data["languages"])
     firm.public = bool(data.get("public"))
-    firm.sectors = list(db.session.scalars(select(Sector).where(Sector.code.in_(data["activities"])).order_by(Sector.code)))
+    firm.sectors = list(db.session.scalars(
+        select(Sector).where(Sector.code.in_(data["activities"])).order_by(Sector.code)))
     firm.capabilities = _interests(Capability, data["capabilities"], [] if creating else firm.capabilities, locale)
     firm.needs = _interests(Need, data["needs"], [] if creating else firm.needs, locale)
     _sync_participants(firm, data["participants"], locale)
@@ -231,8 +233,9 @@ def search_marketplace(text: str | None = None, side: str | None = None, region_
     digits = [word for word in words if word.isdigit()]
     texts = [word.casefold() for word in words if not word.isdigit()]
     firm_query = select(Firm).options(
-        selectinload(Firm.region), selectinload(Firm.needs).selectinload(Need.product),
-        selectinload(Firm.needs).selectinload(Need.sector), selectinload(Firm.capabilities).selectinload(Capability.product),
+        selectinload(Firm.region),
+        selectinload(Firm.needs).selectinload(Need.product), selectinload(Firm.needs).selectinload(Need.sector),
+        selectinload(Firm.capabilities).selectinload(Capability.product),
         selectinload(Firm.capabilities).selectinload(Capability.sector),
     ).order_by(Firm.name_latin)
     if not include_private:
@@ -251,8 +254,8 @@ def search_marketplace(text: str | None = None, side: str | None = None, region_
                     continue
                 if texts:
                     node = item.node
-                    haystack = " ".join([names, *(item.note or {}).values(), item.code,
-                                         *(filter(None, (node.title_en, node.title_fa, node.title_ru)) if node else ())])
+                    titles = [node.title_en, node.title_fa or "", node.title_ru or ""] if node else []
+                    haystack = " ".join([names, *(item.note or {}).values(), item.code, *titles])
                     if not all(word in haystack.casefold() for word in texts):
                         continue
                 result.append(MarketEntry(side_name, firm, item))

@@ -514,7 +514,8 @@ def describe_reason(reason: Reason | Mapping, locale: str | None = None) -> str:
                  need=_code_label(SECTOR, p["need"], locale), activity=_code_label(SECTOR, p["activity"], locale))
     if code == "same_activity":
         if p["activity"] == p["theirs"]:
-            return _("You both work in %(activity)s: room to cooperate.", activity=_code_label(SECTOR, p["activity"], locale))
+            return _("You both work in %(activity)s: room to cooperate.",
+                     activity=_code_label(SECTOR, p["activity"], locale))
         return _("You work in %(activity)s and they in %(theirs)s: room to cooperate.",
                  activity=_code_label(SECTOR, p["activity"], locale), theirs=_code_label(SECTOR, p["theirs"], locale))
     if code == "mutual_interest":

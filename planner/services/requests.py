@@ -177,7 +177,8 @@ def create_request(event: Event, requester_id: int, target_id: int, user: User, 
         raise ServiceError(_("This firm does not exist."), field="target")
     for firm in (requester, target):
         if registration(event, firm.id) is None:
-            raise ServiceError(_("%(firm)s does not take part in this event.", firm=_firm_name(firm.id)), field="target")
+            raise ServiceError(_("%(firm)s does not take part in this event.", firm=_firm_name(firm.id)),
+                               field="target")
     if event.who_can_meet != "any" and requester.region_id == target.region_id:
         raise ServiceError(_("In this event firms meet partners from the other region only."), field="target")
     if pair_request(event, requester_id, target_id) is not None:
