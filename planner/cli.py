@@ -139,7 +139,8 @@ def matches_command(firm_id: int, limit: int, event_slug: str | None, as_json: b
 
     from planner.i18n import cli_locale
     from planner.models import Firm
-    from planner.services.matching import describe_reason, firm_matches, matches_as_json
+    from planner.services.match_reasons import describe_reason, matches_as_json
+    from planner.services.matching import firm_matches
     from planner.services.requests import pick_event
 
     firm = db.session.get(Firm, firm_id)

@@ -186,7 +186,7 @@ def test_a_need_met_better_never_lowers_the_score():
 
 
 def test_reasons_are_rendered_in_the_readers_language_with_code_titles(app):
-    from planner.services.matching import describe_reason
+    from planner.services.match_reasons import describe_reason
 
     from flask_babel import refresh
 

@@ -12,7 +12,8 @@ from planner.i18n import _, current_locale
 from planner.models import Firm
 from planner.services import ServiceError
 from planner.services.firms import search_codes
-from planner.services.matching import firm_matches, matches_as_json
+from planner.services.match_reasons import matches_as_json
+from planner.services.matching import firm_matches
 from planner.services.requests import pick_event
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")

@@ -14,7 +14,7 @@ from planner.services.directory import directory_sections, search_firms
 from planner.services.firms import (
     event_days, profile_form_data, recommendations, registrable_events, save_firm_profile, search_marketplace,
 )
-from planner.services.matching import describe_reason
+from planner.services.match_reasons import describe_reason
 from planner.services.requests import events_of_firm, pick_event
 
 bp = Blueprint("firms", __name__, url_prefix="/firms")

@@ -1,0 +1,74 @@
+"""Reasons of a match rendered for a reader, with code titles in their language, and the
+JSON shape the API and the `matches` command share."""
+from __future__ import annotations
+
+from typing import Iterable, Mapping
+
+from planner.extensions import db
+from planner.i18n import _, current_locale
+from planner.labels import language_label
+from planner.models import Firm, Product, Sector
+from planner.services.matching import PRODUCT, SECTOR, PairScore, Reason
+
+
+def _code_label(kind: str, code: str, locale: str) -> str:
+    node = db.session.get(Product if kind == PRODUCT else Sector, code)
+    return f"{code} ({node.title(locale)})" if node is not None else code
+
+
+def _languages(codes: Iterable[str]) -> str:
+    return ", ".join(language_label(code) for code in codes)
+
+
+def describe_reason(reason: Reason | Mapping, locale: str | None = None) -> str:
+    """One reason as a sentence for the reader (the firm on whose side the reason is)."""
+    if not isinstance(reason, Reason):
+        reason = Reason(reason["code"], reason.get("params") or {})
+    locale = locale or current_locale()
+    p = reason.params
+    code = reason.code
+    if code in ("they_offer_your_need", "they_need_your_offer"):
+        kind = p.get("kind", PRODUCT)
+        need, offer = _code_label(kind, p["need"], locale), _code_label(kind, p["offer"], locale)
+        if code == "they_offer_your_need":
+            if p["need"] == p["offer"]:
+                return _("They offer %(code)s, which you need.", code=offer)
+            return _("You need %(need)s; they offer %(offer)s.", need=need, offer=offer)
+        if p["need"] == p["offer"]:
+            return _("They need %(code)s, which you offer.", code=offer)
+        return _("They need %(need)s; you offer %(offer)s.", need=need, offer=offer)
+    if code == "their_activity_fits_your_need":
+        return _("You look for %(need)s; they work in %(activity)s.",
+                 need=_code_label(SECTOR, p["need"], locale), activity=_code_label(SECTOR, p["activity"], locale))
+    if code == "your_activity_fits_their_need":
+        return _("They look for %(need)s; you work in %(activity)s.",
+                 need=_code_label(SECTOR, p["need"], locale), activity=_code_label(SECTOR, p["activity"], locale))
+    if code == "same_activity":
+        if p["activity"] == p["theirs"]:
+            return _("You both work in %(activity)s: room to cooperate.",
+                     activity=_code_label(SECTOR, p["activity"], locale))
+        return _("You work in %(activity)s and they in %(theirs)s: room to cooperate.",
+                 activity=_code_label(SECTOR, p["activity"], locale), theirs=_code_label(SECTOR, p["theirs"], locale))
+    if code == "mutual_interest":
+        return _("Mutual interest: each of you offers something the other needs.")
+    if code == "shared_language":
+        return _("You share a language: %(languages)s.", languages=_languages(p["languages"]))
+    if code == "interpreter_needed":
+        return _("An interpreter is needed: you speak %(yours)s, they speak %(theirs)s.",
+                 yours=_languages(p["yours"]), theirs=_languages(p["theirs"]))
+    if code == "exhibition_sector":
+        return _("Fits the exhibition's sectors: %(sectors)s.",
+                 sectors="; ".join(_code_label(SECTOR, sector, locale) for sector in p["sectors"]))
+    return code
+
+
+def matches_as_json(pairs: Iterable[PairScore], firm_id: int, locale: str | None = None) -> list[dict]:
+    """The API and CLI shape: [{"firm_id", "firm_name", "score", "reasons": [{"code", "params"}]}]."""
+    locale = locale or current_locale()
+    result = []
+    for pair in pairs:
+        pair = pair.towards(firm_id)
+        partner = db.session.get(Firm, pair.firm_b)
+        result.append({"firm_id": partner.id, "firm_name": partner.display_name(locale), "score": pair.score,
+                       "reasons": [reason.as_dict() for reason in pair.reasons]})
+    return result
