@@ -75,6 +75,7 @@ test: $(VENV)/.installed-dev system-deps translations
 bench: $(VENV)/.installed-dev
 	$(PY) bench/solver_bench.py
 	$(PY) bench/matching_bench.py
+	$(PY) bench/scheduling_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
