@@ -1,6 +1,6 @@
 """Meeting requests: the firm's inbox, asking for a meeting, answering, and the organisers'
 demand view with suggested partners for firms that have too few meetings."""
-from flask import Blueprint, abort, flash, has_request_context, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from planner.access import organiser_required, require_firm_access
