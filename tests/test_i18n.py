@@ -164,3 +164,18 @@ def test_logged_in_choice_is_saved_on_the_account(client, auth, app, make_user):
     other = app.test_client()
     other.post("/auth/login", data={"email": "firm@karvan.example", "password": "correct horse battery"})
     assert 'lang="ru"' in other.get("/", headers={"Accept-Language": "fa"}).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("lang", ["fa", "ru"])
+def test_a_message_shared_by_catalogues_reads_the_same_everywhere(lang):
+    """Catalogues are merged, so two translations of one message would show one at random."""
+    seen: dict[str, dict[str, object]] = {}
+    for po in CATALOGUES.glob(f"*/{lang}/LC_MESSAGES/messages.po"):
+        with po.open("rb") as handle:
+            for message in read_po(handle):
+                if message.id and message.string:
+                    key = message.id if isinstance(message.id, str) else message.id[0]
+                    value = message.string if isinstance(message.string, str) else tuple(message.string)
+                    seen.setdefault(key, {})[po.parent.parent.parent.name] = value
+    clashes = {key: values for key, values in seen.items() if len(set(values.values())) > 1}
+    assert not clashes, clashes
