@@ -165,16 +165,21 @@ def compose_schedule_update(message: OutgoingMessage) -> EmailMessage:
 
 # --- request notices (matching) -------------------------------------------------------------
 
-def _notice_recipients(request: MeetingRequest, what: str) -> list[Participant]:
-    firm = request.target_firm if what in ("created", "withdrawn") else request.requester_firm
+def _notice_recipients(request: MeetingRequest, what: str, to_firm_id: int | None) -> list[Participant]:
+    if to_firm_id is not None:
+        firm = request.target_firm if to_firm_id == request.target_firm_id else request.requester_firm
+    else:
+        firm = request.target_firm if what in ("created", "withdrawn") else request.requester_firm
     return [p for p in firm.participants if p.email]
 
 
-def send_request_notice(request_id: int, event: str) -> list[OutgoingMessage]:
+def send_request_notice(request_id: int, event: str, *, to_firm_id: int | None = None) -> list[OutgoingMessage]:
     """Tell the other firm that a meeting request was created, accepted, declined or withdrawn.
 
-    `event` is one of REQUEST_NOTICE_EVENTS. One message per participant of the firm to tell,
-    in their language; flushes, and delivery starts when the caller commits.
+    `event` is one of REQUEST_NOTICE_EVENTS. By default the target hears of "created" and
+    "withdrawn" and the requester of the answers; `to_firm_id` names the firm to tell when the
+    actor is not the usual side (e.g. the target withdraws from an accepted meeting). One
+    message per participant, in their language; flushes, and delivery starts on commit.
     """
     if event not in REQUEST_NOTICE_EVENTS:
         raise ValueError(f"unknown request notice {event!r}")
@@ -185,7 +190,7 @@ def send_request_notice(request_id: int, event: str) -> list[OutgoingMessage]:
         queue_message(kind="request_notice", recipient=person.email, locale=recipient_locale(person),
                       payload={"request_id": request.id, "event": event}, event_id=request.event_id,
                       participant_id=person.id)
-        for person in _notice_recipients(request, event)
+        for person in _notice_recipients(request, event, to_firm_id)
     ]
 
 
@@ -196,7 +201,7 @@ def compose_request_notice(message: OutgoingMessage) -> EmailMessage:
     person = db.session.get(Participant, message.participant_id)
     locale = message.locale
     with force_locale(locale):
-        other = request.requester_firm if what in ("created", "withdrawn") else request.target_firm
+        other = request.target_firm if person.firm_id == request.requester_firm_id else request.requester_firm
         name = other.display_name(locale)
         subjects = {
             "created": _("%(firm)s would like to meet you", firm=name),

@@ -207,7 +207,21 @@ def create_request(event: Event, requester_id: int, target_id: int, user: User, 
         row.status, row.responded_at = "accepted", utcnow()
         row.responded_by_id = user.id if accept else None
     db.session.flush()
+    _notify(row, "created", to_firm_id=target_id)
+    if accept:
+        _notify(row, "accepted", to_firm_id=requester_id)  # the organiser answered for the target
     return row
+
+
+# Which notice an answer sends (to the other side, in each person's language).
+NOTICE_FOR_ACTION = {"accept": "accepted", "decline": "declined", "withdraw": "withdrawn"}
+
+
+def _notify(row: MeetingRequest, what: str, to_firm_id: int | None = None) -> None:
+    """Queue e-mail notices; they go out when the caller commits (see services/mail.py)."""
+    from planner.services.invites import send_request_notice
+
+    send_request_notice(row.id, what, to_firm_id=to_firm_id)
 
 
 def allowed_actions(row: MeetingRequest, user: User) -> list[str]:
@@ -245,6 +259,14 @@ def respond_to_request(row: MeetingRequest, action: str, user: User, reason: str
     if action in ("decline", "withdraw"):
         row.decline_reason = (reason or "").strip() or None
     db.session.flush()
+    if action in NOTICE_FOR_ACTION:
+        # Tell the side that did not act. An organiser acts for the usual side (the target
+        # answers, the requester withdraws), so the default recipient is right for them.
+        if user.is_organiser or user.firm_id not in (row.requester_firm_id, row.target_firm_id):
+            _notify(row, NOTICE_FOR_ACTION[action])
+        else:
+            other = row.target_firm_id if user.firm_id == row.requester_firm_id else row.requester_firm_id
+            _notify(row, NOTICE_FOR_ACTION[action], to_firm_id=other)
     return row
 
 
