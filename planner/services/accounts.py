@@ -96,13 +96,48 @@ def user_for_reset_token(token: str) -> User | None:
     return user
 
 
-def request_password_reset(email: str, reset_url_for) -> None:
-    """Send (for now: log) a reset link. Silent for unknown e-mails so accounts can't be probed."""
+def request_password_reset(email: str, reset_url_for, locale: str) -> None:
+    """E-mail a reset link (also logged while no SMTP server is configured).
+
+    Silent for unknown addresses, so nobody can probe which accounts exist.
+    """
+    from planner.services.mail import queue_message
+
     user = find_user(email)
     if user is None:
         return
     url = reset_url_for(make_reset_token(user))
-    log.info("Password reset link for %s: %s", user.email, url)
+    queue_message(kind="password_reset", recipient=user.email, locale=user.locale or locale, payload={"url": url})
+    if not current_app.config.get("MAIL_SERVER"):
+        log.info("Password reset link for %s (no MAIL_SERVER, so logged): %s", user.email, url)
+
+
+def compose_password_reset(message):
+    """The reset e-mail, in the account's language."""
+    from flask_babel import force_locale
+
+    from planner.services.mail import new_email
+
+    with force_locale(message.locale):
+        subject = _("Reset your Karvan password")
+        body = "\n\n".join([
+            _("Someone (we hope you) asked to reset the password of your Karvan account."),
+            _("To choose a new password, open this link within two hours:"),
+            message.payload["url"],
+            _("If you did not ask for this, ignore this message; your password stays as it is."),
+        ])
+    email = new_email(message, subject)
+    email.set_content(body + "\n", cte="quoted-printable")
+    return email
+
+
+def _register_composer() -> None:
+    from planner.services.mail import composer
+
+    composer("password_reset")(compose_password_reset)
+
+
+_register_composer()
 
 
 def reset_password(user: User, password: str) -> None:

@@ -6,7 +6,7 @@ from flask_login import current_user, login_user, logout_user
 
 from planner.extensions import db
 from planner.forms.auth import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
-from planner.i18n import _
+from planner.i18n import _, current_locale
 from planner.services import ServiceError
 from planner.services import accounts
 
@@ -78,8 +78,10 @@ def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
         accounts.request_password_reset(
-            form.email.data, lambda token: url_for("auth.reset_password", token=token, _external=True)
+            form.email.data, lambda token: url_for("auth.reset_password", token=token, _external=True),
+            locale=current_locale(),
         )
+        db.session.commit()
         flash(_("If an account exists for this address, a reset link is on its way."), "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_request.html", form=form)
