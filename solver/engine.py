@@ -14,14 +14,12 @@ How a problem is solved
       a counting model (a relaxation, so its bound on tier (a) is global);
    b. each session is then a `ScheduleModel` over its own slots and meetings,
       solved tier by tier with a best-fit greedy schedule of that session
-      (`solver.greedy.compact_fill`) as hint; the zero-hole feasibility search
-      is tried only on sessions up to `Config.zero_holes_max_meetings`, larger
-      ones go straight to hole minimisation (CP-SAT's LNS);
+      (`solver.greedy.compact_fill`) as hint, holes minimised by LNS;
       required meetings are soft there (a weight above everything else), so a
       session never fails because of phase-1 counting;
    c. meetings a session could not take are offered first-fit to every slot left.
-   The time limit is shared: phase 1 gets up to 15 %, the sessions the rest in
-   proportion to their size, unused time carrying over.  Peak memory is that of
+   The time limit is shared: phase 1 gets up to 10 % (at most 30 s), the
+   sessions the rest in proportion to their size, unused time carrying over.  Peak memory is that of
    one session model.
 5. Tables and interpreters are named per slot: pinned meetings first, then kept
    meetings of the previous plan at their previous table, then the rest
@@ -100,7 +98,7 @@ def _solve_whole(prep: Prepared, ctx: Context, board: Board, greedy_ok: bool) ->
 
 def _solve_decomposed(prep: Prepared, ctx: Context, board: Board, greedy_ok: bool) -> Solution:
     greedy_session = {k: prep.session_of[s] for k, (s, _t, _i) in board.placed.items()}
-    plan = plan_sessions(prep, ctx, min(ctx.remaining() * 0.15, 60.0), greedy_session)
+    plan = plan_sessions(prep, ctx, min(ctx.remaining() * 0.1, 30.0), greedy_session)
     extra: dict = {"decomposed": True, "phase1": {"status": plan.status, "wall_s": round(plan.wall_s, 3)}}
     if plan.status == "INFEASIBLE":
         extra["reason"] = {"code": "proven_infeasible", "message": "the required and fixed meetings "
