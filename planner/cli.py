@@ -19,13 +19,17 @@ def _data_dir() -> Path:
 @click.command("seed-demo")
 def seed_demo_command():
     """Load reference data, the exhibition calendar and the demo event (idempotent)."""
-    from planner.services.demo import DEMO_ORGANISER_EMAIL, DEMO_PASSWORD, seed_demo
+    from planner.models import User
+    from planner.services.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
 
     counts = seed_demo(_data_dir())
     db.session.commit()
     added = {name: count for name, count in counts.items() if count}
     click.echo(f"Demo data loaded: {added or 'nothing new'}")
-    click.echo(f"Organiser log-in: {DEMO_ORGANISER_EMAIL} / {DEMO_PASSWORD}")
+    click.echo(f"Demo log-ins (password {DEMO_PASSWORD}):")
+    for who, email in DEMO_LOGINS:
+        if db.session.scalar(db.select(User.id).where(User.email == email)) is not None:
+            click.echo(f"  {who:<24} {email}")
 
 
 @click.command("load-reference")

@@ -22,6 +22,13 @@ from planner.services.reference import load_reference_data
 log = logging.getLogger(__name__)
 DEMO_ORGANISER_EMAIL = "organiser@karvan.example"
 DEMO_PASSWORD = "karvan-demo-2026"
+# Accounts worth trying first (every demo firm has one under its first participant's e-mail).
+DEMO_LOGINS = (
+    ("organiser", DEMO_ORGANISER_EMAIL),
+    ("Mashhad firm (fa)", "m.afshar@toos-brake.example"),
+    ("Chelyabinsk firm (ru)", "n.smirnov@taganay-avto.example"),
+    ("delegation head (ru)", "v.shcherbakov@ilmenit-tyazhmash.example"),
+)
 
 
 def _load_json(path: Path):
