@@ -242,13 +242,13 @@ def name_resources(prep: Prepared, placement: Placement, kept: set[int]) -> list
     for k, (s, _kind) in placement.items():
         by_slot.setdefault(s, []).append(k)
     out: list[Assignment] = []
-    n_tables = len(prep.table_ids)
     for s, ks in by_slot.items():
         def rank(k: int) -> int:
             return 0 if prep.meetings[k].table is not None else 1 if k in kept else 2
         ks.sort(key=lambda k: (rank(k), k))
         used_tables: set[int] = set()
         table_of: dict[int, int] = {}
+        cursor = 0  # into prep.table_order: interchangeable tables first
         for k in ks:
             facts = prep.meetings[k]
             prev = prep.previous.get(k)
@@ -259,10 +259,9 @@ def name_resources(prep: Prepared, placement: Placement, kept: set[int]) -> list
                 if want is not None and want not in used_tables:
                     table = want
                 else:
-                    table = next((t for t in range(n_tables) if t not in used_tables and t not in prep.host_tables),
-                                 None)
-                    if table is None:
-                        table = next(t for t in range(n_tables) if t not in used_tables)
+                    while prep.table_order[cursor] in used_tables:
+                        cursor += 1
+                    table = prep.table_order[cursor]
             if table in used_tables:
                 raise RuntimeError(f"table clash for meeting {facts.meeting.id} in slot {prep.slot_ids[s]}")
             used_tables.add(table)

@@ -27,12 +27,13 @@ class Board:
     interp_busy: list[set[int]] = field(default_factory=list)  # slot -> interpreters
     count: list[int] = field(default_factory=list)  # participant -> meetings
     placed: dict[int, tuple[int, int, int | None]] = field(default_factory=dict)
+    cursor: list[int] = field(default_factory=list)  # slot -> position in prep.table_order
 
     @classmethod
     def empty(cls, prep: Prepared) -> "Board":
         n = prep.n_slots
         return cls(prep, [set() for _ in prep.by_participant], [set() for _ in range(n)],
-                   [set() for _ in range(n)], [0] * len(prep.by_participant))
+                   [set() for _ in range(n)], [0] * len(prep.by_participant), {}, [0] * n)
 
     def fit(self, k: int, s: int, want_table: int | None = None,
             want_interp: int | None = None) -> tuple[int, int | None] | None:
@@ -62,19 +63,24 @@ class Board:
             return None if pinned in busy else pinned
         if want is not None and want not in busy:
             return want
-        hosts = self.prep.host_tables
-        free = next((t for t in range(len(self.prep.table_ids)) if t not in busy and t not in hosts), None)
-        if free is None:
-            free = next((t for t in range(len(self.prep.table_ids)) if t not in busy), None)
-        return free
+        # tables are only ever taken, never freed, so a cursor per slot over the table
+        # order (interchangeable tables first, host tables last) finds the next free one
+        order = self.prep.table_order
+        i = self.cursor[s]
+        while i < len(order) and order[i] in busy:
+            i += 1
+        self.cursor[s] = i
+        return order[i] if i < len(order) else None
 
     def _interpreter(self, kinds: list[int], s: int, want: int | None) -> int | None:
         prep = self.prep
-        candidates = [n for kind in kinds for n in prep.kind_members[kind]
-                      if s in prep.interpreter_available[n] and n not in self.interp_busy[s]]
-        if want is not None and want in candidates:
+        busy = self.interp_busy[s]
+
+        def free(n: int) -> bool:
+            return s in prep.interpreter_available[n] and n not in busy
+        if want is not None and free(want) and prep.interpreter_kind[want] in kinds:
             return want
-        return candidates[0] if candidates else None
+        return next((n for kind in kinds for n in prep.kind_members[kind] if free(n)), None)
 
     def place(self, k: int, s: int, table: int, interp: int | None) -> None:
         prep = self.prep
@@ -165,56 +171,78 @@ def compact_fill(board: Board, meetings: list[int], slots: list[int]) -> list[in
     for k in meetings:
         for p in people[k]:
             mine.setdefault(p, []).append(k)
+    # per participant: free prefix counts of available positions, and the busy span so far
+    free_before = {p: _prefix([slots[i] in prep.available[p] for i in range(len(slots))]) for p in mine}
+    span: dict[int, tuple[int, int]] = {}
 
-    def holes(p: int, marks: list[int]) -> int:
-        if len(marks) < 2:
-            return 0
-        lo, hi = min(marks), max(marks)
-        return sum(1 for i in range(lo + 1, hi) if i not in marks and slots[i] in prep.available[p])
+    def delta(p: int, i: int) -> tuple[int, int]:
+        """(change of holes, distance to the block) when p also meets at position i."""
+        if p not in span:
+            return 0, 0
+        lo, hi = span[p]
+        count = free_before[p]
+        if i < lo:
+            return count[lo] - count[i + 1], lo - i
+        if i > hi:
+            return count[i] - count[hi + 1], i - hi
+        return -1, 0  # fills one of its holes (i is free and available, or the meeting would not fit)
 
     order: list[int] = []
     seen: set[int] = set()
+    visited: set[int] = set()
     for start in sorted(mine, key=lambda p: (-len(mine[p]), p)):
-        stack = [start]
-        visited_p = {start}
-        while stack:
-            p = stack.pop(0)
-            for k in sorted(mine[p], key=lambda k: (not prep.meetings[k].forced, k)):
+        if start in visited:
+            continue
+        queue, head = [start], 0
+        visited.add(start)
+        while head < len(queue):
+            p = queue[head]
+            head += 1
+            for k in mine[p]:
                 if k not in seen:
                     seen.add(k)
                     order.append(k)
                 for q in people[k]:
-                    if q not in visited_p:
-                        visited_p.add(q)
-                        stack.append(q)
+                    if q not in visited:
+                        visited.add(q)
+                        queue.append(q)
     rank = {k: i for i, k in enumerate(order)}
-    forced_first = sorted(order, key=lambda k: (not (prep.meetings[k].forced or k in prep.previous), rank[k]))
+    order.sort(key=lambda k: (not (prep.meetings[k].forced or k in prep.previous), rank[k]))
     left = []
-    for k in forced_first:
+    for k in order:
         if k in prep.previous and board.keep_previous(k):
-            continue
-        best = None
-        for s in prep.meetings[k].slots:
-            if s not in pos:
-                continue
-            fit = board.fit(k, s)
-            if fit is None:
-                continue
-            i = pos[s]
-            delta, gap = 0, 0
-            for p in people[k]:
-                marks = [pos[t] for t in board.person_busy[p] if t in pos]
-                delta += holes(p, marks + [i]) - holes(p, marks)
-                if marks:
-                    gap += min(abs(i - m) for m in marks)
-            key = (delta, gap, i)
-            if best is None or key < best[0]:
-                best = (key, s, fit)
-        if best is None:
-            left.append(k)
+            s = board.placed[k][0]
         else:
-            board.place(k, best[1], *best[2])
+            best = None
+            for s in prep.meetings[k].slots:
+                if s not in pos:
+                    continue
+                i = pos[s]
+                cost = [delta(p, i) for p in people[k]]
+                key = (sum(c[0] for c in cost), sum(c[1] for c in cost), i)
+                if best is not None and key >= best[0]:
+                    continue
+                fit = board.fit(k, s)
+                if fit is not None:
+                    best = (key, s, fit)
+            if best is None:
+                left.append(k)
+                continue
+            s = best[1]
+            board.place(k, s, *best[2])
+        if s in pos:
+            i = pos[s]
+            for p in people[k]:
+                lo, hi = span.get(p, (i, i))
+                span[p] = (min(lo, i), max(hi, i))
     return left
+
+
+def _prefix(flags: list[bool]) -> list[int]:
+    out = [0]
+    for flag in flags:
+        out.append(out[-1] + int(flag))
+    return out
 
 
 def solve_greedy(problem: Problem, prep: Prepared | None = None) -> Solution:

@@ -45,6 +45,7 @@ class Prepared:
     by_participant: list[list[int]] = field(default_factory=list)  # participant -> meetings
     previous: dict[int, Assignment] = field(default_factory=dict)  # meeting index -> assignment
     host_tables: set[int] = field(default_factory=set)  # tables some participant is hosted at
+    table_order: list[int] = field(default_factory=list)  # interchangeable tables first, host tables last
     meeting_pos: dict[str, int] = field(default_factory=dict)
     interpreter_pos: dict[str, int] = field(default_factory=dict)
     interpreter_kind: list[int] = field(default_factory=list)  # interpreter -> kind
@@ -68,6 +69,7 @@ def prepare(problem: Problem) -> Prepared:
     prep.participant_index = {p.id: i for i, p in enumerate(problem.participants)}
     all_slots = set(range(prep.n_slots))
     prep.host_tables = {prep.table_index[p.table] for p in problem.participants if p.table is not None}
+    prep.table_order = sorted(range(len(prep.table_ids)), key=lambda t: (t in prep.host_tables, t))
     prep.available = [all_slots - {prep.slot_index[s] for s in p.unavailable}
                       for p in problem.participants]
 
