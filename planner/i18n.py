@@ -115,7 +115,7 @@ def format_day_range(start: date, end: date, locale: str | None = None) -> str:
     if start == end:
         return format_day(start, locale, "medium")
     if locale == "fa":
-        g_start = babel_format_date(start, "d MMMM", locale="fa")
+        g_start = babel_format_date(start, "d LLLL", locale="fa")  # no ezafe without a following year
         g_end = babel_format_date(end, "d MMMM y", locale="fa")
         return f"{jalali_date(start, with_year=False)} – {jalali_date(end)} ({persian_digits(g_start)} – {persian_digits(g_end)})"
     return f"{babel_format_date(start, 'd MMM', locale=locale)} – {babel_format_date(end, 'd MMM y', locale=locale)}"

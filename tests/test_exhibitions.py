@@ -18,7 +18,7 @@ HEADER = CALENDAR.splitlines()[0]
 def _row(key="test-1405", start="2026-11-08", end="2026-11-11", start_j="1405-08-17", end_j="1405-08-20",
          sectors="0710;2410", status="planned"):
     return (f'{key},نمایشگاه آزمایشی,Тестовая выставка,Test show,Mashhad International Exhibition Center,'
-            f'Hall A;Hall B,{start_j},{end_j},{start},{end},16:00,21:00,{sectors},{status},illustrative,none')
+            f'نمایشگاه بین‌المللی مشهد,Международный выставочный центр Мешхеда,Hall A;Hall B,{start_j},{end_j},{start},{end},16:00,21:00,{sectors},{status},illustrative,none')
 
 
 def _count() -> int:
@@ -112,3 +112,14 @@ def test_pages_render_in_each_language(client, app):
     filtered = client.get("/exhibitions/?lang=en&sector=01").get_data(as_text=True)
     assert "Livestock" in filtered and "Mining, Mineral" not in filtered
     assert client.get("/exhibitions/no-such-show").status_code == 404
+
+
+def test_venue_is_shown_in_the_readers_language(client, app):
+    import_exhibitions(CALENDAR)
+    db.session.commit()
+    assert "نمایشگاه بین‌المللی مشهد" in client.get("/exhibitions/mining-1405?lang=fa").get_data(as_text=True)
+    ru = client.get("/exhibitions/mining-1405?lang=ru").get_data(as_text=True)
+    assert "Международный выставочный центр Мешхеда" in ru
+    assert "illustrative" not in ru.lower() or "none" not in ru, "the source note is for organisers only"
+    feed = icalendar.Calendar.from_ical(client.get("/exhibitions.ics?lang=ru").data)
+    assert all("Мешхед" in str(e["location"]) for e in feed.walk("VEVENT"))

@@ -246,7 +246,7 @@ def hs_valid_product(hs, code):
 
 
 # ---------------------------------------------------------------- exhibitions
-EXH_HEADER = ["key", "title_fa", "title_ru", "title_en", "venue", "halls", "start_jalali", "end_jalali",
+EXH_HEADER = ["key", "title_fa", "title_ru", "title_en", "venue", "venue_fa", "venue_ru", "halls", "start_jalali", "end_jalali",
               "start_date", "end_date", "opening_time", "closing_time", "sectors", "status", "mark", "basis"]
 KNOWN_HALLS = {"Mafakher", "Attar", "Khalij-e Fars"}
 STATUSES = {"planned", "confirmed", "postponed", "cancelled"}

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 04:46:16.003288
+Create Date: 2026-11-26 05:12:57.399719
 
 """
 from alembic import op
@@ -37,6 +37,8 @@ def upgrade():
     sa.Column('title_ru', sa.String(length=300), nullable=False),
     sa.Column('title_en', sa.String(length=300), nullable=False),
     sa.Column('venue', sa.String(length=300), nullable=False),
+    sa.Column('venue_fa', sa.String(length=300), nullable=True),
+    sa.Column('venue_ru', sa.String(length=300), nullable=True),
     sa.Column('halls', sa.JSON(), nullable=False),
     sa.Column('start_date', sa.Date(), nullable=False),
     sa.Column('end_date', sa.Date(), nullable=False),

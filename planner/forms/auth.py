@@ -1,10 +1,22 @@
 """Log-in, registration and password reset forms."""
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
-from planner.i18n import _l
+from planner.i18n import _, _l, local_digits
 from planner.services.accounts import MIN_PASSWORD_LENGTH
+
+
+class MinimumLength:
+    """Like wtforms' Length(min=…), with the number in the reader's digits."""
+
+    def __init__(self, minimum: int):
+        self.minimum = minimum
+        self.field_flags = {"minlength": minimum}
+
+    def __call__(self, form, field):
+        if field.data and len(field.data) < self.minimum:
+            raise ValidationError(_("The password must have at least %(n)s characters.", n=local_digits(self.minimum)))
 
 
 class LoginForm(FlaskForm):
@@ -23,7 +35,7 @@ class RegisterForm(FlaskForm):
         _l("Password"),
         validators=[
             DataRequired(message=_l("Please choose a password.")),
-            Length(min=MIN_PASSWORD_LENGTH, message=_l("The password must have at least %(min)d characters.")),
+            MinimumLength(MIN_PASSWORD_LENGTH),
         ],
     )
     confirm = PasswordField(_l("Repeat the password"),
@@ -44,7 +56,7 @@ class ResetPasswordForm(FlaskForm):
         _l("New password"),
         validators=[
             DataRequired(message=_l("Please choose a password.")),
-            Length(min=MIN_PASSWORD_LENGTH, message=_l("The password must have at least %(min)d characters.")),
+            MinimumLength(MIN_PASSWORD_LENGTH),
         ],
     )
     confirm = PasswordField(_l("Repeat the password"),

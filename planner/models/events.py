@@ -60,6 +60,12 @@ class Event(db.Model):
     def display_name(self, locale: str) -> str:
         return localized(self.name, locale) or self.slug
 
+    def venue_name(self, locale: str) -> str:
+        """The venue in the reader's language when it is the exhibition's venue."""
+        if self.exhibition is not None and (not self.venue or self.venue == self.exhibition.venue):
+            return self.exhibition.venue_name(locale)
+        return self.venue or ""
+
     def __repr__(self) -> str:
         return f"<Event {self.slug}>"
 

@@ -29,7 +29,9 @@ class Exhibition(db.Model):
     title_fa: Mapped[str] = mapped_column(String(300))
     title_ru: Mapped[str] = mapped_column(String(300))
     title_en: Mapped[str] = mapped_column(String(300))
-    venue: Mapped[str] = mapped_column(String(300))
+    venue: Mapped[str] = mapped_column(String(300))  # in English (Latin script)
+    venue_fa: Mapped[Optional[str]] = mapped_column(String(300))
+    venue_ru: Mapped[Optional[str]] = mapped_column(String(300))
     halls: Mapped[list[str]] = mapped_column(JSON, default=list)
     start_date: Mapped[date]
     end_date: Mapped[date]
@@ -50,6 +52,9 @@ class Exhibition(db.Model):
 
     def title(self, locale: str) -> str:
         return getattr(self, f"title_{locale}", None) or self.title_en
+
+    def venue_name(self, locale: str) -> str:
+        return getattr(self, f"venue_{locale}", None) or self.venue
 
     @property
     def uid(self) -> str:

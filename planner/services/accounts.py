@@ -10,6 +10,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from planner.extensions import db
+from planner.i18n import local_digits
 from planner.models import LoginAttempt, User
 from planner.models.base import utcnow
 from planner.services import ServiceError
@@ -34,7 +35,8 @@ def create_user(email: str, password: str, role: str = "firm_member", name: str 
     if find_user(email) is not None:
         raise ServiceError(_("An account with this e-mail already exists."), field="email")
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ServiceError(_("The password must have at least %(n)s characters.", n=MIN_PASSWORD_LENGTH), field="password")
+        raise ServiceError(_("The password must have at least %(n)s characters.", n=local_digits(MIN_PASSWORD_LENGTH)),
+                           field="password")
     user = User(email=email, role=role, name=name, firm_id=firm_id, delegation_id=delegation_id, locale=locale)
     user.set_password(password)
     db.session.add(user)
@@ -142,6 +144,7 @@ _register_composer()
 
 def reset_password(user: User, password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ServiceError(_("The password must have at least %(n)s characters.", n=MIN_PASSWORD_LENGTH), field="password")
+        raise ServiceError(_("The password must have at least %(n)s characters.", n=local_digits(MIN_PASSWORD_LENGTH)),
+                           field="password")
     user.set_password(password)
     db.session.flush()

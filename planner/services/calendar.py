@@ -85,7 +85,7 @@ def exhibitions_ics(exhibitions, locale: str, calendar_name: str, now: datetime 
         event.add("summary", exhibition.title(locale))
         event.add("dtstart", exhibition.start_date)
         event.add("dtend", exhibition.end_date + timedelta(days=1))
-        location = exhibition.venue
+        location = exhibition.venue_name(locale)
         if exhibition.halls:
             location += " — " + ", ".join(exhibition.halls)
         event.add("location", location)

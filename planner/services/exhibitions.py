@@ -16,12 +16,12 @@ from planner.models import Exhibition, ExhibitionRevision, Sector
 from planner.models.exhibitions import EXHIBITION_STATUSES
 
 CSV_COLUMNS = (
-    "key", "title_fa", "title_ru", "title_en", "venue", "halls", "start_jalali", "end_jalali",
+    "key", "title_fa", "title_ru", "title_en", "venue", "venue_fa", "venue_ru", "halls", "start_jalali", "end_jalali",
     "start_date", "end_date", "opening_time", "closing_time", "sectors", "status", "mark", "basis",
 )
 REQUIRED_COLUMNS = ("key", "title_fa", "title_ru", "title_en", "venue", "start_date", "end_date")
 # Changing these moves the calendar entry, so subscribers need a new SEQUENCE.
-TRACKED_FIELDS = ("title_fa", "title_ru", "title_en", "venue", "halls", "start_date", "end_date",
+TRACKED_FIELDS = ("title_fa", "title_ru", "title_en", "venue", "venue_fa", "venue_ru", "halls", "start_date", "end_date",
                   "opening_time", "closing_time", "status", "sector_codes")
 
 
@@ -69,6 +69,8 @@ def _validate_row(line: int, row: dict[str, str], known_sectors: set[str]) -> tu
     if errors:
         return None, errors
     values: dict = {column: (row.get(column) or "").strip() for column in CSV_COLUMNS}
+    values["venue_fa"] = values["venue_fa"] or None
+    values["venue_ru"] = values["venue_ru"] or None
     for column in ("start_date", "end_date"):
         try:
             values[column] = _parse_date(values[column])
@@ -144,6 +146,7 @@ def validate_exhibition(form_data: dict) -> tuple[dict, list[tuple[str, str]]]:
     values = {
         "key": form_data["key"], "title_fa": form_data["title_fa"], "title_ru": form_data["title_ru"],
         "title_en": form_data["title_en"], "venue": form_data["venue"],
+        "venue_fa": form_data.get("venue_fa") or None, "venue_ru": form_data.get("venue_ru") or None,
         "halls": [hall.strip() for hall in (form_data.get("halls") or "").split(";") if hall.strip()],
         "start_date": form_data["start_date"], "end_date": form_data["end_date"],
         "opening_time": form_data.get("opening_time"), "closing_time": form_data.get("closing_time"),
@@ -155,7 +158,8 @@ def validate_exhibition(form_data: dict) -> tuple[dict, list[tuple[str, str]]]:
 def _snapshot(exhibition: Exhibition) -> dict:
     return {
         "title_fa": exhibition.title_fa, "title_ru": exhibition.title_ru, "title_en": exhibition.title_en,
-        "venue": exhibition.venue, "halls": list(exhibition.halls or []),
+        "venue": exhibition.venue, "venue_fa": exhibition.venue_fa, "venue_ru": exhibition.venue_ru,
+        "halls": list(exhibition.halls or []),
         "start_date": exhibition.start_date, "end_date": exhibition.end_date,
         "opening_time": exhibition.opening_time, "closing_time": exhibition.closing_time,
         "status": exhibition.status, "sector_codes": [sector.code for sector in exhibition.sectors],
@@ -184,6 +188,9 @@ def save_exhibition(values: dict, changed_by_id: int | None = None, note: str | 
     for column in ("title_fa", "title_ru", "title_en", "venue", "halls", "start_date", "end_date",
                    "opening_time", "closing_time", "status"):
         setattr(exhibition, column, values[column])
+    for column in ("venue_fa", "venue_ru"):
+        if column in values:
+            setattr(exhibition, column, values[column])
     exhibition.mark = values.get("mark") or exhibition.mark or "illustrative"
     exhibition.basis = values.get("basis") or exhibition.basis
     exhibition.sectors = sectors
