@@ -229,39 +229,3 @@ def publish_demo_schedule(event):
             table_use.add((table.id, slot.id))
             break
     return publish_meetings(event, placements)
-
-
-# --- scheduling rounds (organiser scheduling) -----------------------------------------------
-
-def make_round(*, days: int = 2, slots_per_session: int = 4, tables: int = 3, interpreters: int = 1, **fields) -> dict:
-    """A small event ready to solve: `days` morning sessions from Sunday 2026-11-08, two
-    Iranian and two Chelyabinsk firms, a fa/ru interpreter and four accepted requests
-    (two must-meets). Firms: ir1 (fa, en), ir2 (fa), ru1 (ru, en), ru2 (ru)."""
-    from datetime import datetime, timedelta
-
-    from planner.models import Interpreter
-
-    end_clock = (datetime.combine(date(2026, 11, 8), time(9)) + timedelta(minutes=30 * slots_per_session - 5)).time()
-    event = make_event(start=date(2026, 11, 8), end=date(2026, 11, 8) + timedelta(days=days - 1),
-                       sessions=tuple((d, time(9), end_clock) for d in range(days)), tables=tables, **fields)
-    for n in range(interpreters):
-        event.interpreters.append(Interpreter(name=f"مترجم {n + 1}", name_latin=f"Interpreter {n + 1}",
-                                              languages=["fa", "ru"]))
-    firms = {
-        "ir1": make_firm("khorasan-razavi", languages=["fa", "en"], name_latin="Toos Steel"),
-        "ir2": make_firm("khorasan-razavi", languages=["fa"], name_latin="Sahand Saffron"),
-        "ru1": make_firm("chelyabinsk", languages=["ru", "en"], name_latin="Ural Pipes"),
-        "ru2": make_firm("chelyabinsk", languages=["ru"], name_latin="Zlatoust Tools"),
-    }
-    from planner.services.events import register_firms
-
-    register_firms(event, list(firms.values()))
-    requests = {}
-    for key, (a, b, priority) in {"ir1-ru1": ("ir1", "ru1", "must"), "ir2-ru2": ("ir2", "ru2", "would_like"),
-                                  "ir1-ru2": ("ir1", "ru2", "would_like"), "ir2-ru1": ("ru1", "ir2", "must")}.items():
-        request = make_request(event, firms[a], firms[b])
-        request.priority = priority
-        requests[key] = request
-    db.session.flush()
-    return {"event": event, "firms": firms, "requests": requests, "slots": event_slots(event), "tables": list(event.tables),
-            "interpreters": list(event.interpreters)}
