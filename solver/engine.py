@@ -34,7 +34,7 @@ from typing import Callable
 
 from .cpsat import Context
 from .decompose import plan_sessions
-from .greedy import Board, booking_order, compact_fill, fill, solve_greedy
+from .greedy import Board, booking_order, compact_fill, fill, improve_holes, solve_greedy
 from .index import Prepared, prepare
 from .model import ScheduleModel
 from .precheck import precheck, reason
@@ -206,6 +206,7 @@ def _session_hint(prep: Prepared, mine: list[int], slots: list[int]) -> Board:
     slot_set = set(slots)
     compact = Board.empty(prep)
     left = compact_fill(compact, mine, slots)
+    improve_holes(compact, mine, slots)
     if not left:
         return compact
     first = Board.empty(prep)

@@ -93,6 +93,19 @@ class Board:
             self.interp_busy[s].add(interp)
         self.placed[k] = (s, table, interp)
 
+    def unplace(self, k: int) -> tuple[int, int, int | None]:
+        prep = self.prep
+        s, table, interp = self.placed.pop(k)
+        for pid in prep.meetings[k].meeting.participants:
+            p = prep.participant_index[pid]
+            self.person_busy[p].discard(s)
+            self.count[p] -= 1
+        self.table_busy[s].discard(table)
+        self.cursor[s] = 0
+        if interp is not None:
+            self.interp_busy[s].discard(interp)
+        return s, table, interp
+
     def first_fit(self, k: int, slots: list[int] | None = None) -> bool:
         for s in self.prep.meetings[k].slots if slots is None else slots:
             fit = self.fit(k, s)
@@ -236,6 +249,118 @@ def compact_fill(board: Board, meetings: list[int], slots: list[int]) -> list[in
                 lo, hi = span.get(p, (i, i))
                 span[p] = (min(lo, i), max(hi, i))
     return left
+
+
+def improve_holes(board: Board, meetings: list[int], slots: list[int], rounds: int = 6) -> int:
+    """Local search after `compact_fill`: move single meetings to other slots of the session
+    while that lowers the holes of their participants.  Meetings kept from the previous plan
+    stay.  Returns the number of moves."""
+    prep = board.prep
+    pos = {s: i for i, s in enumerate(slots)}
+    people = {k: [prep.participant_index[pid] for pid in prep.meetings[k].meeting.participants] for k in meetings}
+    avail = {}
+    for ps in people.values():
+        for p in ps:
+            if p not in avail:
+                avail[p] = _prefix([slots[i] in prep.available[p] for i in range(len(slots))])
+
+    def holes(p: int, marks: set[int]) -> int:
+        if len(marks) < 2:
+            return 0
+        lo, hi = min(marks), max(marks)
+        return avail[p][hi + 1] - avail[p][lo] - len(marks)
+
+    def marks(p: int) -> set[int]:
+        return {pos[t] for t in board.person_busy[p] if t in pos}
+
+    moves = 0
+    for _ in range(rounds):
+        moved = 0
+        for k in meetings:
+            if k not in board.placed:
+                continue
+            prev = prep.previous.get(k)
+            s0 = board.placed[k][0]
+            if prev is not None and prev.slot == prep.slot_ids[s0]:
+                continue
+            i0 = pos.get(s0)
+            if i0 is None:
+                continue
+            current = {p: marks(p) for p in people[k]}
+            base = sum(holes(p, m) for p, m in current.items())
+            if base == 0:
+                continue
+            options = []
+            for s in prep.meetings[k].slots:
+                j = pos.get(s)
+                if j is None or j == i0:
+                    continue
+                cost = sum(holes(p, (m - {i0}) | {j}) for p, m in current.items())
+                if cost < base:
+                    options.append((cost, j, s))
+            if not options:
+                continue
+            old = board.unplace(k)
+            for _cost, _j, s in sorted(options):
+                fit = board.fit(k, s)
+                if fit is not None:
+                    board.place(k, s, *fit)
+                    moved += 1
+                    break
+            else:
+                board.place(k, *old)
+                moved += _swap(board, k, options, people, pos, holes, marks, base)
+        moves += moved
+        if not moved:
+            break
+    return moves
+
+
+def _swap(board: Board, k: int, options, people, pos, holes, marks, base: int) -> int:
+    """Exchange the slots of k and a meeting k2 that blocks k's better slot, when the holes of
+    everyone involved go down.  Returns 1 on a swap, else 0."""
+    prep = board.prep
+    s0 = board.placed[k][0]
+    for _cost, _j, s in sorted(options)[:3]:
+        blockers = {k2 for k2, (t, _tb, _in) in board.placed.items() if t == s and k2 != k
+                    and set(people.get(k2, ())) & set(people[k])}
+        if len(blockers) != 1:
+            continue
+        k2 = blockers.pop()
+        prev = prep.previous.get(k2)
+        if prev is not None and prev.slot == prep.slot_ids[s]:
+            continue
+        if s0 not in prep.meetings[k2].slots:
+            continue
+        involved = set(people[k]) | set(people[k2])
+        before = sum(holes(p, marks(p)) for p in involved)
+        i0, j = pos[s0], pos[s]
+        after = 0
+        for p in involved:
+            m = marks(p)
+            if p in people[k]:
+                m = m - {i0}
+            if p in people[k2]:
+                m = m - {j}
+            if p in people[k]:
+                m = m | {j}
+            if p in people[k2]:
+                m = m | {i0}
+            after += holes(p, m)
+        if after >= before:
+            continue
+        old_k, old_k2 = board.unplace(k), board.unplace(k2)
+        fit_k = board.fit(k, s)
+        if fit_k is not None:
+            board.place(k, s, *fit_k)
+            fit_k2 = board.fit(k2, s0)
+            if fit_k2 is not None:
+                board.place(k2, s0, *fit_k2)
+                return 1
+            board.unplace(k)
+        board.place(k2, *old_k2)
+        board.place(k, *old_k)
+    return 0
 
 
 def _prefix(flags: list[bool]) -> list[int]:
