@@ -16,7 +16,10 @@ from planner.services import ServiceError
 from planner.services import board as board_service
 from planner.services import publishing, solving
 from planner.services.events import event_sessions
-from planner.services.explain import unscheduled_label, zero_label
+from planner.services.explain import unscheduled_text, zero_label
+from planner.services.schedule_display import (
+    format_number, join_list, language_list, solver_method_label, solver_status_label,
+)
 from planner.services.scheduling import firms_by_id, published_version, requests_by_id
 
 bp = Blueprint("scheduling", __name__, url_prefix="/organiser")
@@ -24,7 +27,12 @@ bp = Blueprint("scheduling", __name__, url_prefix="/organiser")
 
 @bp.app_context_processor
 def scheduling_labels():
-    return {"version_status_label": publishing.version_status_label, "interpreter_name": interpreter_name}
+    return {"version_status_label": publishing.version_status_label, "interpreter_name": interpreter_name,
+            "solver_status_label": solver_status_label, "solver_method_label": solver_method_label,
+            "join_list": join_list, "language_list": language_list}
+
+
+bp.add_app_template_filter(format_number, "number")
 
 
 def interpreter_name(interpreter) -> str:
@@ -136,6 +144,7 @@ def board(version_id: int):
     version = _version(version_id)
     event = version.event
     participant_id = request.args.get("participant", type=int)
+    all_tables = request.args.get("tables") == "all"
     highlighted = board_service.participant_meetings(version, participant_id) if participant_id else set()
     people = sorted({p for m in version.meetings for p in m.participants},
                     key=lambda p: (p.firm.display_name(current_locale()), p.id))
@@ -153,16 +162,21 @@ def board(version_id: int):
     published = published_version(event)
     diff = publishing.diff_versions(published, version).counts() if published is not None and published.id != version.id else None
     publish_form = PublishForm(expected_revision=event.schedule_revision, expected_lock=version.lock_version)
-    return render_template("scheduling/board.html", version=version, event=event, grids=board_service.board_grid(version),
+    return render_template("scheduling/board.html", version=version, event=event,
+                           grids=board_service.board_grid(version, all_tables=all_tables), all_tables=all_tables,
                            participant_id=participant_id, highlighted=highlighted, people=people,
+                           movable=board_service.move_choices(version, highlighted if participant_id else None),
+                           sides=board_service.unscheduled_sides(unscheduled, requests),
+                           meeting_sides=board_service.meeting_sides,
                            unscheduled=unscheduled, requests=requests, zero=zero, firms=firms, move_form=move_form,
                            place_form=place_form, publish_form=publish_form, diff=diff, published=published,
-                           unscheduled_label=unscheduled_label, zero_label=zero_label)
+                           unscheduled_text=unscheduled_text, zero_label=zero_label)
 
 
 def _board_redirect(version: ScheduleVersion):
     participant = request.form.get("participant") or None
-    return redirect(url_for("scheduling.board", version_id=version.id, participant=participant))
+    tables = "all" if request.form.get("tables") == "all" else None
+    return redirect(url_for("scheduling.board", version_id=version.id, participant=participant, tables=tables))
 
 
 def _change_result(version: ScheduleVersion, error: ServiceError | None, message: str):

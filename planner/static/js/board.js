@@ -6,7 +6,10 @@
   function digits(value) {
     if (value === null || value === undefined) { return "—"; }
     var text = String(value);
-    return document.documentElement.lang === "fa" ? text.replace(/[0-9]/g, function (d) { return "۰۱۲۳۴۵۶۷۸۹"[d]; }) : text;
+    var lang = document.documentElement.lang;
+    if (lang === "ru") { return text.replace(".", ","); }
+    if (lang !== "fa") { return text; }
+    return text.replace(".", "٫").replace(/[0-9]/g, function (d) { return "۰۱۲۳۴۵۶۷۸۹"[d]; });
   }
 
   function pollJob(box) {
