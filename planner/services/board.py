@@ -14,11 +14,14 @@ from solver.validate import Violation, check
 
 from planner.extensions import db
 from planner.i18n import _, current_locale, format_clock
+from sqlalchemy import select
+
 from planner.models import (
-    Event, EventSession, Interpreter, Meeting, MeetingRequest, MeetingTable, Participant, ScheduleVersion, Slot,
+    Event, EventSession, Firm, Interpreter, Meeting, MeetingRequest, MeetingTable, Participant, ScheduleVersion, Slot,
 )
 from planner.services import ServiceError
 from planner.services.events import event_sessions
+from planner.services.explain import person_languages, side_languages
 from planner.services.scheduling import (
     build_problem, iid, meeting_people, mid, refresh_figures, row_id, sid, tid, version_assignments,
 )
@@ -40,19 +43,75 @@ class SessionGrid:
     session: EventSession
     slots: list[Slot]
     rows: list[tuple[MeetingTable, list[Cell]]] = field(default_factory=list)
+    hidden: int = 0  # tables left out because nothing happens at them in this session
 
 
-def board_grid(version: ScheduleVersion) -> list[SessionGrid]:
-    """Per session, one row per table and one cell per slot."""
+def board_grid(version: ScheduleVersion, *, all_tables: bool = False) -> list[SessionGrid]:
+    """Per session, one row per table and one cell per slot. Unless `all_tables`, only the
+    tables that hold a meeting in the session are shown, plus one free table to drop a
+    meeting on (a non-host table when there is one)."""
     event = version.event
     placed = {(m.slot_id, m.table_id): m for m in version.meetings}
     grids = []
     for session in event_sessions(event):
         grid = SessionGrid(session, list(session.slots))
-        for table in event.tables:
+        slot_ids = {slot.id for slot in session.slots}
+        used = {table_id for slot_id, table_id in placed if slot_id in slot_ids}
+        shown = [t for t in event.tables if all_tables or t.id in used]
+        if not all_tables:
+            spare = sorted((t for t in event.tables if t.id not in used), key=lambda t: t.host_firm_id is not None)
+            shown += spare[:1]
+            order = {t.id: n for n, t in enumerate(event.tables)}
+            shown.sort(key=lambda t: order[t.id])
+        grid.hidden = len(event.tables) - len(shown)
+        for table in shown:
             grid.rows.append((table, [Cell(slot, table, placed.get((slot.id, table.id))) for slot in session.slots]))
         grids.append(grid)
     return grids
+
+
+def move_choices(version: ScheduleVersion, meeting_ids: set[int] | None = None) -> list[Meeting]:
+    """Movable meetings of the version in time order (only `meeting_ids` when given)."""
+    meetings = [m for m in version.meetings if not m.locked and (meeting_ids is None or m.id in meeting_ids)]
+    return sorted(meetings, key=lambda m: (m.slot.start_dt, m.table.name, m.id))
+
+
+@dataclass
+class Side:
+    """One firm of a meeting and its people who attend it: their languages decide whether
+    the meeting needs an interpreter."""
+
+    firm: Firm
+    people: list[Participant]
+
+    @property
+    def languages(self) -> list[str]:
+        return side_languages(self.people)
+
+    def people_languages(self) -> list[tuple[Participant, list[str]]]:
+        return [(p, sorted(person_languages(p))) for p in self.people]
+
+
+def meeting_sides(request: MeetingRequest, people) -> list[Side]:
+    firms = (request.requester_firm, request.target_firm)
+    return [Side(firm, [p for p in people if p.firm_id == firm.id]) for firm in firms]
+
+
+def unscheduled_sides(items, requests: dict[int, MeetingRequest]) -> dict[int, list[Side]]:
+    """Request id -> its two sides, with the people the scheduler counted (stored with the
+    version), or every person of the firm for versions stored before that was kept."""
+    ids = {i for item in items for i in item.get("people", [])}
+    known = {p.id: p for p in db.session.scalars(select(Participant).where(Participant.id.in_(ids)))} if ids else {}
+    out = {}
+    for item in items:
+        request = requests.get(item["request_id"])
+        if request is None:
+            continue
+        people = [known[i] for i in item.get("people", []) if i in known]
+        if not people:
+            people = list(request.requester_firm.participants) + list(request.target_firm.participants)
+        out[request.id] = meeting_sides(request, people)
+    return out
 
 
 def participant_meetings(version: ScheduleVersion, participant_id: int) -> set[int]:
@@ -163,6 +222,9 @@ def _apply(version: ScheduleVersion, key: str, slot: Slot, table: MeetingTable,
         raise MoveRefused(_("This meeting request is no longer accepted; it cannot be scheduled."))
     if sid(slot.id) not in {s.id for s in problem.slots}:
         raise MoveRefused(_("This day is blocked (holiday, Friday or closure)."))
+    if table.host_firm_id is not None and table.host_firm_id not in translation.firm_of_meeting[key]:
+        raise MoveRefused(_("Table %(table)s is the stand of %(firm)s; only its own meetings take place there.",
+                            table=table.name, firm=table.host_firm.display_name(current_locale())))
     current = [a for a in version_assignments(version) if a.meeting in {m.id for m in problem.meetings}]
     before = {_key(v) for v in check(problem, current).violations}
     others = [a for a in current if a.meeting != key]

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import solver
 from planner.i18n import _l
+from planner.labels import language_label
 
 UNSCHEDULED_REASONS = {
     "not_registered": _l("a firm is not registered for the event"),
@@ -38,6 +39,57 @@ def unscheduled_label(code: str) -> str:
 
 def zero_label(code: str) -> str:
     return str(ZERO_REASONS.get(code, code))
+
+
+LANGUAGE_REASONS = {
+    "no_interpreter": _l("%(person)s speaks only %(languages)s; no %(pair)s interpreter works at this event."),
+    "no_interpreter_available": _l("%(person)s speaks only %(languages)s; no %(pair)s interpreter is available "
+                                   "when both firms are."),
+    "interpreters_busy": _l("%(person)s speaks only %(languages)s; every %(pair)s interpreter is busy in the "
+                            "free slots."),
+}
+LANGUAGE_ORDER = ("fa", "ru", "en")
+
+
+def person_languages(person) -> frozenset[str]:
+    """The languages the scheduler counts for a person: their own, else their firm's."""
+    return frozenset(person.languages or person.firm.languages or [])
+
+
+def _ordered(codes) -> list[str]:
+    return sorted(codes, key=lambda c: (LANGUAGE_ORDER.index(c) if c in LANGUAGE_ORDER else len(LANGUAGE_ORDER), c))
+
+
+def _names(codes, joiner: str) -> str:
+    return joiner.join(language_label(code) for code in _ordered(codes))
+
+
+def side_languages(people) -> list[str]:
+    """The languages every attending person of one firm speaks (what the scheduler can rely on)."""
+    sets = [person_languages(p) for p in people]
+    return _ordered(frozenset.intersection(*sets)) if sets else []
+
+
+def shared_languages(sides) -> list[str]:
+    """The languages every person at the meeting speaks; empty when an interpreter is needed."""
+    sets = [person_languages(p) for side in sides for p in side]
+    return _ordered(frozenset.intersection(*sets)) if sets else []
+
+
+def unscheduled_text(code: str, sides, locale: str) -> str:
+    """The reason for an unscheduled meeting; for a language gap it names the person who
+    speaks the fewest languages and the interpreter pair needed. `sides`: the attending
+    people of each firm (as the scheduler saw them)."""
+    if code not in LANGUAGE_REASONS or len(sides) != 2 or not all(sides):
+        return unscheduled_label(code)
+    own, person = min(((n, p) for n, side in enumerate(sides) for p in side),
+                      key=lambda np: (len(person_languages(np[1])), np[0], np[1].id))
+    mine = person_languages(person)
+    others = sides[1 - own]
+    theirs = frozenset(side_languages(others)) or frozenset().union(*[person_languages(p) for p in others])
+    listing = ("، " if locale == "fa" else ", ").join(language_label(c) for c in _ordered(mine))
+    pair = f"{_names(mine, '/')}–{_names(theirs, '/')}"
+    return str(LANGUAGE_REASONS[code]) % {"person": person.display_name(locale), "languages": listing, "pair": pair}
 
 
 def explain_unscheduled(problem: solver.Problem, solution: solver.Solution, meeting_ids) -> dict[str, str]:

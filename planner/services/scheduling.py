@@ -36,7 +36,9 @@ from planner.models import Event, Firm, Meeting, MeetingRequest, Participant, Sc
 from planner.models.base import utcnow
 from planner.services import ServiceError
 from planner.services.events import event_sessions, public_holidays, usable_days
-from planner.services.explain import explain_unscheduled, keep_previous_interpreters, zero_meeting_firms
+from planner.services.explain import (
+    explain_unscheduled, keep_previous_interpreters, person_languages, zero_meeting_firms,
+)
 
 log = logging.getLogger(__name__)
 
@@ -170,7 +172,7 @@ def build_problem(event: Event, *, base: ScheduleVersion | None = None, previous
             people.append(solver.Participant(
                 id=pid(person.id),
                 unavailable=frozenset(s for s, day in slot_day.items() if day in away),
-                languages=frozenset(person.languages or firm.languages or []),
+                languages=person_languages(person),
                 min_meetings=low if index == 0 else 0,
                 max_meetings=high,
                 table=host_table.get(firm_id),
@@ -334,7 +336,7 @@ def store_draft(translation: Translation, solution: solver.Solution, *, base: Sc
     reasons = explain_unscheduled(problem, solution, left)
     relaxed = set((extra_stats or {}).get("relaxed_required", []))
     version.unscheduled = translation.skipped + [
-        {"request_id": translation.requests[key].id,
+        {"request_id": translation.requests[key].id, "people": _attending(translation, key),
          "reason": "required_infeasible" if key in relaxed else reasons[key]} for key in left]
     stats = solution.stats.to_dict()
     stats.update(report.figures.to_dict())
@@ -346,6 +348,11 @@ def store_draft(translation: Translation, solution: solver.Solution, *, base: Sc
     version.stats = stats
     db.session.flush()
     return version
+
+
+def _attending(translation: Translation, key: str) -> list[int]:
+    """Row ids of the people the scheduler counted for meeting `key` (their languages decide)."""
+    return [person.id for firm_id in translation.firm_of_meeting[key] for person in translation.firm_people[firm_id]]
 
 
 def meeting_people(translation: Translation, key: str, slot_key: str) -> list[Participant]:
@@ -370,8 +377,8 @@ def refresh_figures(version: ScheduleVersion) -> solver.validate.Report:
     left = [key for key in translation.requests if key not in placed]
     reasons = explain_unscheduled(translation.problem, solver.Solution(solver.Status.FEASIBLE, tuple(assignments)), left)
     version.unscheduled = translation.skipped + [
-        {"request_id": translation.requests[key].id, "reason": reasons[key]} for key in left
-        if not translation.requests[key].suggested]
+        {"request_id": translation.requests[key].id, "people": _attending(translation, key), "reason": reasons[key]}
+        for key in left if not translation.requests[key].suggested]
     return report
 
 
