@@ -14,19 +14,20 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from planner.extensions import db
-from planner.i18n import _, format_clock, format_day
+from planner.i18n import _, format_clock, format_day, local_digits
 from planner.models import Delegation, Event, Firm, Meeting, MeetingTable, Participant, ScheduleVersion
 from planner.services.calendar import IcsMeeting, IcsPerson, meeting_ics, meetings_ics
 from planner.services.timetables import (
-    Entry, _entry, delegation_members, differs, meeting_people, participant_entries, published_version,
-    recipient_locale, utc_offset_label, version_meetings, zone_label,
+    Entry, _entry, delegation_members, differs, interpreter_name, list_separator, meeting_people, participant_entries,
+    participant_name, published_version, recipient_locale, utc_offset_label, version_meetings, zone_label, zone_time,
 )
 
 MAX_INTERESTS = 4
 
 
 def interest_titles(items, locale: str, against=()) -> list[str]:
-    """Titles of offers/needs, those related to `against` codes first, at most MAX_INTERESTS."""
+    """Titles of offers/needs, those related to `against` codes first, at most MAX_INTERESTS
+    (title and code in the digits of `locale`)."""
     codes = [item.code for item in against]
 
     def related(item) -> bool:
@@ -36,7 +37,7 @@ def interest_titles(items, locale: str, against=()) -> list[str]:
     titles = []
     for item in chosen[:MAX_INTERESTS]:
         title = item.node.title(locale) if item.node else item.code
-        titles.append(f"{title} ({item.code})")
+        titles.append(local_digits(f"{title} ({item.code})", locale))
     return titles
 
 
@@ -46,11 +47,11 @@ def city_name(firm: Firm, locale: str) -> str:
     return firm.city if locale == native else (firm.city_latin or firm.city)
 
 
-def list_separator(locale: str, strong: bool = False) -> str:
-    """The list comma of the language: Persian uses '،' and '؛'."""
-    if locale == "fa":
-        return "؛ " if strong else "، "
-    return "; " if strong else ", "
+def name_list(names: list[str], locale: str) -> str:
+    """Names joined with the list comma; in Persian a right-to-left mark before each comma, so
+    that plain text (no <bdi> in a calendar) still shows Latin names in right-to-left order."""
+    mark = "\u200f" if locale == "fa" else ""
+    return (mark + list_separator(locale)).join(names)
 
 
 def location_text(event: Event, table: MeetingTable, locale: str) -> str:
@@ -70,7 +71,11 @@ def organiser() -> IcsPerson:
 
 def ics_record(event: Event, entry: Entry, locale: str, home_zone: str | None = None, *,
                sequence: int | None = None, status: str = "CONFIRMED") -> IcsMeeting:
-    """The meeting's VEVENT content with every text in `locale` (times stay instants)."""
+    """The meeting's VEVENT content with every text in `locale` (times stay instants).
+
+    The DESCRIPTION keeps to one digit system: Persian digits throughout for fa (date, clock
+    times, UTC offsets, product titles and codes), ASCII digits otherwise; only the requester's
+    own message is quoted as written."""
     with force_locale(locale):
         zone = event.timezone
         requester, target = entry.firms
@@ -80,12 +85,12 @@ def ics_record(event: Event, entry: Entry, locale: str, home_zone: str | None = 
         else:
             summary = _("B2B meeting: %(first)s – %(second)s", first=requester.display_name(locale),
                         second=target.display_name(locale))
-        start_text = _("%(time)s %(zone)s (%(offset)s)", time=format_clock(entry.start, zone, locale="en"),
-                       zone=zone_label(zone), offset=utc_offset_label(entry.start, zone))
+        start_text = _("%(time)s %(zone_time)s (%(offset)s)", time=format_clock(entry.start, zone, locale),
+                       zone_time=zone_time(zone), offset=utc_offset_label(entry.start, zone, locale))
         comma, semicolon = list_separator(locale), list_separator(locale, strong=True)
         lines = [f"{format_day(entry.start.astimezone(ZoneInfo(zone)).date(), locale)}{comma}{start_text}"]
         if differs(entry.start, zone, home_zone):
-            lines.append(_("Your home time: %(time)s %(zone)s", time=format_clock(entry.start, home_zone, locale="en"),
+            lines.append(_("Your home time: %(time)s (%(zone)s)", time=format_clock(entry.start, home_zone, locale),
                            zone=zone_label(home_zone)))
         lines.append("")
         sides = [(requester, target), (target, requester)]
@@ -101,12 +106,11 @@ def ics_record(event: Event, entry: Entry, locale: str, home_zone: str | None = 
                 lines.append("  " + _("Looks for: %(items)s", items=semicolon.join(needs)))
             people = [p for p in meeting_people(entry.meeting) if p.firm_id == firm.id]
             if people:
-                lines.append("  " + _("Attending: %(names)s", names=comma.join(p.display_name(locale) for p in people)))
+                names = name_list([participant_name(p, locale) for p in people], locale)
+                lines.append("  " + _("Attending: %(names)s", names=names))
         lines.append("")
         if entry.interpreter is not None:
-            interpreter = entry.interpreter
-            name = interpreter.name if locale == "fa" else (interpreter.name_latin or interpreter.name)
-            lines.append(_("Interpreter: %(name)s", name=name))
+            lines.append(_("Interpreter: %(name)s", name=interpreter_name(entry.interpreter, locale)))
         else:
             lines.append(_("Interpreter: none assigned"))
         if entry.meeting.request.message:
@@ -114,7 +118,7 @@ def ics_record(event: Event, entry: Entry, locale: str, home_zone: str | None = 
         # Contacts stay private to their firm (as in the directory): the reader's side are
         # ATTENDEEs with their mailboxes; the other side is named in the DESCRIPTION only.
         own_side = entry.own_people if entry.own_firm is not None else meeting_people(entry.meeting)
-        attendees = [IcsPerson(p.display_name(locale), p.email) for p in own_side]
+        attendees = [IcsPerson(participant_name(p, locale), p.email) for p in own_side]
         return IcsMeeting(
             uid=entry.uid, sequence=entry.meeting.sequence if sequence is None else sequence,
             start=entry.start, end=entry.end, summary=summary, location=location_text(event, entry.table, locale),
@@ -124,7 +128,7 @@ def ics_record(event: Event, entry: Entry, locale: str, home_zone: str | None = 
 
 def participant_calendar_name(participant: Participant, locale: str) -> str:
     with force_locale(locale):
-        return _("Karvan meetings: %(name)s", name=participant.display_name(locale))
+        return _("Karvan meetings: %(name)s", name=participant_name(participant, locale))
 
 
 def participant_feed(participant: Participant, locale: str, events: list[Event] | None = None,

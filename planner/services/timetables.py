@@ -8,8 +8,9 @@ version lists none, every participant of the two firms. Times are shown in the e
 from __future__ import annotations
 
 import logging
+import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -19,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from planner.extensions import db
-from planner.i18n import _, format_clock
+from planner.i18n import _, format_clock, local_digits
 from planner.models import (
     Delegation, Event, Firm, Interpreter, Meeting, MeetingRequest, MeetingTable, Participant, ScheduleVersion,
 )
@@ -165,6 +166,7 @@ def differs(moment: datetime, zone_a: str, zone_b: str | None) -> bool:
 
 
 def zone_label(zone: str) -> str:
+    """The zone's city as a name on its own: 'Yekaterinburg', «Екатеринбург», «یکاترینبورگ»."""
     labels = {
         "Asia/Tehran": _("Tehran"),
         "Asia/Yekaterinburg": _("Yekaterinburg"),
@@ -173,11 +175,68 @@ def zone_label(zone: str) -> str:
     return labels.get(zone, zone.split("/")[-1].replace("_", " "))
 
 
-def utc_offset_label(moment: datetime, zone: str) -> str:
+def zone_time(zone: str) -> str:
+    """The zone as the language says it after a clock time or after "times are":
+    'Yekaterinburg time', «по Екатеринбургу», «به وقت یکاترینبورگ»."""
+    phrases = {
+        "Asia/Tehran": _("Tehran time"),
+        "Asia/Yekaterinburg": _("Yekaterinburg time"),
+        "Europe/Moscow": _("Moscow time"),
+    }
+    return phrases.get(zone) or _("%(zone)s time", zone=zone_label(zone))
+
+
+def utc_offset_label(moment: datetime, zone: str, locale: str = "en") -> str:
+    """'UTC+03:30' (Persian digits in fa, so that a Persian text keeps one digit system)."""
     offset = moment.astimezone(ZoneInfo(zone)).utcoffset()
     minutes = int(offset.total_seconds() // 60)
     sign = "+" if minutes >= 0 else "-"
-    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+    return local_digits(f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}", locale)
+
+
+def event_offset_label(event: Event, locale: str) -> str:
+    """The UTC offset of the event's zone on its first day."""
+    moment = datetime.combine(event.start_date, time(12), tzinfo=ZoneInfo(event.timezone))
+    return utc_offset_label(moment, event.timezone, locale)
+
+
+def list_separator(locale: str, strong: bool = False) -> str:
+    """The list comma of the language: Persian uses '،' and '؛'."""
+    if locale == "fa":
+        return "؛ " if strong else "، "
+    return "; " if strong else ", "
+
+
+# --- names --------------------------------------------------------------------------------
+
+SCRIPT_LOCALES = {"ARABIC": "fa", "CYRILLIC": "ru", "LATIN": "en"}
+
+
+def script_locale(text: str | None) -> str | None:
+    """The locale whose script `text` is written in ('fa' Arabic script, 'ru' Cyrillic,
+    'en' Latin), judged by its first letter; None when it has no letter."""
+    for char in text or "":
+        if char.isalpha():
+            return SCRIPT_LOCALES.get(unicodedata.name(char, "").split(" ")[0])
+    return None
+
+
+def person_name(native: str | None, latin: str | None, locale: str) -> str:
+    """A person's name for a reader of `locale`: the native form only when it is written in
+    the reader's own script (Persian script on Persian pages, Cyrillic on Russian ones),
+    otherwise the Latin form."""
+    native, latin = (native or "").strip(), (latin or "").strip()
+    if native and locale != "en" and script_locale(native) == locale:
+        return native
+    return latin or native
+
+
+def participant_name(participant: Participant, locale: str) -> str:
+    return person_name(participant.full_name, participant.full_name_latin, locale)
+
+
+def interpreter_name(interpreter: Interpreter, locale: str) -> str:
+    return person_name(interpreter.name, interpreter.name_latin, locale)
 
 
 def recipient_locale(participant: Participant) -> str:
@@ -219,8 +278,8 @@ def person_sheet(event: Event, meetings: list[Meeting], participant: Participant
     subtitle = participant.firm.display_name(locale)
     role = localized(participant.role, locale)
     if role:
-        subtitle = f"{role}, {subtitle}"
-    return Sheet(participant.display_name(locale), subtitle, participant.home_timezone,
+        subtitle = f"{role}{list_separator(locale)}{subtitle}"
+    return Sheet(participant_name(participant, locale), subtitle, participant.home_timezone,
                  by_day(participant_entries(meetings, participant), event.timezone), "person", f"p{participant.id}")
 
 

@@ -23,6 +23,28 @@ def zone_name(zone: str | None) -> str:
     return tt.zone_label(zone) if zone else ""
 
 
+@bp.app_template_global("zone_time")
+def zone_time(zone: str | None) -> str:
+    """'Yekaterinburg time' / «по Екатеринбургу» / «به وقت یکاترینبورگ»."""
+    return tt.zone_time(zone) if zone else ""
+
+
+@bp.app_template_global("event_offset")
+def event_offset(event: Event) -> str:
+    return tt.event_offset_label(event, current_locale())
+
+
+@bp.app_template_global("person_name")
+def person_name(person: Participant) -> str:
+    """A participant's name in the reader's script when it is written in it, else in Latin."""
+    return tt.participant_name(person, current_locale())
+
+
+@bp.app_template_global("interpreter_name")
+def interpreter_name(interpreter) -> str:
+    return tt.interpreter_name(interpreter, current_locale())
+
+
 @bp.app_template_filter("clock_range")
 def clock_range(start, end, zone: str) -> str:
     return tt.format_range(start, end, zone)
