@@ -186,3 +186,22 @@ def test_a_meeting_cannot_be_moved_to_another_firms_stand(client, auth):
     assert response.status_code == 409
     assert "Stand A is the stand of" in response.get_json()["error"]
     assert db.session.get(type(other), other.id).table_id != stand.id
+
+
+def test_host_tables_are_kept_for_their_firm(app):
+    """One day of two slots, one general table and the stand of a firm without requests:
+    the four requests need two tables per slot, but nobody else may sit at the stand."""
+    from tests.factories import make_firm
+    from planner.services.events import register_firms
+
+    r = make_round(days=1, slots_per_session=2, tables=1, interpreters=2)
+    host = make_firm("khorasan-razavi", name_latin="Stand Owner")
+    register_firms(r["event"], [host])
+    stand = add_table(r["event"], "Stand B", host_firm=host)
+    for request in r["requests"].values():
+        request.priority = "would_like"
+    version = _solved(r)
+    assert version.meetings, "the general table is used"
+    assert all(m.table_id != stand.id for m in version.meetings)
+    assert len(version.meetings) + len(version.unscheduled) == 4
+    assert len({(m.slot_id, m.table_id) for m in version.meetings}) == len(version.meetings)

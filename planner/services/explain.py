@@ -135,7 +135,8 @@ def _crowded_reason(meeting, free, needs, qualified, host_tables, busy, problem)
     open_slots = [s for s in free if not any((s, p) in busy["people"] for p in meeting.participants)]
     if not open_slots:
         return "both_busy"
-    tables = list(host_tables) if host_tables else [t.id for t in problem.tables]
+    stands = {p.table for p in problem.participants if p.table}
+    tables = list(host_tables) if host_tables else [t.id for t in problem.tables if t.id not in stands]
     with_table = [s for s in open_slots if any((s, t) not in busy["tables"] for t in tables)]
     if not with_table:
         return "no_table"
@@ -209,3 +210,41 @@ def keep_previous_interpreters(problem: solver.Problem, solution: solver.Solutio
         result += [replace(a, interpreter=chosen.get(a.meeting, a.interpreter)) for a in items]
     order = {a.meeting: n for n, a in enumerate(solution.assignments)}
     return replace(solution, assignments=tuple(sorted(result, key=lambda a: order[a.meeting])))
+
+
+def release_host_tables(problem: solver.Problem, solution: solver.Solution) -> solver.Solution:
+    """Keep host tables (a firm's stand) for their firm's meetings.
+
+    The solver contract pins a host's meetings to its table but does not reserve the table:
+    when the other tables are full it seats other meetings there. Such a meeting moves to a
+    free non-host table in the same slot, else it is left unscheduled ("no_table"). Fixed
+    and required meetings stay where they are (dropping them would break a hard rule)."""
+    hosts = {p.table for p in problem.participants if p.table}
+    if not hosts or not solution.assignments:
+        return solution
+    people = {p.id: p for p in problem.participants}
+    meetings = {m.id: m for m in problem.meetings}
+    general = [t.id for t in problem.tables if t.id not in hosts]
+    taken = {(a.slot, a.table) for a in solution.assignments}
+    kept, dropped = [], []
+    for a in solution.assignments:
+        meeting = meetings[a.meeting]
+        own = {people[p].table for p in meeting.participants if people[p].table}
+        if a.table not in hosts or a.table in own or meeting.fixed is not None:
+            kept.append(a)
+            continue
+        free = next((t for t in general if (a.slot, t) not in taken), None)
+        if free is not None:
+            taken.discard((a.slot, a.table))
+            taken.add((a.slot, free))
+            kept.append(replace(a, table=free))
+        elif meeting.required:
+            kept.append(a)
+        else:
+            taken.discard((a.slot, a.table))
+            dropped.append(a.meeting)
+    if not dropped and kept == list(solution.assignments):
+        return solution
+    status = solver.Status.FEASIBLE if dropped and solution.status == solver.Status.OPTIMAL else solution.status
+    return replace(solution, status=status, assignments=tuple(kept),
+                   unscheduled=tuple(solution.unscheduled) + tuple(dropped))

@@ -11,7 +11,9 @@ How rows become a problem:
   travel window, on Russian public holidays for firms from Russia, and on blocked days.
   The firm's minimum number of meetings is put on its first person only, so a shortfall
   counts once per firm; the maximum on every person (they attend the same meetings).
-- A host table (a firm's stand) is the table of every person of that firm.
+- A host table (a firm's stand) is the table of every person of that firm, and of no other
+  meeting: the solver contract cannot reserve it, so `explain.release_host_tables` moves
+  others off it (or leaves them unscheduled) after solving, and the board refuses such moves.
 - Accepted requests become meetings: "must" → required, "would like" → optional with a
   weight; with `Event.suggest_for_shortfall`, the best-scoring partners of firms below
   their minimum become optional meetings weighted by the match score.
@@ -37,7 +39,7 @@ from planner.models.base import utcnow
 from planner.services import ServiceError
 from planner.services.events import event_sessions, public_holidays, usable_days
 from planner.services.explain import (
-    explain_unscheduled, keep_previous_interpreters, person_languages, zero_meeting_firms,
+    explain_unscheduled, keep_previous_interpreters, person_languages, release_host_tables, zero_meeting_firms,
 )
 
 log = logging.getLogger(__name__)
@@ -410,7 +412,7 @@ def solve_event(event: Event, *, time_limit_s: float = 30.0, base: ScheduleVersi
         translation.problem = relaxed if extra["relaxed_required"] else original
     if not solution.status.has_schedule or (should_stop and should_stop()):
         return None, solution
-    solution = keep_previous_interpreters(translation.problem, solution)
+    solution = release_host_tables(translation.problem, keep_previous_interpreters(translation.problem, solution))
     version = store_draft(translation, solution, base=base, job_id=job_id, user_id=user_id, extra_stats=extra)
     return version, solution
 
