@@ -8,6 +8,7 @@ import email
 import re
 import shutil
 import subprocess
+from datetime import date
 from email import policy
 from html import unescape
 
@@ -15,7 +16,7 @@ import pytest
 from icalendar import Calendar
 
 from planner.extensions import db
-from planner.models import Interpreter, Participant
+from planner.models import Exhibition, Interpreter, Participant
 from planner.services.invites import queue_publish_notices
 from planner.services.mail import compose
 from planner.services.meeting_ics import participant_feed
@@ -188,6 +189,26 @@ def test_russian_calendar_text(scenario):
     assert "По вашему времени: 10:30 (Екатеринбург)" in first
     assert "Участники: Татьяна Орлова, Максим Зайцев" in first and "Ali Ahmadi" in first
     assert "Переводчик: Елена Садыкова" in first
+
+
+# --- venue -----------------------------------------------------------------------------------
+
+def test_venue_in_the_readers_language(client, auth, scenario):
+    event = scenario["event"]
+    event.exhibition = Exhibition(
+        key="venue-test", title_fa="نمایشگاه آزمایشی", title_ru="Тестовая выставка", title_en="Test show",
+        venue=event.venue, venue_fa="مرکز نمایشگاه‌های بین‌المللی مشهد", venue_ru="Международный выставочный центр Мешхеда",
+        start_date=date(2026, 11, 8), end_date=date(2026, 11, 11))
+    db.session.commit()
+    person = scenario["firms"]["ural"].participants[0]
+    locations = {locale: str(Calendar.from_ical(participant_feed(person, locale, [event])).walk("VEVENT")[0]["LOCATION"])
+                 for locale in ("fa", "ru", "en")}
+    assert locations == {"fa": "مرکز نمایشگاه‌های بین‌المللی مشهد، Hall 5، میز T01",
+                         "ru": "Международный выставочный центр Мешхеда, Hall 5, Стол T01",
+                         "en": "Mashhad International Exhibition Center, Hall 5, Table T01"}
+    auth.login("org@karvan.example")
+    tables = client.get(f"/timetables/{event.slug}/tables?lang=ru").get_data(as_text=True)
+    assert "Международный выставочный центр Мешхеда" in tables and "Mashhad International" not in tables
 
 
 # --- e-mail ---------------------------------------------------------------------------------

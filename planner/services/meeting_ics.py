@@ -55,7 +55,7 @@ def name_list(names: list[str], locale: str) -> str:
 
 
 def location_text(event: Event, table: MeetingTable, locale: str) -> str:
-    parts = [event.venue or event.display_name(locale)]
+    parts = [event.venue_name(locale) or event.display_name(locale)]
     if table.hall:
         parts.append(table.hall)
     parts.append(_("Table %(table)s", table=table.name))

@@ -295,7 +295,7 @@ def member_sheets(event: Event, meetings: list[Meeting], delegation: Delegation,
 def table_sheet(event: Event, meetings: list[Meeting], table: MeetingTable, locale: str) -> Sheet:
     with force_locale(locale):
         title = _("Table %(table)s", table=table.name)
-    return Sheet(title, table.hall or (event.venue or ""), None, by_day(table_entries(meetings, table), event.timezone),
+    return Sheet(title, table.hall or event.venue_name(locale), None, by_day(table_entries(meetings, table), event.timezone),
                  "table", f"t{table.id}")
 
 
