@@ -54,3 +54,32 @@ def test_required_only_holes_not_above_greedy(params, seed):
     if greedy.status.has_schedule:
         assert sol.stats.scheduled == greedy.stats.scheduled == len(prob.meetings)
         assert sol.stats.holes <= greedy.stats.holes
+
+
+@SETTINGS
+@given(params=small, seed=st.integers(0, 10_000))
+def test_session_hints_break_no_rule(params, seed):
+    from solver.greedy import Board, compact_fill, improve_holes
+    from solver.index import prepare
+
+    prob = generate(params, seed)
+    prep = prepare(prob)
+    board = Board.empty(prep)
+    for slots in prep.session_slots:
+        mine = [f.index for f in prep.meetings if f.index not in board.placed
+                and any(s in slots for s in f.slots)]
+        compact_fill(board, mine, slots)
+        placed, holes = len(board.placed), check(prob, board.assignments()).figures.holes
+        improve_holes(board, mine, slots)
+        assert len(board.placed) == placed
+        assert check(prob, board.assignments()).figures.holes <= holes
+    report = check(prob, board.assignments())
+    assert report.codes() <= {"required_unscheduled", "fixed_unscheduled"}, report.violations
+
+
+@settings(max_examples=8, deadline=None)
+@given(params=small, seed=st.integers(0, 10_000))
+def test_zero_hole_search_option(params, seed):
+    prob = generate(params, seed)
+    sol = solve(prob, replace(CFG, decompose="always", zero_holes_max_meetings=1000))
+    assert check(prob, sol).ok
