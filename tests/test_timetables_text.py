@@ -227,3 +227,5 @@ def test_schedule_update_mail_names_and_zones(scenario):
     fa = _mail_text(scenario, "toos")
     assert "علی احمدی" in fa and "به وقت تهران" in fa and "Elena Sadykova" in fa and "Елена" not in fa
     assert "UTC+۰۳:۳۰" in fa and "UTC+03:30" not in fa
+    assert "(۸ نوامبر ۲۰۲۶)، ۰۹:۰۰ تا ۰۹:۲۵ به وقت تهران" in fa and "۲۰۲۶)," not in fa, "the Persian comma"
+

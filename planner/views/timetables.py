@@ -34,6 +34,12 @@ def event_offset(event: Event) -> str:
     return tt.event_offset_label(event, current_locale())
 
 
+@bp.app_template_global("list_comma")
+def list_comma() -> str:
+    """The reader's list comma: '، ' in Persian, ', ' otherwise."""
+    return tt.list_separator(current_locale())
+
+
 @bp.app_template_global("person_name")
 def person_name(person: Participant) -> str:
     """A participant's name in the reader's script when it is written in it, else in Latin."""
