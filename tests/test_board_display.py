@@ -113,7 +113,7 @@ def test_unscheduled_reason_names_the_person_and_language_gap(client, auth):
     page = client.get(f"/organiser/versions/{version.id}?lang=en").get_data(as_text=True)
     row = re.search(rf'<tr data-request="{request.id}">(.*?)</tr>', page, re.S).group(1)
     name = person.display_name("en")
-    assert f"{name} speaks only Russian; no Russian–Persian/English interpreter works at this event." in row
+    assert f"<bdi>{name}</bdi> speaks only Russian; no Russian–Persian/English interpreter works at this event." in row
     # the chips show what decides: Ural Pipes' attending person speaks Russian only, not "RU·EN"
     assert "RU·EN" not in row and ">RU<" in row and ">FA·EN<" in row
     ru_page = client.get(f"/organiser/versions/{version.id}?lang=ru").get_data(as_text=True)

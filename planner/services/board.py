@@ -21,7 +21,7 @@ from planner.models import (
 )
 from planner.services import ServiceError
 from planner.services.events import event_sessions
-from planner.services.explain import person_languages, side_languages
+from planner.services.explain import ordered_languages, person_languages, side_languages
 from planner.services.scheduling import (
     build_problem, iid, meeting_people, mid, refresh_figures, row_id, sid, tid, version_assignments,
 )
@@ -89,7 +89,7 @@ class Side:
         return side_languages(self.people)
 
     def people_languages(self) -> list[tuple[Participant, list[str]]]:
-        return [(p, sorted(person_languages(p))) for p in self.people]
+        return [(p, ordered_languages(person_languages(p))) for p in self.people]
 
 
 def meeting_sides(request: MeetingRequest, people) -> list[Side]:

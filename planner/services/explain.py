@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 
+from markupsafe import Markup
+
 import solver
 from planner.i18n import _l
 from planner.labels import language_label
@@ -56,24 +58,24 @@ def person_languages(person) -> frozenset[str]:
     return frozenset(person.languages or person.firm.languages or [])
 
 
-def _ordered(codes) -> list[str]:
+def ordered_languages(codes) -> list[str]:
     return sorted(codes, key=lambda c: (LANGUAGE_ORDER.index(c) if c in LANGUAGE_ORDER else len(LANGUAGE_ORDER), c))
 
 
 def _names(codes, joiner: str) -> str:
-    return joiner.join(language_label(code) for code in _ordered(codes))
+    return joiner.join(language_label(code) for code in ordered_languages(codes))
 
 
 def side_languages(people) -> list[str]:
     """The languages every attending person of one firm speaks (what the scheduler can rely on)."""
     sets = [person_languages(p) for p in people]
-    return _ordered(frozenset.intersection(*sets)) if sets else []
+    return ordered_languages(frozenset.intersection(*sets)) if sets else []
 
 
 def shared_languages(sides) -> list[str]:
     """The languages every person at the meeting speaks; empty when an interpreter is needed."""
     sets = [person_languages(p) for side in sides for p in side]
-    return _ordered(frozenset.intersection(*sets)) if sets else []
+    return ordered_languages(frozenset.intersection(*sets)) if sets else []
 
 
 def unscheduled_text(code: str, sides, locale: str) -> str:
@@ -87,9 +89,10 @@ def unscheduled_text(code: str, sides, locale: str) -> str:
     mine = person_languages(person)
     others = sides[1 - own]
     theirs = frozenset(side_languages(others)) or frozenset().union(*[person_languages(p) for p in others])
-    listing = ("، " if locale == "fa" else ", ").join(language_label(c) for c in _ordered(mine))
+    listing = ("، " if locale == "fa" else ", ").join(language_label(c) for c in ordered_languages(mine))
     pair = f"{_names(mine, '/')}–{_names(theirs, '/')}"
-    return str(LANGUAGE_REASONS[code]) % {"person": person.display_name(locale), "languages": listing, "pair": pair}
+    name = Markup("<bdi>%s</bdi>") % person.display_name(locale)
+    return Markup(str(LANGUAGE_REASONS[code])) % {"person": name, "languages": listing, "pair": pair}
 
 
 def explain_unscheduled(problem: solver.Problem, solution: solver.Solution, meeting_ids) -> dict[str, str]:
