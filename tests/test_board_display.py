@@ -8,7 +8,6 @@ import re
 from html.parser import HTMLParser
 
 from planner.extensions import db
-from planner.labels import language_label
 from planner.services import board
 from planner.services.events import add_table
 from planner.services.schedule_display import format_number, join_list, language_list
