@@ -217,3 +217,111 @@ def test_save_firm_profile_service(any_app):
         save_firm_profile(firm, two, "en", user)
     found = search_marketplace("720851")
     assert [(entry.side, entry.firm.id) for entry in found] == [("offer", firm.id)]
+
+
+# --- digits, repeated codes, scripts and order (QA walk-through) ------------------------------
+
+@pytest.mark.parametrize("typed", ["۸۷۰۸", "٨٧٠٨", "87.08", "۸۷۰۸ ترمز"])
+def test_codes_typed_in_persian_or_arabic_digits_are_found(app, client, typed):
+    assert "870830" in [item["code"] for item in search_codes(typed, "product", "fa", limit=50)]
+    rows = client.get("/api/v1/codes", query_string={"q": typed, "kind": "product", "lang": "fa"}).get_json()
+    assert rows and all(row["code"].startswith("8708") for row in rows)
+
+
+def test_codes_typed_in_persian_digits_are_saved_in_ascii(member, client):
+    typed = {"capabilities-0-code": "۸۷۰۸۳۰", "needs-0-code": "٧٢٠٨", "activities-0-code": "۲۹۳۰"}
+    response = client.post("/firms/register", data=profile_data(**typed))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    firm = db.session.scalar(select(Firm))
+    assert [c.code for c in firm.capabilities] == ["870830"] and firm.needs[0].code == "7208"
+    assert [s.code for s in firm.sectors] == ["2930"]
+    buyer = factories.make_firm("chelyabinsk", needs=["870830"])
+    db.session.commit()
+    assert {e.firm.id for e in search_marketplace("۸۷۰۸۳۰")} == {firm.id, buyer.id}
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("fa", "فهرست بالا"), ("ru", "уже есть в списке"), ("en", "already in the list"),
+])
+def test_a_code_listed_twice_gets_an_error_and_nothing_typed_is_lost(member, client, lang, expected):
+    data = profile_data(**{"capabilities-1-kind": "product", "capabilities-1-code": "8708 30",
+                           "capabilities-1-note": "لنت ترمز سنگین", "capabilities-1-volume": "5 000 sets"})
+    response = client.post(f"/firms/register?lang={lang}", data=data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and db.session.scalar(select(Firm)) is None
+    assert expected in html
+    for typed in ("لنت ترمز", "لنت ترمز سنگین", "5 000 sets", "40 000 sets"):
+        assert typed in html, typed
+
+
+def test_the_service_merges_a_repeated_code_instead_of_dropping_it(any_app):
+    from planner.services.firms import save_firm_profile
+
+    data = {"name_native": "Уралсталь", "name_latin": "Uralstal", "region": _region_id("chelyabinsk"),
+            "city": "Челябинск", "size": "large", "languages": ["ru"], "public": True, "events": [],
+            "activities": [], "needs": [], "participants": [
+                {"first_name": "Иван", "last_name": "Петров", "email": "ivan@uralstal.example", "languages": ["ru"]}],
+            "capabilities": [
+                {"kind": "product", "code": "720851", "note": "Лист", "volume": "10 kt"},
+                {"kind": "product", "code": "720851", "note": "Толщина 10 мм", "certification": "ISO 9001"}]}
+    firm = save_firm_profile(None, data, "ru")
+    item, = firm.capabilities
+    assert (item.note, item.volume, item.certification) == ({"ru": "Лист; Толщина 10 мм"}, "10 kt", "ISO 9001")
+
+
+def test_the_picker_shows_the_headings_title_where_a_subheading_has_none(app):
+    from planner.models import Product
+
+    node = db.session.get(Product, "870810")
+    assert not node.title_fa  # shipped without a Persian title
+    heading = db.session.get(Product, "8708")
+    found = {item["code"]: item["title"] for item in search_codes("870810", "product", "fa")}
+    assert found["870810"] == f"{heading.title_fa} (8708)"
+    assert {item["code"]: item["title"] for item in search_codes("870810", "product", "en")}["870810"] == node.title_en
+
+
+def test_cities_and_lists_in_the_readers_script(app, client):
+    mashhad = factories.make_firm("khorasan-razavi", city="مشهد", city_latin="Mashhad", languages=["fa", "en"])
+    chelyabinsk = factories.make_firm("chelyabinsk", city="Челябинск", city_latin="Chelyabinsk")
+    db.session.commit()
+    fa = client.get("/firms/?lang=fa").get_data(as_text=True)
+    ru = client.get("/firms/?lang=ru").get_data(as_text=True)
+    en = client.get("/firms/?lang=en").get_data(as_text=True)
+    assert "مشهد" in fa and "Chelyabinsk" in fa and "Челябинск" not in fa
+    assert "Челябинск" in ru and "Mashhad" in ru
+    assert "Mashhad" in en and "Chelyabinsk" in en
+    profile = client.get(f"/firms/{chelyabinsk.id}?lang=ru").get_data(as_text=True)
+    assert "Челябинск" in profile
+    profile = client.get(f"/firms/{mashhad.id}?lang=fa").get_data(as_text=True)
+    assert "فارسی، انگلیسی" in profile and "فارسی, " not in profile
+    assert "персидский, английский" in client.get(f"/firms/{mashhad.id}?lang=ru").get_data(as_text=True).lower()
+
+
+def test_collation_key_follows_the_persian_alphabet():
+    from planner.services.scripts import collation_key
+
+    words = ["گچ", "کاشی", "پارس", "بهار", "ژاله", "زرین", "چرم", "جام", "یاس", "وحدت", "آریا", "اطلس"]
+    assert sorted(words, key=collation_key) == ["آریا", "اطلس", "بهار", "پارس", "جام", "چرم", "زرین", "ژاله",
+                                                "کاشی", "گچ", "وحدت", "یاس"]
+    assert collation_key("كاشي") == collation_key("کاشی")  # Arabic kaf and yeh sort as Persian ones
+    assert sorted(["Ёлка", "Жук", "Ель", "Дом"], key=collation_key) == ["Дом", "Ель", "Ёлка", "Жук"]
+
+
+def test_directory_and_marketplace_sort_by_the_name_the_reader_sees(app, client):
+    names = [("گچ طوس", "Ab Gach"), ("پارس ترمز", "Zed Pars"), ("بهار صنعت", "Mid Bahar")]
+    firms = [factories.make_firm("khorasan-razavi", name=native, name_latin=latin, offers=["870830"])
+             for native, latin in names]
+    russian = [factories.make_firm("chelyabinsk", name=native, name_latin=latin, needs=["870830"])
+               for native, latin in (("Ёлочка", "Aa Yolochka"), ("Дизель", "Zz Dizel"))]
+    db.session.commit()
+    from planner.services.directory import search_firms
+
+    assert [f.name_native for f in search_firms(region_key="khorasan-razavi", locale="fa")] == [
+        "بهار صنعت", "پارس ترمز", "گچ طوس"]
+    assert [f.name_latin for f in search_firms(region_key="khorasan-razavi", locale="ru")] == [
+        "Ab Gach", "Mid Bahar", "Zed Pars"]
+    assert [f.name_native for f in search_firms(region_key="chelyabinsk", locale="ru")] == ["Дизель", "Ёлочка"]
+    html = client.get("/firms/marketplace?q=870830&lang=fa").get_data(as_text=True)
+    positions = [html.index(name) for name in ("بهار صنعت", "پارس ترمز", "گچ طوس")]
+    assert positions == sorted(positions)
+    assert {firm.id for firm in firms + russian} <= {e.firm.id for e in search_marketplace("870830", locale="fa")}

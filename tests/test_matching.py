@@ -168,7 +168,12 @@ def test_properties_of_every_scored_pair(group, who, sectors):
         a, b = by_id[pair.firm_a], by_id[pair.firm_b]
         assert pair.firm_a < pair.firm_b and pair.score > 0
         assert who == "any" or a.region != b.region
-        assert any(r.code.endswith(("your_need", "their_need", "your_offer", "same_activity")) for r in pair.reasons)
+        assert any(r.code.endswith(("your_need", "their_need", "your_offer", "same_activity", "same_field"))
+                   for r in pair.reasons)
+        # Mutual interest only when each side meets the other's need closely (HS 4+ digits, ISIC group+).
+        both_ways = (any(r.code in ("they_offer_your_need", "their_activity_fits_your_need") for r in pair.reasons)
+                     and any(r.code in ("they_need_your_offer", "your_activity_fits_their_need") for r in pair.reasons))
+        assert (Reason("mutual_interest", {}) in pair.reasons) == both_ways
         # Both firms see the same score, and the same reasons mirrored (ties may come in another order).
         mirrored = sorted(repr(reason) for reason in pair.towards(b.id).reasons)
         seen_by_b = rank_partners(group, b.id, rules)
@@ -209,3 +214,68 @@ def test_reasons_are_rendered_in_the_readers_language_with_code_titles(app):
         assert describe_reason(need) == ("You need 8708 (Motor vehicles; parts and accessories, of heading no. 8701 to 8705); "
                                          "they offer 870830 (Vehicle parts; brakes, servo-brakes and parts thereof).")
         assert describe_reason({"code": "mutual_interest", "params": {}}).startswith("Mutual interest")
+
+
+def test_a_chapter_match_is_a_broad_field_not_a_need_offer_match():
+    bearings = firm(1, needs=[(P, "848210")], offers=[(P, "840820")])
+    bulldozers = firm(2, "ch", ("ru", "en"), offers=[(P, "842911")], needs=[(P, "848299")])
+    pair = score_pairs([bearings, bulldozers])[0]
+    assert [r for r in pair.towards(1).reasons if r.code.startswith(("they_", "their_", "your_"))] == []
+    assert Reason("same_field", {"kind": P, "field": "84"}) in pair.reasons
+    assert codes(pair).count("same_field") == 1  # one line per chapter, whichever side it comes from
+    assert "mutual_interest" not in codes(pair)
+    # Both directions in chapter 84 earn no mutual bonus: two weak signals add up, nothing more.
+    assert pair.score == 2 * 2.0 + 1.0  # two chapter matches and a shared language, no mutual bonus
+
+
+def test_mutual_interest_needs_a_close_match_both_ways():
+    close_back = firm(2, "ch", offers=[(P, "870830")], needs=[(P, "7208")])
+    chapter_back = firm(3, "ch", offers=[(P, "870830")], needs=[(P, "721049")])
+    isic_group = firm(4, "ch", offers=[(P, "870830")], needs=[(S, "293")])
+    isic_division = firm(5, "ch", offers=[(P, "870830")], needs=[(S, "2910")])
+    buyer = firm(1, needs=[(P, "870830")], offers=[(P, "720851"), (S, "2930")])
+    others = [close_back, chapter_back, isic_group, isic_division]
+    ranked = {pair.firm_b: pair for pair in rank_partners([buyer, *others], 1)}
+    assert "mutual_interest" in codes(ranked[2]) and "mutual_interest" in codes(ranked[4])
+    assert "mutual_interest" not in codes(ranked[3]) and "mutual_interest" not in codes(ranked[5])
+    assert Reason("same_field", {"kind": S, "field": "29"}) in ranked[5].reasons
+    assert ranked[2].score > ranked[3].score and ranked[4].score > ranked[5].score
+
+
+def test_broad_field_reasons_are_worded_as_such(app):
+    from flask_babel import refresh
+
+    from planner.services.match_reasons import describe_reason
+
+    field = Reason("same_field", {"kind": P, "field": "84"})
+    with app.test_request_context("/?lang=en"):
+        refresh()
+        text = describe_reason(field)
+        assert "HS chapter 84" in text and "need" not in text.lower() and "offer" not in text.lower()
+    with app.test_request_context("/?lang=fa"):
+        refresh()
+        assert "۸۴" in describe_reason(field) or "84" in describe_reason(field)
+        assert "ماشین" in describe_reason(field)
+    with app.test_request_context("/?lang=ru"):
+        refresh()
+        assert "84" in describe_reason(field) and "нужн" not in describe_reason(field).lower()
+
+
+def test_six_digit_codes_without_a_translation_show_the_headings_title(app):
+    from flask_babel import refresh
+
+    from planner.models import Product
+    from planner.services.match_reasons import describe_reason
+
+    session = app.extensions["sqlalchemy"].session
+    node = session.get(Product, "870810")
+    node.title_fa = node.title_ru = None
+    heading = session.get(Product, "8708")
+    need = Reason("they_offer_your_need", {"kind": P, "need": "870810", "offer": "870810", "level": 6})
+    with app.test_request_context("/?lang=fa"):
+        refresh()
+        assert f"870810 — {heading.title_fa} (8708)" in describe_reason(need)
+    with app.test_request_context("/?lang=ru"):
+        refresh()
+        assert f"870810 — {heading.title_ru} (8708)" in describe_reason(need)
+        assert node.title_en not in describe_reason(need)

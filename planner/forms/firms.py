@@ -19,6 +19,7 @@ from planner.extensions import db
 from planner.i18n import _l
 from planner.labels import FIRM_SIZE, LANGUAGE
 from planner.models import Product, Sector
+from planner.services.scripts import ascii_digits
 
 LATIN = re.compile(r"^[A-Za-z0-9 .,&'’()\-–/+\"]+$")
 PRODUCT_LEVELS = (2, 4, 6)
@@ -36,8 +37,8 @@ def _strip(value):
 
 
 def normalise_code(value: str | None) -> str:
-    """'87.08 40' -> '870840'; ISIC codes keep their digits."""
-    return re.sub(r"[\s.\-]", "", value or "")
+    """'87.08 40' and '۸۷۰۸۴۰' -> '870840'; ISIC codes keep their digits."""
+    return re.sub(r"[\s.\-٫]", "", ascii_digits(value))
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -167,6 +168,31 @@ class FirmForm(FlaskForm):
     def validate_participants(self, field):
         if not any(_row_used(entry.form) for entry in field.entries):
             raise ValidationError(str(_l("Add at least one person who will attend.")))
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        return self._no_repeated_codes() and valid
+
+    def _no_repeated_codes(self) -> bool:
+        """A code listed twice among the offers (or the needs) gets an error on its second row;
+        the rows stay as typed, so the note can be moved into the first one."""
+        ok = True
+        for rows in (self.capabilities, self.needs):
+            seen = set()
+            for entry in rows.entries:
+                row = entry.form
+                if not row.code.data or row.code.errors:
+                    continue
+                key = (row.kind.data, row.code.data)
+                if key in seen:
+                    message = str(_l("%(code)s is already in the list above; put what you typed here into that row.",
+                                     code=row.code.data))
+                    row.code.errors = [*row.code.errors, message]
+                    if isinstance(rows.errors, list):
+                        rows.errors.append({"code": [message]})
+                    ok = False
+                seen.add(key)
+        return ok
 
     def set_choices(self, regions, events, days) -> None:
         """Fill the choices that come from the database: regions, events and their days."""

@@ -15,6 +15,7 @@ from planner.models import (
     Capability, Event, EventRegistration, Firm, MeetingRequest, Need, Participant, Product, Region, Sector, User,
 )
 from planner.services import ServiceError
+from planner.services.scripts import ascii_digits, name_key
 
 CODE_KINDS = ("product", "sector")
 
@@ -72,14 +73,27 @@ def profile_form_data(firm: Firm, locale: str) -> dict:
     }
 
 
-def _interests(cls, rows: list[dict], old: list, locale: str) -> list:
-    previous = {(item.kind, item.code): item for item in old}
-    result, seen = [], set()
+def _merged_rows(rows: list[dict]) -> list[dict]:
+    """One row per code: a code listed twice keeps every note, volume and certification typed
+    (joined with "; "), so nothing is lost when the form's own check is bypassed (API, CLI)."""
+    merged: dict[tuple[str, str], dict] = {}
     for row in rows:
         key = (row["kind"], row["code"])
-        if key in seen:
+        if key not in merged:
+            merged[key] = dict(row)
             continue
-        seen.add(key)
+        kept = merged[key]
+        for name in ("note", "volume", "certification"):
+            parts = [part for part in (kept.get(name), row.get(name)) if part]
+            kept[name] = "; ".join(dict.fromkeys(parts)) or None
+    return list(merged.values())
+
+
+def _interests(cls, rows: list[dict], old: list, locale: str) -> list:
+    previous = {(item.kind, item.code): item for item in old}
+    result = []
+    for row in _merged_rows(rows):
+        key = (row["kind"], row["code"])
         before = previous.get(key)
         item = cls(note=_localized_update(before.note if before else None, locale, row.get("note")),
                    volume=row.get("volume") or None, certification=row.get("certification") or None)
@@ -178,6 +192,20 @@ class CodeEntry:
         return titles.get(locale) or titles.get("en", "")
 
 
+def code_title(node, locale: str) -> str:
+    """A code's title in `locale`. Where a code has none (most 6-digit HS subheadings in fa
+    and ru), the closest translated parent's title with its code, '… (8708)'; English last."""
+    if locale == "en" or getattr(node, f"title_{locale}", None):
+        return node.title(locale)
+    parent = node.parent
+    while parent is not None:
+        title = getattr(parent, f"title_{locale}", None)
+        if title:
+            return f"{title} ({parent.code})"
+        parent = parent.parent
+    return node.title_en
+
+
 def _code_entries(kind: str) -> list[CodeEntry]:
     """Every HS code, or every ISIC division/group/class, cached on the app (reference data is read-only)."""
     cache = current_app.extensions.setdefault("karvan_codes", {})
@@ -187,19 +215,35 @@ def _code_entries(kind: str) -> list[CodeEntry]:
         if kind == "sector":
             query = query.where(Sector.level != "section")
         entries = []
+        own: dict[str, dict[str, str]] = {}  # code -> {lang: its own title}; parents come first by code
         for node in db.session.scalars(query):
-            titles = tuple((lang, text) for lang in ("en", "fa", "ru") if (text := getattr(node, f"title_{lang}")))
-            entries.append(CodeEntry(kind, node.code, str(node.level), titles,
-                                     " ".join(text for _lang, text in titles).casefold()))
+            titles = {lang: text for lang in ("en", "fa", "ru") if (text := getattr(node, f"title_{lang}"))}
+            own[node.code] = titles
+            shown = dict(titles)
+            for lang in ("fa", "ru"):
+                parent = node.parent_code
+                while lang not in shown and parent in own:
+                    if own[parent].get(lang):
+                        shown[lang] = f"{own[parent][lang]} ({parent})"
+                    parent = _parent_code(kind, parent)
+            entries.append(CodeEntry(kind, node.code, str(node.level), tuple(shown.items()),
+                                     " ".join(titles.values()).casefold()))
         cache[kind] = entries
     return cache[kind]
 
 
+def _parent_code(kind: str, code: str) -> str | None:
+    if kind == "product":
+        return code[:-2] if len(code) > 2 else None
+    return code[:-1] if len(code) > 2 else None
+
+
 def search_codes(query: str, kind: str, locale: str, limit: int = 15) -> list[dict]:
-    """Codes whose number starts with the digits typed, or whose titles (fa, ru or en) hold every word typed."""
+    """Codes whose number starts with the digits typed (ASCII, Persian or Arabic-Indic), or
+    whose titles (fa, ru or en) hold every word typed."""
     if kind not in CODE_KINDS:
         raise ServiceError(_("Unknown kind of code."), field="kind")
-    words = (query or "").replace(".", "").split()
+    words = ascii_digits(query).replace(".", "").split()
     digits = [word for word in words if word.isdigit()]
     texts = [word.casefold() for word in words if not word.isdigit()]
     if not words:
@@ -226,10 +270,12 @@ class MarketEntry:
 
 
 def search_marketplace(text: str | None = None, side: str | None = None, region_key: str | None = None,
-                       include_private: bool = False, limit: int = 200) -> list[MarketEntry]:
-    """Everyone's needs and offers, by code (either one within the other) or by words in notes,
-    code titles and firm names, in any language."""
-    words = (text or "").replace(".", "").split()
+                       include_private: bool = False, limit: int = 200, locale: str | None = None) -> list[MarketEntry]:
+    """Everyone's needs and offers, by code (either one within the other; digits in any
+    script) or by words in notes, code titles and firm names, in any language; firms in the
+    alphabetical order of the names the reader sees."""
+    locale = locale or current_locale()
+    words = ascii_digits(text).replace(".", "").split()
     digits = [word for word in words if word.isdigit()]
     texts = [word.casefold() for word in words if not word.isdigit()]
     firm_query = select(Firm).options(
@@ -237,13 +283,13 @@ def search_marketplace(text: str | None = None, side: str | None = None, region_
         selectinload(Firm.needs).selectinload(Need.product), selectinload(Firm.needs).selectinload(Need.sector),
         selectinload(Firm.capabilities).selectinload(Capability.product),
         selectinload(Firm.capabilities).selectinload(Capability.sector),
-    ).order_by(Firm.name_latin)
+    )
     if not include_private:
         firm_query = firm_query.where(Firm.public.is_(True))
     if region_key:
         firm_query = firm_query.join(Region, Firm.region_id == Region.id).where(Region.key == region_key)
     result = []
-    for firm in db.session.scalars(firm_query):
+    for firm in sorted(db.session.scalars(firm_query), key=lambda firm: name_key(firm, locale)):
         names = f"{firm.name_native} {firm.name_latin}".casefold()
         sides = [("offer", firm.capabilities), ("need", firm.needs)]
         for side_name, items in sides:
@@ -298,7 +344,7 @@ def recommendations(firm: Firm, event: Event | None, *, region_key: str | None =
             partner_id = row.target_firm_id if row.requester_firm_id == firm.id else row.requester_firm_id
             if partner_id not in requests or row.status in ("pending", "accepted"):
                 requests[partner_id] = row
-    words = (text or "").casefold().split()
+    words = ascii_digits(text).casefold().split()
     result = []
     for pair in pairs:
         partner = partners[pair.firm_b]

@@ -8,16 +8,23 @@ from planner.extensions import db
 from planner.i18n import _, current_locale
 from planner.labels import language_label
 from planner.models import Firm, Product, Sector
+from planner.services.firms import code_title
 from planner.services.matching import PRODUCT, SECTOR, PairScore, Reason
+from planner.services.scripts import join_list
 
 
 def _code_label(kind: str, code: str, locale: str) -> str:
+    """'8708 (title)'; a code without a title in `locale` gets its parent's instead:
+    '870810 — قطعات … (8708)'."""
     node = db.session.get(Product if kind == PRODUCT else Sector, code)
-    return f"{code} ({node.title(locale)})" if node is not None else code
+    if node is None:
+        return code
+    title = code_title(node, locale)
+    return f"{code} ({title})" if title == node.title(locale) else f"{code} — {title}"
 
 
-def _languages(codes: Iterable[str]) -> str:
-    return ", ".join(language_label(code) for code in codes)
+def _languages(codes: Iterable[str], locale: str) -> str:
+    return join_list((language_label(code) for code in codes), locale)
 
 
 def describe_reason(reason: Reason | Mapping, locale: str | None = None) -> str:
@@ -37,6 +44,11 @@ def describe_reason(reason: Reason | Mapping, locale: str | None = None) -> str:
         if p["need"] == p["offer"]:
             return _("They need %(code)s, which you offer.", code=offer)
         return _("They need %(need)s; you offer %(offer)s.", need=need, offer=offer)
+    if code == "same_field":
+        field = _code_label(p["kind"], p["field"], locale)
+        if p["kind"] == PRODUCT:
+            return _("Same broad field: you are both in HS chapter %(chapter)s.", chapter=field)
+        return _("Same broad field: you both work in ISIC division %(division)s.", division=field)
     if code == "their_activity_fits_your_need":
         return _("You look for %(need)s; they work in %(activity)s.",
                  need=_code_label(SECTOR, p["need"], locale), activity=_code_label(SECTOR, p["activity"], locale))
@@ -52,10 +64,10 @@ def describe_reason(reason: Reason | Mapping, locale: str | None = None) -> str:
     if code == "mutual_interest":
         return _("Mutual interest: each of you offers something the other needs.")
     if code == "shared_language":
-        return _("You share a language: %(languages)s.", languages=_languages(p["languages"]))
+        return _("You share a language: %(languages)s.", languages=_languages(p["languages"], locale))
     if code == "interpreter_needed":
         return _("An interpreter is needed: you speak %(yours)s, they speak %(theirs)s.",
-                 yours=_languages(p["yours"]), theirs=_languages(p["theirs"]))
+                 yours=_languages(p["yours"], locale), theirs=_languages(p["theirs"], locale))
     if code == "exhibition_sector":
         return _("Fits the exhibition's sectors: %(sectors)s.",
                  sectors="; ".join(_code_label(SECTOR, sector, locale) for sector in p["sectors"]))

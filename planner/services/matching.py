@@ -12,7 +12,10 @@ firms of different regions, "any" keeps every pair):
   offer, or one of their registered ISIC activities, worth a little less); HS codes match
   on 6 > 4 > 2 digits, ISIC on class > group > division (`MATCH_WEIGHTS`); and the same for
   B's needs against A's offers;
-* when both directions match, a mutual-interest bonus;
+* when both directions match closely (HS heading or subheading, ISIC group or class:
+  `STRONG_LEVELS`), a mutual-interest bonus; a match on the HS chapter or ISIC division
+  alone says only that both firms are in the same broad field (bearings and bulldozers
+  share chapter 84), so it scores a little and is worded as such, never as need ↔ offer;
 * a little for an ISIC class or group both firms work in (room to cooperate);
 * a shared language (+) or an interpreter needed (−);
 * a point for each firm whose activities fall under the event's exhibition sectors.
@@ -22,8 +25,9 @@ Only pairs with a need ↔ offer match or a shared activity are scored at all.
 Reasons are `Reason(code, params)` seen from `PairScore.firm_a`'s side; `PairScore.towards(id)`
 turns a pair around. Codes: `they_offer_your_need`, `they_need_your_offer`
 (params kind, need, offer, level), `their_activity_fits_your_need`,
-`your_activity_fits_their_need` (need, activity, level), `same_activity` (activity, theirs,
-level), `mutual_interest`,
+`your_activity_fits_their_need` (need, activity, level), all at `STRONG_LEVELS` or deeper;
+`same_field` (kind, field: the 2-digit HS chapter or ISIC division both codes fall in),
+`same_activity` (activity, theirs, level), `mutual_interest`,
 `shared_language` (languages), `interpreter_needed` (yours, theirs), `exhibition_sector`
 (sectors).
 
@@ -58,6 +62,7 @@ MATCH_WEIGHTS = {
     (PRODUCT, 6): 10.0, (PRODUCT, 4): 6.0, (PRODUCT, 2): 2.0,
     (SECTOR, 4): 8.0, (SECTOR, 3): 5.0, (SECTOR, 2): 2.0,
 }
+STRONG_LEVELS = {PRODUCT: 4, SECTOR: 3}  # below these a match only says "the same broad field"
 SAME_ACTIVITY_WEIGHTS = {4: 3.0, 3: 2.0}  # both firms work in one ISIC class / group: room to cooperate
 ACTIVITY_FACTOR = 0.75  # a registered activity counts a little less than a declared offer
 MUTUAL_BONUS = 5.0
@@ -169,6 +174,11 @@ class PairScore:
         return f"PairScore(firm_a={self.firm_a}, firm_b={self.firm_b}, score={self.score}, reasons={self.reasons!r})"
 
 
+def is_strong(kind: str, level: int) -> bool:
+    """A match close enough to say "they offer what you need" (HS 4+ digits, ISIC group or class)."""
+    return level >= STRONG_LEVELS[kind]
+
+
 def match_level(kind: str, need: str, offer: str) -> int:
     """The deepest level (digits) at which two codes of one kind agree; 0 when they do not."""
     for level in LEVELS[kind]:
@@ -226,7 +236,9 @@ def _interest_reasons(matches: list[_Match], towards_needer: bool) -> list[tuple
     reasons = []
     best = matches if len(matches) == 1 else sorted(matches, reverse=True)[:REASONS_PER_DIRECTION]
     for weight, kind, need, offer, level, source in best:
-        if source == "offer":
+        if not is_strong(kind, level):
+            code, params = "same_field", {"kind": kind, "field": need[:level]}
+        elif source == "offer":
             code = "they_offer_your_need" if towards_needer else "they_need_your_offer"
             params = {"kind": kind, "need": need, "offer": offer, "level": level}
         else:
@@ -272,6 +284,10 @@ def _shared_activities(firms: Iterable[FirmProfile], others: Iterable[FirmProfil
     return result
 
 
+def _strong(matches: list[_Match]) -> bool:
+    return any(is_strong(match[1], match[4]) for match in matches)
+
+
 def score_pair(a: FirmProfile, b: FirmProfile, ab: list[_Match], ba: list[_Match], rules: Rules,
                fits: Mapping[int, tuple[str, ...]] | None = None,
                shared: tuple[int, str, str] | None = None) -> PairScore | None:
@@ -284,7 +300,7 @@ def score_pair(a: FirmProfile, b: FirmProfile, ab: list[_Match], ba: list[_Match
     if fits is None:
         fits = {a.id: exhibition_fit(a, rules.exhibition_sectors), b.id: exhibition_fit(b, rules.exhibition_sectors)}
     score = need_ab + need_ba
-    if need_ab > 0 and need_ba > 0:
+    if _strong(ab) and _strong(ba):
         score += MUTUAL_BONUS + MUTUAL_SHARE * min(need_ab, need_ba)
     if shared is not None:
         score += SAME_ACTIVITY_WEIGHTS[shared[0]]
@@ -299,13 +315,21 @@ def score_pair(a: FirmProfile, b: FirmProfile, ab: list[_Match], ba: list[_Match
 def _pair_reasons(a: FirmProfile, b: FirmProfile, ab: list[_Match], ba: list[_Match], rules: Rules,
                   fits: Mapping[int, tuple[str, ...]], shared: tuple[int, str, str] | None) -> tuple[Reason, ...]:
     """The reasons behind `score_pair`'s points, seen from A, strongest first."""
-    head = [Reason("mutual_interest", {})] if ab and ba else []
+    head = [Reason("mutual_interest", {})] if _strong(ab) and _strong(ba) else []
     weighted = _interest_reasons(ab, towards_needer=True) + _interest_reasons(ba, towards_needer=False)
     if shared is not None:
         level, mine, theirs = shared
         weighted.append((SAME_ACTIVITY_WEIGHTS[level],
                          Reason("same_activity", {"activity": mine, "theirs": theirs, "level": level})))
     weighted.sort(key=_first, reverse=True)
+    reasons, seen = [], set()
+    for _weight, reason in weighted:  # one "same field" line per chapter or division, from either side
+        if reason.code == "same_field":
+            key = (reason.params["kind"], reason.params["field"])
+            if key in seen:
+                continue
+            seen.add(key)
+        reasons.append(reason)
     tail = []
     if a.languages and b.languages:
         common = a.languages & b.languages
@@ -315,7 +339,7 @@ def _pair_reasons(a: FirmProfile, b: FirmProfile, ab: list[_Match], ba: list[_Ma
             tail.append(Reason("interpreter_needed", {"yours": sorted(a.languages), "theirs": sorted(b.languages)}))
     if rules.exhibition_sectors and (fits[a.id] or fits[b.id]):
         tail.append(Reason("exhibition_sector", {"sectors": sorted(set(fits[a.id]) | set(fits[b.id]))}))
-    return tuple(head + [reason for _weight, reason in weighted] + tail)
+    return tuple(head + reasons + tail)
 
 
 def score_pairs(profiles: Iterable[FirmProfile], rules: Rules = Rules()) -> list[PairScore]:

@@ -23,11 +23,17 @@
       .catch(function () { return []; });
   }
 
+  // Persian (۰-۹) and Arabic-Indic (٠-٩) digits as ASCII; the server does the same.
+  function asciiDigits(text) {
+    return text.replace(/[\u06F0-\u06F9]/g, function (d) { return String(d.charCodeAt(0) - 0x06F0); })
+               .replace(/[\u0660-\u0669]/g, function (d) { return String(d.charCodeAt(0) - 0x0660); });
+  }
+
   function titleBox(input) { return input.parentNode.querySelector(".code-title"); }
 
   function showTitle(input) {
     var box = titleBox(input);
-    var value = input.value.trim();
+    var value = asciiDigits(input.value.trim()).replace(/[\s.\-\u066B]/g, "");
     if (!box) { return; }
     if (!value) { box.textContent = ""; return; }
     fetchCodes(value, kindOf(input)).then(function (items) {
