@@ -1,4 +1,6 @@
 """Meeting requests send e-mail notices to the other firm, in each person's language."""
+from datetime import date, timedelta
+
 from sqlalchemy import select
 
 from planner.extensions import db
@@ -14,7 +16,8 @@ def _messages():
 def _setup():
     from planner.models import EventRegistration
 
-    event = make_event(request_mode="mutual-accept")
+    start = date.today() + timedelta(days=30)  # requests close for firms once an event is over
+    event = make_event(request_mode="mutual-accept", start=start, end=start + timedelta(days=1))
     buyer = make_firm("khorasan-razavi", needs=["2601"], participants=2)
     seller = make_firm("chelyabinsk", offers=["260111"])
     for firm in (buyer, seller):

@@ -2,6 +2,8 @@
 inbox and the access matrix through the web."""
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta, timezone
+
 import pytest
 from sqlalchemy import select
 
@@ -12,8 +14,14 @@ from planner.services import requests as service
 from tests import factories
 
 
+def upcoming(days: int = 30) -> dict:
+    """Dates of an event still ahead (requests close for firms once an event is over)."""
+    start = date.today() + timedelta(days=days)
+    return {"start": start, "end": start + timedelta(days=1)}
+
+
 def _setup(**event_fields):
-    event = factories.make_event(**event_fields)
+    event = factories.make_event(**{**upcoming(), **event_fields})
     kr = factories.make_firm("khorasan-razavi", needs=["870830"], offers=["720851"])
     ch = factories.make_firm("chelyabinsk", offers=["870830"], needs=["7208"])
     ch2 = factories.make_firm("chelyabinsk", offers=["8708"])
@@ -244,3 +252,65 @@ def test_organiser_demand_view_and_suggestions(web, client, auth):
     assert (row.requester_firm_id, row.status) == (kr.id, "accepted")
     suggest = client.get(f"/requests/demand/{kr.id}/suggest?event={event.slug}").get_data(as_text=True)
     assert f'data-firm-id="{ch.id}"' not in suggest
+
+
+# --- after the event, and at the meeting maximum --------------------------------------------
+
+def test_event_over_is_judged_in_the_events_time_zone(any_app):
+    event = factories.make_event(start=date(2026, 11, 8), end=date(2026, 11, 11))
+    # 21:00 UTC on the 11th is already the 12th in Tehran (+03:30), still the 11th in UTC.
+    late = datetime(2026, 11, 11, 21, 0, tzinfo=timezone.utc)
+    assert service.event_over(event, late)
+    assert not service.event_over(event, late.replace(hour=12))
+    event.timezone = "UTC"
+    assert not service.event_over(event, late)
+
+
+def test_firms_cannot_request_or_accept_after_the_event_but_organisers_can(any_app):
+    event, (kr, ch, ch2, _kr2), users = _setup()
+    pending = service.create_request(event, kr.id, ch.id, users["kr"])
+    event.start_date, event.end_date = date.today() - timedelta(days=20), date.today() - timedelta(days=17)
+    db.session.flush()
+    with pytest.raises(ServiceError, match="is over"):
+        service.create_request(event, kr.id, ch2.id, users["kr"])
+    assert "accept" not in service.allowed_actions(pending, users["ch"])
+    assert "is over" in service.accept_blocker(pending, users["ch"])
+    with pytest.raises(ServiceError, match="is over"):
+        service.respond_to_request(pending, "accept", users["ch"])
+    assert pending.status == "pending"
+    # The organisers record what happened.
+    assert service.accept_blocker(pending, users["organiser"]) is None
+    service.respond_to_request(pending, "accept", users["organiser"])
+    assert service.create_request(event, kr.id, ch2.id, users["organiser"], accept=True).status == "accepted"
+
+
+def test_the_request_page_says_the_event_is_over_in_the_users_language(app, client, auth):
+    event, (kr, ch, _ch2, _kr2), users = _setup(start=date.today() - timedelta(days=18),
+                                                  end=date.today() - timedelta(days=15))
+    db.session.commit()
+    auth.login(users["kr"].email)
+    page = client.get(f"/requests/new?event={event.slug}&target={ch.id}&lang=ru").get_data(as_text=True)
+    request_form = page.split('action="/requests/new')[1].split("</form>")[0]
+    assert "завершилось" in page and 'type="submit"' not in request_form
+    response = client.post(f"/requests/new?event={event.slug}&lang=fa", data={"target": ch.id, "priority": "must"})
+    assert response.status_code == 422 and "به پایان رسیده" in response.get_data(as_text=True)
+    assert db.session.scalar(select(MeetingRequest)) is None
+    matches = client.get(f"/firms/{kr.id}/matches?event={event.slug}&lang=en").get_data(as_text=True)
+    assert "is over" in matches and "/requests/new" not in matches
+
+
+def test_no_accept_button_when_a_firm_is_at_its_maximum(app, client, auth):
+    event, (kr, ch, ch2, _kr2), users = _setup(max_meetings=1)
+    service.respond_to_request(service.create_request(event, kr.id, ch.id, users["kr"]), "accept", users["ch"])
+    second = service.create_request(event, kr.id, ch2.id, users["kr"])
+    db.session.commit()
+    assert service.allowed_actions(second, users["ch2"]) == ["decline"]
+    auth.login(users["ch2"].email)
+    html = client.get(f"/requests/?event={event.slug}&lang=en").get_data(as_text=True)
+    card = html.split(f'data-request-id="{second.id}"')[1].split("</article>")[0]
+    assert "/accept" not in card and "already has the maximum of 1 meetings" in card and "/decline" in card
+    service.registration(event, kr.id).max_meetings = 2
+    db.session.commit()
+    card = client.get(f"/requests/?event={event.slug}&lang=en").get_data(as_text=True).split(
+        f'data-request-id="{second.id}"')[1].split("</article>")[0]
+    assert f"/requests/{second.id}/accept" in card and "maximum" not in card

@@ -11,22 +11,27 @@ organisers' demand view. Functions flush; the caller commits.
 * `auto-accept` events accept a request when it is made; organisers may also create a
   request on a firm's behalf, accepted at once.
 * Limits: `Event.max_open_requests` pending requests sent per firm; accepting never takes a
-  firm past its maximum of meetings (registration's, else the event's).
+  firm past its maximum of meetings (registration's, else the event's); once the event is
+  over (its last day has passed in its time zone) firms can neither request nor accept, while
+  organisers may still record what happened.
 
 Every illegal transition raises `ServiceError` (`NotAllowed` when the actor has no right).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
 
 from planner.extensions import db
-from planner.i18n import _, _l
+from planner.i18n import _, _l, current_locale
 from planner.models import Event, EventRegistration, Firm, MeetingRequest, User
 from planner.models.base import utcnow
 from planner.models.meetings import REQUEST_PRIORITIES
 from planner.services import ServiceError
+from planner.services.scripts import name_key
 
 TRANSITIONS = {
     ("pending", "accept"): "accepted",
@@ -141,17 +146,47 @@ def pick_event(slug: str | None = None, firm_id: int | None = None) -> Event | N
 # --- state changes ------------------------------------------------------------------------
 
 def _firm_name(firm_id: int) -> str:
-    from planner.i18n import current_locale
-
     firm = db.session.get(Firm, firm_id)
     return firm.display_name(current_locale()) if firm else str(firm_id)
 
 
-def _check_room(event: Event, firm_id: int) -> None:
+def event_over(event: Event, now: datetime | None = None) -> bool:
+    """Whether the event's last day has passed, in the event's own time zone."""
+    zone = ZoneInfo(event.timezone or "Asia/Tehran")
+    today = (now.astimezone(zone) if now is not None else datetime.now(zone)).date()
+    return event.end_date < today
+
+
+def closed_reason(event: Event, user: User) -> str | None:
+    """Why this user may not make or accept requests in the event any more (firms, after
+    the event); None while requests are open to them."""
+    if user.is_organiser or not event_over(event):
+        return None
+    return _("%(event)s is over: firms can no longer make or accept meeting requests in it. "
+             "The organisers can still record meetings.", event=event.display_name(current_locale()))
+
+
+def _room_problem(event: Event, firm_id: int) -> str | None:
     _low, high = meeting_bounds(event, firm_id)
     if high is not None and accepted_count(event, firm_id) >= high:
-        raise ServiceError(_("%(firm)s already has the maximum of %(max)s meetings in this event.",
-                             firm=_firm_name(firm_id), max=high))
+        return _("%(firm)s already has the maximum of %(max)s meetings in this event.",
+                 firm=_firm_name(firm_id), max=high)
+    return None
+
+
+def _check_room(event: Event, firm_id: int) -> None:
+    problem = _room_problem(event, firm_id)
+    if problem:
+        raise ServiceError(problem)
+
+
+def accept_blocker(row: MeetingRequest, user: User) -> str | None:
+    """Why accepting this pending request would be refused now (event over, a firm at its
+    maximum of meetings); None when it would go through or is not this user's to accept."""
+    if row.status != "pending" or not _may(row, "accept", user):
+        return None
+    return (closed_reason(row.event, user) or _room_problem(row.event, row.requester_firm_id)
+            or _room_problem(row.event, row.target_firm_id))
 
 
 def _pair_score(event: Event, requester_id: int, target_id: int) -> float | None:
@@ -168,6 +203,9 @@ def create_request(event: Event, requester_id: int, target_id: int, user: User, 
         raise NotAllowed(_("You may only send requests for your own firm."))
     if accept and not user.is_organiser:
         raise NotAllowed(_("Only organisers can accept on a firm's behalf."))
+    closed = closed_reason(event, user)
+    if closed:
+        raise ServiceError(closed)
     if priority not in REQUEST_PRIORITIES:
         raise ServiceError(_("Choose a priority."), field="priority")
     if requester_id == target_id:
@@ -225,8 +263,12 @@ def _notify(row: MeetingRequest, what: str, to_firm_id: int | None = None) -> No
 
 
 def allowed_actions(row: MeetingRequest, user: User) -> list[str]:
-    """The buttons this user gets on this request."""
-    return [action for (status, action) in TRANSITIONS if status == row.status and _may(row, action, user)]
+    """The buttons this user gets on this request; no Accept when it would be refused
+    (`accept_blocker` says why)."""
+    actions = [action for (status, action) in TRANSITIONS if status == row.status and _may(row, action, user)]
+    if "accept" in actions and accept_blocker(row, user):
+        actions.remove("accept")
+    return actions
 
 
 def _may(row: MeetingRequest, action: str, user: User) -> bool:
@@ -252,6 +294,9 @@ def respond_to_request(row: MeetingRequest, action: str, user: User, reason: str
             raise NotAllowed(_("In this event the organisers approve requests."))
         raise NotAllowed(_("You may not change this request."))
     if action == "accept":
+        closed = closed_reason(row.event, user)
+        if closed:
+            raise ServiceError(closed)
         _check_room(row.event, row.requester_firm_id)
         _check_room(row.event, row.target_firm_id)
     row.status = new_status
@@ -318,4 +363,5 @@ def demand_rows(event: Event) -> list[DemandRow]:
             else:
                 row.withdrawn += 1
     order = {"none": 0, "few": 1, "ok": 2}
-    return sorted(rows.values(), key=lambda row: (order[row.level], row.accepted, row.firm.name_latin))
+    return sorted(rows.values(), key=lambda row: (order[row.level], row.accepted,
+                                                  name_key(row.firm, current_locale())))

@@ -8,14 +8,17 @@ from planner.access import require_firm_access
 from planner.extensions import db
 from planner.forms.firms import FirmForm
 from planner.i18n import _, current_locale, format_day
+from planner.labels import language_label
 from planner.models import Firm, Region
 from planner.services import ServiceError
 from planner.services.directory import directory_sections, search_firms
 from planner.services.firms import (
-    event_days, profile_form_data, recommendations, registrable_events, save_firm_profile, search_marketplace,
+    code_title, event_days, profile_form_data, recommendations, registrable_events, save_firm_profile,
+    search_marketplace,
 )
 from planner.services.match_reasons import describe_reason
-from planner.services.requests import events_of_firm, pick_event
+from planner.services.requests import closed_reason, events_of_firm, pick_event
+from planner.services.scripts import city_for, join_list
 
 bp = Blueprint("firms", __name__, url_prefix="/firms")
 
@@ -23,6 +26,30 @@ bp = Blueprint("firms", __name__, url_prefix="/firms")
 @bp.app_template_global("reason_text")
 def reason_text(reason) -> str:
     return describe_reason(reason, current_locale())
+
+
+@bp.app_template_global("firm_city")
+def firm_city(firm) -> str:
+    """The firm's city in the reader's script where there is one."""
+    return city_for(firm, current_locale())
+
+
+@bp.app_template_global("code_title")
+def code_title_global(node) -> str:
+    """A code's title in the reader's language, a parent's translated title where it has none."""
+    return code_title(node, current_locale()) if node is not None else ""
+
+
+@bp.app_template_filter("join_list")
+def join_list_filter(items) -> str:
+    """Items joined with the reader's list comma ('، ' in Persian)."""
+    return join_list(items, current_locale())
+
+
+@bp.app_template_global("language_list")
+def language_list(codes) -> str:
+    """Language names joined with the reader's list comma."""
+    return join_list((language_label(code) for code in codes or ()), current_locale())
 
 
 def _regions() -> list[Region]:
@@ -140,8 +167,9 @@ def matches(firm_id: int):
                "mutual_only": request.args.get("mutual") == "1", "same_language": request.args.get("language") == "1"}
     items = recommendations(firm, event, public_only=not current_user.is_organiser, **filters)
     registered = event is not None and event in events_of_firm(firm.id)
+    closed = closed_reason(event, current_user) if event is not None else None
     return render_template("firms/matches.html", firm=firm, event=event, items=items, regions=_regions(),
-                           filters=filters, events=events_of_firm(firm.id), registered=registered)
+                           filters=filters, events=events_of_firm(firm.id), registered=registered, closed=closed)
 
 
 @bp.route("/marketplace")

@@ -58,6 +58,7 @@ def inbox():
     received, sent = service.firm_requests(event, firm.id)
     return render_template("requests/inbox.html", firm=firm, event=event, received=received, sent=sent,
                            events=service.events_of_firm(firm.id), actions=service.allowed_actions,
+                           accept_blocker=service.accept_blocker,
                            form=RespondForm(), low_high=service.meeting_bounds(event, firm.id),
                            accepted=service.accepted_count(event, firm.id))
 
@@ -97,7 +98,8 @@ def new():
             return redirect(url_for("requests.inbox", event=event.slug))
     status = 422 if form.errors or form.form_errors else 200
     return render_template("requests/new.html", form=form, requester=requester, target=target, event=event,
-                           pair=score_between(event, requester.id, target.id)), status
+                           pair=score_between(event, requester.id, target.id),
+                           closed=service.closed_reason(event, current_user)), status
 
 
 @bp.route("/<int:request_id>/<action>", methods=["POST"])
