@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,8 @@ def test_every_demo_firms_top_matches_are_cross_region_with_reasons(demo_event):
         for pair in top:
             assert pair.firm_a == firm_id
             assert firms[pair.firm_b].region_id != firms[firm_id].region_id
-            assert any(reason.code.endswith(("your_need", "their_need", "your_offer", "same_activity")) for reason in pair.reasons)
+            assert any(reason.code.endswith(("your_need", "their_need", "your_offer", "same_activity", "same_field"))
+                       for reason in pair.reasons)
     # The demo set has two firms nobody across the border buys from or sells to (a turquoise
     # jeweller and a tannery); their page says so and points to the profile instead.
     assert {firms[firm_id].key for firm_id in without} <= {"kr-neyshabur-turquoise", "kr-toos-leather"}
@@ -103,3 +105,31 @@ def test_api_and_cli_agree_on_the_demo(demo_app, client, auth, runner, monkeypat
     cli = runner.invoke(args=["matches", str(firm_id), "--limit", "7", "--json"])
     assert cli.exit_code == 0, cli.output
     assert json.loads(cli.output) == api and len(api) == 7
+
+
+def test_demo_requests_are_made_and_answered_before_the_event(demo_event):
+    from zoneinfo import ZoneInfo
+
+    rows = list(db.session.scalars(select(MeetingRequest).where(MeetingRequest.event_id == demo_event.id)))
+    opens = datetime.combine(demo_event.start_date, time(0), ZoneInfo(demo_event.timezone))
+    for row in rows:
+        assert opens - timedelta(weeks=4) <= row.created_at < opens, row.created_at
+        if row.responded_at is not None:
+            assert row.created_at < row.responded_at < opens, row.responded_at
+    # Spread over the weeks before, not bunched on one day.
+    assert len({row.created_at.date() for row in rows}) >= 14
+
+
+def test_demo_reasons_never_pair_unrelated_goods_as_need_and_offer(demo_event):
+    from planner.services.matching import is_strong
+
+    for pair in score_pairs_for_event(demo_event):
+        for reason in pair.reasons:
+            if reason.code in ("they_offer_your_need", "they_need_your_offer"):
+                assert is_strong(reason.params["kind"], reason.params["level"]), reason
+            if reason.code in ("their_activity_fits_your_need", "your_activity_fits_their_need"):
+                assert reason.params["level"] >= 3, reason
+        if any(reason.code == "mutual_interest" for reason in pair.reasons):
+            codes = {reason.code for reason in pair.reasons}
+            assert codes & {"they_offer_your_need", "their_activity_fits_your_need"}
+            assert codes & {"they_need_your_offer", "your_activity_fits_their_need"}

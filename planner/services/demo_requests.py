@@ -4,14 +4,16 @@ Requests follow the match scores: the best-fitting cross-region pairs are asked 
 mostly accepted, some are still waiting, some declined, a few withdrawn, so the scheduler has
 a meaningful problem (≥ 150 accepted) and the inbox and demand views have every state. No
 firm gets more accepted meetings than `ACCEPTED_CAP` (below the event's maximum of 10) so a
-schedule exists. Loading is idempotent: nothing is added once the event has requests, and
-firm accounts are found by e-mail.
+schedule exists. Requests are made over the four weeks before the event and answered before
+it opens (`REQUEST_WINDOW`, local office hours, a seeded clock). Loading is idempotent:
+nothing is added once the event has requests, and firm accounts are found by e-mail.
 """
 from __future__ import annotations
 
 import logging
 import random
-from datetime import datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
@@ -26,6 +28,8 @@ ACCEPTED_CAP = 8
 ACCEPTED_TARGET = 160
 PENDING_TARGET = 25
 SEED = 1405
+REQUEST_WINDOW = (28, 3)  # requests made from 28 to 3 days before the first day
+ANSWERED_BY = 1  # every answer is in by the day before
 
 MESSAGES = {
     "fa": [
@@ -38,6 +42,14 @@ MESSAGES = {
         "Ищем долгосрочного поставщика по позиции {code}. Будем рады встрече на выставке.",
         "Интересует {code}. Просим взять с собой каталог и образцы.",
     ],
+}
+FIELD_MESSAGES = {
+    "fa": "ما هر دو در زمینه {code} فعالیت می‌کنیم؛ مایلیم درباره همکاری گفت‌وگو کنیم.",
+    "ru": "Мы работаем в одной области ({code}); хотели бы обсудить сотрудничество.",
+}
+GENERAL_MESSAGES = {
+    "fa": "مایلیم در نمایشگاه با شما آشنا شویم و درباره همکاری گفت‌وگو کنیم.",
+    "ru": "Хотели бы познакомиться на выставке и обсудить сотрудничество.",
 }
 OFFER_MESSAGES = {
     "fa": "ما {code} تولید می‌کنیم و فکر می‌کنیم برای شما مناسب است؛ مایلیم پیشنهاد خود را ارائه دهیم.",
@@ -88,8 +100,32 @@ def _message(rng: random.Random, requester: Firm, reasons) -> str:
             return rng.choice(MESSAGES[lang]).format(code=reason.params["need"])
     for reason in reasons:
         if reason.code in ("they_need_your_offer", "your_activity_fits_their_need"):
-            return OFFER_MESSAGES[lang].format(code=reason.params["need"])
-    return rng.choice(MESSAGES[lang]).format(code="")
+            return OFFER_MESSAGES[lang].format(code=reason.params.get("offer") or reason.params["activity"])
+    for reason in reasons:
+        if reason.code == "same_field":
+            return FIELD_MESSAGES[lang].format(code=reason.params["field"])
+    return GENERAL_MESSAGES[lang]
+
+
+def _request_clock(event: Event, seed: int):
+    """(created, answered) datetimes in UTC for one request: made in local office hours over
+    `REQUEST_WINDOW` before the event, answered a few hours to two days later but always
+    before `ANSWERED_BY` days ahead of the first day."""
+    zone = ZoneInfo(event.timezone or "Asia/Tehran")
+    rng = random.Random(seed)
+    first, last = REQUEST_WINDOW
+    answered_by = datetime.combine(event.start_date - timedelta(days=ANSWERED_BY), time(18), zone)
+
+    def local(day: date, minutes: int) -> datetime:
+        return datetime.combine(day, time(9), zone) + timedelta(minutes=minutes)
+
+    def next_times():
+        day = event.start_date - timedelta(days=rng.randint(last, first))
+        created = local(day, rng.randrange(9 * 60))  # 09:00–18:00
+        answered = min(created + timedelta(hours=rng.randint(2, 60), minutes=rng.randrange(60)), answered_by)
+        return created.astimezone(ZoneInfo("UTC")), answered.astimezone(ZoneInfo("UTC"))
+
+    return next_times
 
 
 def seed_demo_requests(event_slug: str = DEMO_EVENT) -> dict[str, int]:
@@ -109,8 +145,8 @@ def seed_demo_requests(event_slug: str = DEMO_EVENT) -> dict[str, int]:
     cap = min(ACCEPTED_CAP, event.max_meetings or ACCEPTED_CAP)
     accepted: dict[int, int] = {}
     tally = {"accepted": 0, "pending": 0, "declined": 0, "withdrawn": 0}
-    opened = datetime.combine(event.start_date - timedelta(days=21), time(8), timezone.utc)
-    for index, pair in enumerate(score_pairs_for_event(event)):
+    clock = _request_clock(event, SEED)
+    for pair in score_pairs_for_event(event):
         if tally["accepted"] >= ACCEPTED_TARGET and tally["pending"] >= PENDING_TARGET:
             break
         seen_from_a = pair.towards(pair.firm_a)
@@ -126,7 +162,7 @@ def seed_demo_requests(event_slug: str = DEMO_EVENT) -> dict[str, int]:
         else:
             status = ("accepted" if roll < 0.85 else "pending" if roll < 0.92
                       else "declined" if roll < 0.97 else "withdrawn")
-        created = opened + timedelta(hours=3 * index + rng.randint(0, 2), minutes=rng.randint(0, 59))
+        created, answered = clock()
         requester, target = firms[requester_id], firms[target_id]
         row = MeetingRequest(
             event_id=event.id, requester_firm_id=requester_id, target_firm_id=target_id,
@@ -137,12 +173,12 @@ def seed_demo_requests(event_slug: str = DEMO_EVENT) -> dict[str, int]:
         )
         if status in ("accepted", "declined"):
             row.responded_by_id = _user_id(members.get(target_id) or organiser)
-            row.responded_at = created + timedelta(hours=rng.randint(2, 60))
+            row.responded_at = answered
             if status == "declined":
                 row.decline_reason = rng.choice(DECLINE_REASONS[_language(target)])
         elif status == "withdrawn":
             row.responded_by_id = _user_id(members.get(requester_id) or organiser)
-            row.responded_at = created + timedelta(hours=rng.randint(2, 60))
+            row.responded_at = answered
             row.decline_reason = rng.choice(WITHDRAW_REASONS[_language(requester)])
         if status == "accepted":
             accepted[requester_id] = accepted.get(requester_id, 0) + 1
