@@ -18,11 +18,6 @@ from planner.services.meeting_ics import delegation_feed, participant_feed
 bp = Blueprint("timetables", __name__, url_prefix="/timetables")
 
 
-@bp.app_template_global("zone_name")
-def zone_name(zone: str | None) -> str:
-    return tt.zone_label(zone) if zone else ""
-
-
 @bp.app_template_global("zone_time")
 def zone_time(zone: str | None) -> str:
     """'Yekaterinburg time' / «по Екатеринбургу» / «به وقت یکاترینبورگ»."""
