@@ -279,3 +279,17 @@ def test_six_digit_codes_without_a_translation_show_the_headings_title(app):
         refresh()
         assert f"870810 — {heading.title_ru} (8708)" in describe_reason(need)
         assert node.title_en not in describe_reason(need)
+
+
+def test_persian_lists_use_the_persian_comma(app):
+    from flask_babel import refresh
+
+    from planner.services.match_reasons import describe_reason
+    from planner.services.scripts import join_list
+
+    assert join_list(["الف", "ب"], "fa") == "الف، ب" and join_list(["a", "b"], "ru") == "a, b"
+    assert join_list(["a", "b"], "fa", groups=True) == "a؛ b"
+    with app.test_request_context("/?lang=fa"):
+        refresh()
+        text = describe_reason(Reason("shared_language", {"languages": ["en", "fa"]}))
+        assert "، " in text and ", " not in text

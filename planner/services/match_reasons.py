@@ -70,7 +70,7 @@ def describe_reason(reason: Reason | Mapping, locale: str | None = None) -> str:
                  yours=_languages(p["yours"], locale), theirs=_languages(p["theirs"], locale))
     if code == "exhibition_sector":
         return _("Fits the exhibition's sectors: %(sectors)s.",
-                 sectors="; ".join(_code_label(SECTOR, sector, locale) for sector in p["sectors"]))
+                 sectors=join_list((_code_label(SECTOR, sector, locale) for sector in p["sectors"]), locale, groups=True))
     return code
 
 

@@ -15,6 +15,7 @@ _PERSIAN_RANK = {letter: rank for rank, letter in enumerate(PERSIAN_ALPHABET)}
 _PERSIAN_RANK.update({"ي": _PERSIAN_RANK["ی"], "ك": _PERSIAN_RANK["ک"]})
 _IGNORED = {"\u200c", "\u200d", "\u0640"}  # zero-width non-joiner and joiner, tatweel
 LIST_SEPARATORS = {"fa": "، "}
+GROUP_SEPARATORS = {"fa": "؛ "}
 
 
 def ascii_digits(text: str | None) -> str:
@@ -22,9 +23,11 @@ def ascii_digits(text: str | None) -> str:
     return (text or "").translate(ASCII_DIGITS)
 
 
-def join_list(items, locale: str) -> str:
-    """Items joined with the reader's list comma: '، ' in Persian, ', ' otherwise."""
-    return LIST_SEPARATORS.get(locale, ", ").join(str(item) for item in items)
+def join_list(items, locale: str, *, groups: bool = False) -> str:
+    """Items joined with the reader's list comma: '، ' in Persian, ', ' otherwise; with
+    `groups` (items that hold commas themselves) the semicolon, '؛ ' in Persian."""
+    separators, default = (GROUP_SEPARATORS, "; ") if groups else (LIST_SEPARATORS, ", ")
+    return separators.get(locale, default).join(str(item) for item in items)
 
 
 def collation_key(text: str | None) -> tuple:
