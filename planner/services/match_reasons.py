@@ -69,8 +69,8 @@ def describe_reason(reason: Reason | Mapping, locale: str | None = None) -> str:
         return _("An interpreter is needed: you speak %(yours)s, they speak %(theirs)s.",
                  yours=_languages(p["yours"], locale), theirs=_languages(p["theirs"], locale))
     if code == "exhibition_sector":
-        return _("Fits the exhibition's sectors: %(sectors)s.",
-                 sectors=join_list((_code_label(SECTOR, sector, locale) for sector in p["sectors"]), locale, groups=True))
+        sectors = (_code_label(SECTOR, sector, locale) for sector in p["sectors"])
+        return _("Fits the exhibition's sectors: %(sectors)s.", sectors=join_list(sectors, locale, groups=True))
     return code
 
 
