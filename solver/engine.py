@@ -13,8 +13,9 @@ How a problem is solved
    a. `solver.decompose.plan_sessions` decides the session of every meeting with
       a counting model (a relaxation, so its bound on tier (a) is global);
    b. each session is then a `ScheduleModel` over its own slots and meetings,
-      solved tier by tier with a best-fit greedy schedule of that session
-      (`solver.greedy.compact_fill`) as hint, holes minimised by LNS;
+      solved tier by tier; the hint is a best-fit greedy schedule of that
+      session (`solver.greedy.compact_fill`) polished by moves and swaps that
+      remove holes (`improve_holes`), and holes are then minimised by LNS;
       required meetings are soft there (a weight above everything else), so a
       session never fails because of phase-1 counting;
    c. meetings a session could not take are offered first-fit to every slot left.
@@ -99,6 +100,9 @@ def _solve_whole(prep: Prepared, ctx: Context, board: Board, greedy_ok: bool) ->
 def _solve_decomposed(prep: Prepared, ctx: Context, board: Board, greedy_ok: bool) -> Solution:
     greedy_session = {k: prep.session_of[s] for k, (s, _t, _i) in board.placed.items()}
     plan = plan_sessions(prep, ctx, min(ctx.remaining() * 0.1, 30.0), greedy_session)
+    trivial = _trivial_bound(prep)
+    if plan.value_bound is None or plan.value_bound > trivial:
+        plan.value_bound = trivial
     extra: dict = {"decomposed": True, "phase1": {"status": plan.status, "wall_s": round(plan.wall_s, 3)}}
     if plan.status == "INFEASIBLE":
         extra["reason"] = {"code": "proven_infeasible", "message": "the required and fixed meetings "
@@ -212,6 +216,15 @@ def _session_hint(prep: Prepared, mine: list[int], slots: list[int]) -> Board:
     first = Board.empty(prep)
     left_first = fill(first, booking_order(prep, mine), lambda k: [s for s in prep.meetings[k].slots if s in slot_set])
     return first if len(left_first) < len(left) else compact
+
+
+def _trivial_bound(prep: Prepared) -> int:
+    """Tier (a) can be no better than every schedulable meeting with only unavoidable shortfall."""
+    total = sum(f.meeting.weight for f in prep.meetings if f.slots)
+    for p, ks in enumerate(prep.by_participant):
+        possible = sum(1 for k in ks if prep.meetings[k].slots)
+        total -= max(0, prep.problem.participants[p].min_meetings - possible)
+    return total
 
 
 def _min_moved(prep: Prepared) -> int:

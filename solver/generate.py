@@ -22,7 +22,7 @@ import random
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 
-from .types import Fixed, Interpreter, Meeting, Participant, Problem, Session, Slot, Table
+from .types import Interpreter, Meeting, Participant, Problem, Session, Slot, Table
 
 TEHRAN = timezone(timedelta(hours=3, minutes=30))
 
@@ -222,4 +222,4 @@ class _Generator:
         return out
 
 
-__all__ = ["generate", "GenParams", "SIZES", "params_for", "Fixed"]
+__all__ = ["generate", "GenParams", "SIZES", "params_for"]
