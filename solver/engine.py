@@ -11,20 +11,26 @@ How a problem is solved
 4. Larger ones are decomposed by session, since holes are counted per session
    and sessions share no slot:
    a. `solver.decompose.plan_sessions` decides the session of every meeting with
-      a counting model (a relaxation, so its bound on tier (a) is global);
+      a counting model (a relaxation, so its bound on tier (a) is global),
+      started from a counting insertion heuristic, then levels each
+      participant's load over the sessions by local moves (low per-session
+      loads make hole-free sessions much easier to find);
    b. each session is then a `ScheduleModel` over its own slots and meetings,
-      solved tier by tier; the hint is a best-fit greedy schedule of that
-      session (`solver.greedy.compact_fill`) polished by moves and swaps that
-      remove holes (`improve_holes`), and holes are then minimised by LNS;
-      required meetings are soft there (a weight above everything else), so a
-      session never fails because of phase-1 counting;
-   c. meetings a session could not take are offered first-fit to every slot left.
+      in which every meeting phase 1 gave it must be scheduled (if that fails,
+      again with required meetings soft, weighted above everything else); the
+      hint is a best-fit greedy schedule of the session
+      (`solver.greedy.compact_fill`) polished by moves and swaps that remove
+      holes (`improve_holes`), and holes are then minimised by LNS;
+   c. meetings a session could not take are offered first-fit to every slot left;
+      if the result is worse than first-fit's, first-fit's is returned.
    The time limit is shared: phase 1 gets up to 10 % (at most 30 s), the
-   sessions the rest in proportion to their size, unused time carrying over.  Peak memory is that of
-   one session model.
-5. Tables and interpreters are named per slot: pinned meetings first, then kept
-   meetings of the previous plan at their previous table, then the rest
-   (previous table or interpreter when free, else the first free one).
+   sessions the rest in proportion to their size after the Python work still
+   to come, unused time carrying over.  Peak memory is that of one session
+   model plus the problem (888 MB on XL, see bench/README.md).
+5. Tables are named per slot: pinned meetings first, then kept meetings of the
+   previous plan at their previous table, then the rest (previous table when
+   free, else the first free non-host table).  Interpreters are a bipartite
+   matching per slot, previous interpreters tried first.
 6. Figures in `Stats` come from `solver.validate.check`; the model's own tier
    values are in ``stats["model"]``.
 """
