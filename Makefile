@@ -7,7 +7,7 @@ FLASK := $(VENV)/bin/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-dev system-deps translations translations-update db demo worker bench lint clean
+.PHONY: run test test-solver install install-dev system-deps translations translations-update db demo worker bench bench-quick clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -76,6 +76,12 @@ bench: $(VENV)/.installed-dev
 	$(PY) bench/solver_bench.py
 	$(PY) bench/matching_bench.py
 	$(PY) bench/scheduling_bench.py
+
+test-solver: $(VENV)/.installed-dev
+	$(PY) -m pytest -q tests/solver
+
+bench-quick: $(VENV)/.installed-dev
+	$(PY) bench/solver_bench.py --sizes S,M --time-limit 10
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
