@@ -124,6 +124,15 @@ def main() -> None:
             seed_demo(ROOT / "data")
             db.session.commit()
             demo = db.session.scalar(db.select(Event).where(Event.slug == "demo"))
+            # Time a plan from scratch: without this, the demo's published version would be
+            # `previous`, and tier (b) (fewest moves) would keep that plan's holes.
+            from planner.models import ScheduleVersion, SolveJob
+
+            for job in db.session.scalars(db.select(SolveJob).where(SolveJob.event_id == demo.id)):
+                job.result_version_id = None
+            for version in db.session.scalars(db.select(ScheduleVersion).where(ScheduleVersion.event_id == demo.id)):
+                db.session.delete(version)
+            db.session.commit()
             results.append(_run("demo", demo, args.demo_time_limit))
     with tempfile.TemporaryDirectory() as tmp:
         app = _app(Path(tmp))
