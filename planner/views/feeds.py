@@ -65,7 +65,8 @@ def meeting(slug: str, request_id: int):
 
 def _back() -> Response:
     target = request.form.get("next") or request.referrer or url_for("main.home")
-    if not target.startswith("/") and not target.startswith(request.host_url):
+    local = target.startswith("/") and not target.startswith(("//", "/\\"))
+    if not local and not target.startswith(request.host_url):
         target = url_for("main.home")
     return redirect(target)
 
