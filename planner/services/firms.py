@@ -24,8 +24,10 @@ CODE_KINDS = ("product", "sector")
 
 def registrable_events() -> list[Event]:
     """Events a firm may sign up for: the ones still to come, else the latest one."""
+    from planner.services.requests import event_over
+
     events = list(db.session.scalars(select(Event).order_by(Event.start_date.desc())))
-    upcoming = [event for event in events if event.end_date >= date.today()]
+    upcoming = [event for event in events if not event_over(event)]
     return upcoming or events[:1]
 
 
