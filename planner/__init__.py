@@ -86,7 +86,8 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(400)
     def bad_request(error):
-        return render_error(400, getattr(error, "description", None) or _("The request could not be understood."))
+        # Werkzeug's and Flask-WTF's descriptions are English ("The CSRF token is missing."): never shown.
+        return render_error(400, _("The request could not be understood."))
 
     @app.errorhandler(403)
     def forbidden(error):
@@ -98,7 +99,7 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(429)
     def too_many(error):
-        return render_error(429, getattr(error, "description", None) or _("Too many attempts. Please wait and try again."))
+        return render_error(429, _("Too many attempts. Please wait and try again."))
 
     @app.errorhandler(500)
     def server_error(error):
