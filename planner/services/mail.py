@@ -92,7 +92,7 @@ def sender() -> str:
 def new_email(message: OutgoingMessage, subject: str) -> EmailMessage:
     """An EmailMessage with the headers every Karvan message carries."""
     email = EmailMessage(policy=SMTP_POLICY)
-    email["Subject"] = subject
+    email["Subject"] = " ".join(subject.split())  # names in subjects may carry line breaks
     email["From"] = sender()
     email["To"] = message.recipient
     email["Message-ID"] = make_msgid(idstring=f"karvan-{message.id}", domain=_domain(sender()))
