@@ -97,6 +97,10 @@ def _register_errors(app: Flask) -> None:
     def not_found(error):
         return render_error(404, _("This page does not exist."))
 
+    @app.errorhandler(405)
+    def wrong_method(error):
+        return render_error(405, _("This address cannot be opened this way. Use the buttons on the page."))
+
     @app.errorhandler(429)
     def too_many(error):
         return render_error(429, _("Too many attempts. Please wait and try again."))

@@ -16,3 +16,11 @@ def test_csrf_failure_page_in_russian(app, client):
     response = client.post("/auth/logout?lang=ru")
     assert response.status_code == 400
     assert "token" not in response.get_data(as_text=True).lower()
+
+
+def test_wrong_method_page_is_translated(client):
+    response = client.get("/auth/logout?lang=fa")
+    assert response.status_code == 405
+    text = response.get_data(as_text=True)
+    assert 'dir="rtl"' in text
+    assert "Method Not Allowed" not in text and "not allowed for the requested URL" not in text
