@@ -56,8 +56,12 @@ def meeting(slug: str, request_id: int):
     entry = ics.find_entry(event, request_id, current_user.firm)
     if entry is None:
         abort(404)
-    if not any(can_see_firm(firm) for firm in entry.firms):
+    visible = [firm for firm in entry.firms if can_see_firm(firm)]
+    if not visible:
         abort(404)
+    if entry.own_firm is None and not current_user.is_organiser:
+        # A delegation head reads it from their members' side: the other firm's mailboxes stay private.
+        entry = ics.find_entry(event, request_id, visible[0])
     person = db.session.scalar(select(Participant).where(Participant.email == current_user.email))
     home = person.home_timezone if person is not None else (current_user.firm.region.timezone if current_user.firm else None)
     return _ics(ics.single_meeting_ics(event, entry, current_locale(), home), f"karvan-meeting-{request_id}.ics", download=True)
