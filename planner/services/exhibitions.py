@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from planner.extensions import db
-from planner.i18n import parse_jalali_iso
+from planner.i18n import local_digits, parse_jalali_iso
 from planner.models import Exhibition, ExhibitionRevision, Sector
 from planner.models.exhibitions import EXHIBITION_STATUSES
 
@@ -20,6 +20,9 @@ CSV_COLUMNS = (
     "start_date", "end_date", "opening_time", "closing_time", "sectors", "status", "mark", "basis",
 )
 REQUIRED_COLUMNS = ("key", "title_fa", "title_ru", "title_en", "venue", "start_date", "end_date")
+# The column sizes of the exhibition table.
+MAX_LENGTHS = {"key": 80, "title_fa": 300, "title_ru": 300, "title_en": 300, "venue": 300, "venue_fa": 300,
+               "venue_ru": 300}
 # Changing these moves the calendar entry, so subscribers need a new SEQUENCE.
 TRACKED_FIELDS = ("title_fa", "title_ru", "title_en", "venue", "venue_fa", "venue_ru", "halls", "start_date", "end_date",
                   "opening_time", "closing_time", "status", "sector_codes")
@@ -69,6 +72,11 @@ def _validate_row(line: int, row: dict[str, str], known_sectors: set[str]) -> tu
     if errors:
         return None, errors
     values: dict = {column: (row.get(column) or "").strip() for column in CSV_COLUMNS}
+    for column, limit in MAX_LENGTHS.items():
+        if len(values[column]) > limit:
+            errors.append(RowError(line, column, _("longer than %(max)s characters", max=local_digits(limit))))
+    if errors:
+        return None, errors
     values["venue_fa"] = values["venue_fa"] or None
     values["venue_ru"] = values["venue_ru"] or None
     for column in ("start_date", "end_date"):
