@@ -46,7 +46,7 @@ translations: $(VENV)/.installed
 ##   make translations-update DOMAIN=core   (then translate the new empty entries)
 DOMAIN ?= core
 translations-update: $(VENV)/.installed
-	$(VENV)/bin/pybabel extract -F planner/translations/$(DOMAIN)/babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 \
+	$(VENV)/bin/pybabel extract -F planner/translations/$(DOMAIN)/babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 --ignore-dirs=".* .venv" \
 	  -o planner/translations/$(DOMAIN)/messages.pot --no-location --sort-output --omit-header .
 	@for lang in fa ru en; do \
 	  if [ -f planner/translations/$(DOMAIN)/$$lang/LC_MESSAGES/messages.po ]; then \
