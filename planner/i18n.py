@@ -127,6 +127,13 @@ def to_zone(moment: datetime, zone: str | None = None) -> datetime:
     return moment.astimezone(ZoneInfo(zone or current_app.config["KARVAN_TIMEZONE"]))
 
 
+def local_today() -> date:
+    """Today's date where the chamber is (KARVAN_TIMEZONE), not on the server's clock."""
+    from datetime import timezone
+
+    return datetime.now(timezone.utc).astimezone(ZoneInfo(current_app.config["KARVAN_TIMEZONE"])).date()
+
+
 def format_clock(value: datetime | time, zone: str | None = None, locale: str | None = None) -> str:
     """'09:30' (Persian digits in fa) in `zone` for datetimes; times are shown as they are."""
     locale = locale or current_locale()

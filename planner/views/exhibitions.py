@@ -8,7 +8,7 @@ from sqlalchemy import select
 from planner.access import organiser_required
 from planner.extensions import db
 from planner.forms.exhibitions import ExhibitionForm, ExhibitionImportForm
-from planner.i18n import _, current_locale
+from planner.i18n import _, current_locale, local_today
 from planner.models import Exhibition, Sector
 from planner.services.calendar import exhibitions_ics
 from planner.services.exhibitions import (
@@ -42,8 +42,8 @@ def index():
 @bp.route("/exhibitions/month/<int:year>/<int:month>")
 def month(year: int | None = None, month: int | None = None):
     if year is None or month is None:
-        upcoming = list_exhibitions(upcoming_from=date.today())
-        anchor = upcoming[0].start_date if upcoming else date.today()
+        upcoming = list_exhibitions(upcoming_from=local_today())
+        anchor = upcoming[0].start_date if upcoming else local_today()
         year, month = anchor.year, anchor.month
     if not 1 <= month <= 12 or not 1900 < year < 2200:
         abort(404)

@@ -1,10 +1,10 @@
 """Home page and small site-wide routes."""
-from datetime import date
 
 from flask import Blueprint, redirect, render_template, url_for
 from sqlalchemy import func, select
 
 from planner.extensions import db
+from planner.i18n import local_today
 from planner.models import Event, Firm, Region
 from planner.services.exhibitions import list_exhibitions
 
@@ -14,12 +14,12 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 def home():
     """What Karvan is, the upcoming exhibitions and how to take part."""
-    upcoming = list_exhibitions(upcoming_from=date.today())[:6]
+    upcoming = list_exhibitions(upcoming_from=local_today())[:6]
     firm_counts = dict(
         db.session.execute(select(Region.key, func.count(Firm.id)).join(Firm, Firm.region_id == Region.id).group_by(Region.key)).all()
     )
     # Current and coming rounds first, then the most recent past ones.
-    today = date.today()
+    today = local_today()
     events = sorted(db.session.scalars(select(Event)), key=lambda e: (e.end_date < today, abs((e.start_date - today).days)))[:3]
     return render_template("main/home.html", upcoming=upcoming, firm_counts=firm_counts, events=events)
 
