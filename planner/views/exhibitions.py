@@ -8,7 +8,7 @@ from sqlalchemy import select
 from planner.access import organiser_required
 from planner.extensions import db
 from planner.forms.exhibitions import ExhibitionForm, ExhibitionImportForm
-from planner.i18n import _, current_locale, local_today
+from planner.i18n import _, current_locale, local_digits, local_today
 from planner.models import Exhibition, Sector
 from planner.services.calendar import exhibitions_ics
 from planner.services.exhibitions import (
@@ -106,7 +106,8 @@ def import_csv():
         if report.ok:
             db.session.commit()
             flash(_("Imported: %(created)s new, %(updated)s updated, %(unchanged)s unchanged.",
-                    created=report.created, updated=report.updated, unchanged=report.unchanged), "success")
+                    created=local_digits(report.created), updated=local_digits(report.updated),
+                    unchanged=local_digits(report.unchanged)), "success")
             return redirect(url_for("exhibitions.index"))
         db.session.rollback()
     status = 422 if (report and not report.ok) or form.errors else 200
