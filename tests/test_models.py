@@ -74,3 +74,10 @@ def test_password_is_hashed(any_app):
     assert "a long secret phrase" not in user.password_hash
     assert user.check_password("a long secret phrase") and not user.check_password("wrong")
     assert db.session.scalar(select(User).where(User.id == user.id)).role == "firm_member"
+
+
+def test_sector_lineage_and_prefix_filter(any_app):
+    sector = db.session.get(Sector, "2410")
+    assert [node.code for node in sector.lineage()] == ["2410", "241", "24", "C"]
+    assert sector.is_under("C") and sector.is_under("24") and sector.is_under("2410")
+    assert not sector.is_under("B") and not sector.is_under("25")

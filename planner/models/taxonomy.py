@@ -33,6 +33,18 @@ class Sector(_Titled, db.Model):
 
     parent: Mapped[Optional["Sector"]] = relationship(remote_side=[code])
 
+    def lineage(self) -> list["Sector"]:
+        """This node and its ancestors, from here up to the section."""
+        nodes, node = [], self
+        while node is not None:
+            nodes.append(node)
+            node = node.parent
+        return nodes
+
+    def is_under(self, prefix: str) -> bool:
+        """True when this node is `prefix` (a section letter or a code) or below it."""
+        return self.code.startswith(prefix) or any(node.code == prefix for node in self.lineage())
+
     def __repr__(self) -> str:
         return f"<Sector {self.code}>"
 

@@ -31,17 +31,8 @@ def search_firms(region_key: str | None = None, sector_prefix: str | None = None
                                 Firm.city.ilike(pattern), Firm.city_latin.ilike(pattern)))
     firms = sorted(db.session.scalars(query), key=lambda firm: name_key(firm, locale))
     if sector_prefix:
-        firms = [firm for firm in firms if any(sector_matches(sector, sector_prefix) for sector in firm.sectors)]
+        firms = [firm for firm in firms if any(sector.is_under(sector_prefix) for sector in firm.sectors)]
     return firms
-
-
-def sector_matches(sector: Sector, prefix: str) -> bool:
-    if prefix.isalpha():
-        node = sector
-        while node is not None and node.level != "section":
-            node = node.parent
-        return node is not None and node.code == prefix
-    return sector.code.startswith(prefix)
 
 
 def directory_sections() -> list[Sector]:
@@ -49,9 +40,5 @@ def directory_sections() -> list[Sector]:
     codes = set()
     for firm in db.session.scalars(select(Firm).where(Firm.public.is_(True)).options(selectinload(Firm.sectors))):
         for sector in firm.sectors:
-            node = sector
-            while node is not None and node.level != "section":
-                node = node.parent
-            if node is not None:
-                codes.add(node.code)
+            codes.update(node.code for node in sector.lineage() if node.level == "section")
     return list(db.session.scalars(select(Sector).where(Sector.code.in_(codes)).order_by(Sector.code)))

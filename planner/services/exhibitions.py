@@ -234,19 +234,9 @@ def list_exhibitions(sector_prefix: str | None = None, upcoming_from: date | Non
     if sector_prefix:
         exhibitions = [
             exhibition for exhibition in exhibitions
-            if any(_sector_under(sector, sector_prefix) for sector in exhibition.sectors)
+            if any(sector.is_under(sector_prefix) for sector in exhibition.sectors)
         ]
     return exhibitions
-
-
-def _sector_under(sector: Sector, prefix: str) -> bool:
-    """True when `sector` is `prefix` or below it (a section letter or a code prefix)."""
-    node = sector
-    while node is not None:
-        if node.code == prefix:
-            return True
-        node = node.parent
-    return sector.code.startswith(prefix)
 
 
 @dataclass

@@ -21,13 +21,7 @@ bp = Blueprint("exhibitions", __name__)
 def _sector_choices() -> list[Sector]:
     """Sections and divisions that at least one exhibition is tagged under."""
     tagged = {sector for exhibition in db.session.scalars(select(Exhibition)) for sector in exhibition.sectors}
-    nodes = set()
-    for sector in tagged:
-        node = sector
-        while node is not None:
-            if node.level in ("section", "division"):
-                nodes.add(node)
-            node = node.parent
+    nodes = {node for sector in tagged for node in sector.lineage() if node.level in ("section", "division")}
     return sorted(nodes, key=lambda s: (s.code.isdigit(), s.code))
 
 
