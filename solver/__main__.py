@@ -1,4 +1,4 @@
-"""Command line: ``python -m solver solve|check|generate`` (DESIGN.md, "The solver contract").
+"""Command line: ``python -m solver solve|check|generate`` (docs/DESIGN.md, "The solver contract").
 
 Exit codes: 0 success (a schedule, or a proof of infeasibility, was found; or
 ``check`` found no violated hard rule); 1 ``check`` found a violated hard rule;

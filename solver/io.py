@@ -1,4 +1,4 @@
-"""Strict JSON <-> types for `b2b-instance/1` and `b2b-solution/1` (DESIGN.md).
+"""Strict JSON <-> types for `b2b-instance/1` and `b2b-solution/1` (docs/DESIGN.md).
 
 Bad input raises `InstanceError` whose message starts with the JSON path of the
 offending value, for example ``meetings[3].participants[1]: unknown participant 'p99'``.

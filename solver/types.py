@@ -1,7 +1,7 @@
 """Immutable records that go into the solver and the solution that comes out.
 
 Everything here is ids, integers and timezone-aware datetimes: the solver never
-sees ORM objects and never returns display text (see DESIGN.md, "The solver
+sees ORM objects and never returns display text (see docs/DESIGN.md, "The solver
 contract").  `Problem` mirrors the `b2b-instance/1` JSON, `Solution` mirrors
 `b2b-solution/1`; `solver.io` converts between the two.
 """

@@ -1,6 +1,6 @@
 """An independent check of every hard rule and of the figures of a schedule.
 
-Written from DESIGN.md alone, without CP-SAT and without `solver.index`, so that
+Written from docs/DESIGN.md alone, without CP-SAT and without `solver.index`, so that
 it can catch mistakes in the model.  It accepts any partial schedule (for
 example the current plan with one meeting moved by hand): pass a `Solution` or
 just an iterable of `Assignment`.  `required_unscheduled` is reported only for a
