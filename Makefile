@@ -7,7 +7,7 @@ FLASK := $(VENV)/bin/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-solver install install-dev system-deps translations translations-update db demo worker bench bench-quick clean
+.PHONY: run test lint test-solver install install-dev system-deps translations translations-update db demo worker bench bench-quick clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -69,7 +69,12 @@ run: demo
 worker: $(VENV)/.installed
 	$(FLASK) worker
 
-test: $(VENV)/.installed-dev system-deps translations
+## ruff (pyflakes, pycodestyle, import order) and import-linter's architecture contracts (.importlinter).
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	PYTHONPATH=. $(VENV)/bin/lint-imports
+
+test: lint system-deps translations
 	$(PY) -m pytest -q
 
 bench: $(VENV)/.installed-dev

@@ -2,7 +2,7 @@
 
 Profiles are generated with a fixed seed from the shipped HS 2022 and ISIC Rev.4 lists,
 clustered by trade the way real delegations are (a firm's codes come from a few related
-chapters/divisions), then `planner.services.matching.score_pairs` scores them all.
+chapters/divisions), then `planner.matching.scoring.score_pairs` scores them all.
 No database and no app: the scoring core is pure.
 
     .venv/bin/python bench/matching_bench.py [--sizes 100 300 1000] [--seed 7] [--repeat 3]
@@ -23,8 +23,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from planner.services.matching import (  # noqa: E402
-    PRODUCT, SECTOR, FirmProfile, Interest, Rules, rank_partners, score_pairs,
+from planner.matching.scoring import (  # noqa: E402
+    PRODUCT,
+    SECTOR,
+    FirmProfile,
+    Interest,
+    Rules,
+    rank_partners,
+    score_pairs,
 )
 
 LANGUAGE_SETS = {"kr": [("fa",), ("fa", "en"), ("fa", "en", "ru")], "ch": [("ru",), ("ru", "en")]}

@@ -19,17 +19,17 @@ import random
 import sys
 import tempfile
 import time
-from datetime import date, time as clock
+from datetime import date
+from datetime import time as clock
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import solver  # noqa: E402
-from solver.validate import check  # noqa: E402
-
 from planner import create_app  # noqa: E402
 from planner.extensions import db  # noqa: E402
+from solver.validate import check  # noqa: E402
 
 
 def _app(directory: Path):
@@ -38,14 +38,14 @@ def _app(directory: Path):
 
 
 def _generated_event(firms: int, seed: int):
+    from planner.errors import events as setup
     from planner.models import Firm, Interpreter, MeetingRequest, Participant, Region
-    from planner.services import events as setup
 
     rnd = random.Random(seed)
     regions = {r.key: r for r in db.session.scalars(db.select(Region))}
     event = setup.create_event(slug="bench", name={"en": "Benchmark round"}, start_date=date(2026, 11, 8),
                                end_date=date(2026, 11, 12), min_meetings=2, max_meetings=8)
-    for day in setup.event_days(event):
+    for day in event.days:
         if day.weekday() != 4:
             setup.add_session(event, day, clock(9), clock(12, 30))
     setup.add_tables(event, max(4, firms // 8))
@@ -58,7 +58,7 @@ def _generated_event(firms: int, seed: int):
         firm = Firm(name_native=f"Firm {n}", name_latin=f"Firm {n}", languages=languages,
                     region=regions["khorasan-razavi" if iranian else "chelyabinsk"])
         for k in range(rnd.choice((1, 1, 2))):
-            days = None if rnd.random() < 0.85 else sorted(rnd.sample([d.isoformat() for d in setup.event_days(event)], 2))
+            days = None if rnd.random() < 0.85 else sorted(rnd.sample([d.isoformat() for d in event.days], 2))
             firm.participants.append(Participant(first_name=f"P{n}", last_name=str(k), email=f"p{n}.{k}@bench.example",
                                                  languages=languages, attending_days=days))
         db.session.add(firm)
@@ -82,7 +82,8 @@ def _generated_event(firms: int, seed: int):
 
 
 def _run(label: str, event, time_limit: float) -> dict:
-    from planner.services.scheduling import build_problem, solve_event
+    from planner.scheduling.drafts import solve_event
+    from planner.scheduling.translate import build_problem
 
     started = time.perf_counter()
     translation = build_problem(event)
@@ -117,8 +118,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         app = _app(Path(tmp))
         with app.app_context():
+            from planner.demo.seed import seed_demo
             from planner.models import Event
-            from planner.services.demo import seed_demo
 
             db.create_all()
             seed_demo(ROOT / "data")
@@ -137,7 +138,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         app = _app(Path(tmp))
         with app.app_context():
-            from planner.services.reference import load_reference_data
+            from planner.taxonomy.reference import load_reference_data
 
             db.create_all()
             load_reference_data(ROOT / "data")

@@ -28,7 +28,20 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.setdefault("DATA_DIR", str(ROOT / "data"))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
-    from planner import i18n, labels, models  # noqa: F401  (models register their tables)
+    # Imported here, as in Flask's tutorial, so that importing `planner.config` or a model
+    # does not pull in every view.
+    from planner import models, templating
+    from planner.accounts import views as accounts_views
+    from planner.events import views as events_views
+    from planner.exhibitions import home
+    from planner.exhibitions import views as exhibitions_views
+    from planner.firms import api
+    from planner.firms import views as firms_views
+    from planner.requests import views as requests_views
+    from planner.scheduling import views as scheduling_views
+    from planner.text import i18n
+    from planner.timetables import feed_views
+    from planner.timetables import views as timetables_views
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -50,7 +63,7 @@ def create_app(config: dict | None = None) -> Flask:
         return db.session.get(models.User, int(user_id))
 
     i18n.init_app(app)
-    labels.init_app(app)
+    templating.register(app)
 
     @app.before_request
     def _fresh_request_state():
@@ -60,19 +73,15 @@ def create_app(config: dict | None = None) -> Flask:
         flask_babel.refresh()
         g.pop("_login_user", None)
 
-    _register_blueprints(app)
+    for blueprint in (home.bp, accounts_views.bp, exhibitions_views.bp, firms_views.bp, timetables_views.bp,
+                      feed_views.bp, requests_views.bp, api.bp, events_views.bp, scheduling_views.bp):
+        app.register_blueprint(blueprint)
     _register_errors(app)
 
     from planner import cli
 
     cli.init_app(app)
     return app
-
-
-def _register_blueprints(app: Flask) -> None:
-    from planner.views import register_blueprints
-
-    register_blueprints(app)
 
 
 def _register_errors(app: Flask) -> None:

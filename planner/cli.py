@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import getpass
+import importlib
+import json
 import sys
 from pathlib import Path
 
@@ -9,7 +11,24 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from planner.accounts.services import create_user
+from planner.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
+from planner.demo.seed import seed_demo
+from planner.errors import ServiceError
+from planner.exhibitions.services import import_exhibitions
 from planner.extensions import db
+from planner.jobs import TASK_MODULES, redis_connection
+from planner.matching.candidates import firm_matches
+from planner.matching.reasons import describe_reason, matches_as_json
+from planner.models import Firm, User
+from planner.models.enums import Role
+from planner.notifications import cli as cli_notifications
+from planner.requests.services import pick_event
+from planner.scheduling import cli as cli_scheduling
+from planner.taxonomy.reference import load_reference_data
+from planner.text import catalogues
+from planner.text.i18n import cli_locale
+from planner.timetables import cli as cli_timetables
 
 
 def _data_dir() -> Path:
@@ -19,8 +38,6 @@ def _data_dir() -> Path:
 @click.command("seed-demo")
 def seed_demo_command():
     """Load reference data, the exhibition calendar and the demo event (idempotent)."""
-    from planner.models import User
-    from planner.services.demo import DEMO_LOGINS, DEMO_PASSWORD, seed_demo
 
     counts = seed_demo(_data_dir())
     db.session.commit()
@@ -35,7 +52,6 @@ def seed_demo_command():
 @click.command("load-reference")
 def load_reference_command():
     """Load ISIC Rev.4, HS 2022 and regions into an empty database."""
-    from planner.services.reference import load_reference_data
 
     counts = load_reference_data(_data_dir())
     db.session.commit()
@@ -46,7 +62,6 @@ def load_reference_command():
 @click.argument("csv_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_exhibitions_command(csv_file: Path):
     """Validate the whole CSV, then import it; any bad row means nothing is written."""
-    from planner.services.exhibitions import import_exhibitions
 
     report = import_exhibitions(csv_file.read_text(encoding="utf-8"))
     if not report.ok:
@@ -65,13 +80,11 @@ def import_exhibitions_command(csv_file: Path):
 @click.option("--name", default=None)
 def create_organiser_command(email: str, password: str | None, name: str | None):
     """Create an organiser account."""
-    from planner.services import ServiceError
-    from planner.services.accounts import create_user
 
     if password is None:
         password = getpass.getpass("Password: ")
     try:
-        user = create_user(email, password, role="organiser", name=name)
+        user = create_user(email, password, role=Role.ORGANISER, name=name)
     except ServiceError as error:
         click.echo(f"Error: {error.message}", err=True)
         sys.exit(1)
@@ -79,28 +92,23 @@ def create_organiser_command(email: str, password: str | None, name: str | None)
     click.echo(f"Organiser {user.email} created.")
 
 
-translate = AppGroup("translate", help="Translation catalogues (wraps pybabel).")
+translate = AppGroup("translate", help="Translation catalogues, one per feature (wraps pybabel).")
 
 
 @translate.command("update")
-def translate_update():
-    """Extract messages and merge them into every catalogue."""
-    import subprocess
-
-    root = Path(current_app.root_path).parent
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-k", "_l",
-                    "-o", "planner/translations/messages.pot", "--no-location", "--sort-output", "."], cwd=root, check=True)
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "update", "-i", "planner/translations/messages.pot",
-                    "-d", "planner/translations", "--no-fuzzy-matching", "--ignore-obsolete"], cwd=root, check=True)
+@click.argument("domains", nargs=-1)
+def translate_update(domains: tuple[str, ...]):
+    """Re-extract DOMAINS' messages (default: every catalogue) and merge them into fa, ru and en."""
+    for domain in domains or catalogues.domains():
+        catalogues.update_catalogue(domain)
+        click.echo(f"{domain}: updated")
 
 
 @translate.command("compile")
 def translate_compile():
-    """Compile the catalogues to .mo files."""
-    import subprocess
-
-    root = Path(current_app.root_path).parent
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "compile", "-q", "-d", "planner/translations"], cwd=root, check=True)
+    """Compile every catalogue's .po files to .mo."""
+    for domain in catalogues.compile_catalogues():
+        click.echo(f"{domain}: compiled")
 
 
 @click.command("worker")
@@ -109,12 +117,9 @@ def worker_command(burst: bool):
     """Run an RQ worker for solves and e-mail (needs REDIS_URL)."""
     from rq import Queue, Worker
 
-    from planner.jobs import TASK_MODULES, redis_connection
-
     if not current_app.config.get("REDIS_URL"):
         click.echo("REDIS_URL is not set; jobs run in-process and need no worker.", err=True)
         sys.exit(1)
-    import importlib
 
     for module in TASK_MODULES:
         importlib.import_module(module)
@@ -126,9 +131,8 @@ COMMANDS = [worker_command, seed_demo_command, load_reference_command, import_ex
 
 
 def init_app(app) -> None:
-    from planner import cli_scheduling, cli_timetables
 
-    for command in COMMANDS + cli_scheduling.COMMANDS + cli_timetables.COMMANDS:
+    for command in COMMANDS + cli_scheduling.COMMANDS + cli_timetables.COMMANDS + cli_notifications.COMMANDS:
         app.cli.add_command(command)
 
 
@@ -139,13 +143,6 @@ def init_app(app) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the API's JSON instead of a table.")
 def matches_command(firm_id: int, limit: int, event_slug: str | None, as_json: bool):
     """A firm's best partners with the reasons, as GET /api/v1/firms/<id>/matches returns them."""
-    import json
-
-    from planner.i18n import cli_locale
-    from planner.models import Firm
-    from planner.services.match_reasons import describe_reason, matches_as_json
-    from planner.services.matching import firm_matches
-    from planner.services.requests import pick_event
 
     firm = db.session.get(Firm, firm_id)
     if firm is None:

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import importlib
 import logging
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Callable
 
 from flask import Flask, current_app
 
@@ -62,7 +62,11 @@ def _run_in_context(app: Flask, name: str, kwargs: dict) -> None:
 
 
 def run_task(name: str, kwargs: dict, task_modules: list[str] | None = None) -> None:
-    """Entry point of RQ jobs: build the app from the environment and run the task."""
+    """Entry point of RQ jobs: build the app from the environment and run the task.
+
+    The app factory is the one import of the package root from below it: an RQ worker
+    process starts with no app, and this is where it makes one (`.importlinter` allows it).
+    """
     from planner import create_app
 
     for module in task_modules or []:

@@ -42,7 +42,7 @@ def sqlite_template(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.sqlite"
     app = _build_app(f"sqlite:///{path}")
     with app.app_context():
-        from planner.services.reference import load_reference_data
+        from planner.taxonomy.reference import load_reference_data
 
         db.create_all()
         load_reference_data(ROOT / "data")
@@ -99,7 +99,7 @@ def pg_prepared():
     url, drop = _private_pg_database()
     app = _build_app(url)
     with app.app_context():
-        from planner.services.reference import load_reference_data
+        from planner.taxonomy.reference import load_reference_data
 
         db.drop_all()
         db.create_all()
@@ -190,7 +190,7 @@ def make_event(app):
 @pytest.fixture
 def demo_app(app):
     """The app with the whole demo data set loaded."""
-    from planner.services.demo import seed_demo
+    from planner.demo.seed import seed_demo
 
     seed_demo(ROOT / "data")
     db.session.commit()

@@ -62,8 +62,8 @@ def make_event(slug: str | None = None, *, start: date = date(2026, 11, 8), end:
                sessions: list[tuple[int, time, time]] = ((0, time(9), time(12)), (1, time(9), time(12))),
                tables: int = 4, **fields) -> Event:
     """An event with morning sessions cut into slots (25 min + 5 min break by default)."""
+    from planner.demo.seed import build_sessions
     from planner.models import MeetingTable
-    from planner.services.demo import build_sessions
 
     fields.setdefault("timezone", "Asia/Tehran")
     fields.setdefault("slot_minutes", 25)

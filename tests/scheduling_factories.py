@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date, time
 
 from planner.extensions import db
-from tests.factories import event_slots, make_event, make_firm, make_meeting_request as make_request
+from tests.factories import event_slots, make_event, make_firm
+from tests.factories import make_meeting_request as make_request
+
 
 def make_round(*, days: int = 2, slots_per_session: int = 4, tables: int = 3, interpreters: int = 1, **fields) -> dict:
     """A small event ready to solve: `days` morning sessions from Sunday 2026-11-08, two
@@ -27,7 +29,7 @@ def make_round(*, days: int = 2, slots_per_session: int = 4, tables: int = 3, in
         "ru1": make_firm("chelyabinsk", languages=["ru", "en"], name_latin="Ural Pipes"),
         "ru2": make_firm("chelyabinsk", languages=["ru"], name_latin="Zlatoust Tools"),
     }
-    from planner.services.events import register_firms
+    from planner.events.services import register_firms
 
     register_firms(event, list(firms.values()))
     requests = {}

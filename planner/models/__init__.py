@@ -1,7 +1,4 @@
 """All models, imported here so Alembic and the app see one metadata."""
-from planner.models.taxonomy import Product, Sector  # noqa: F401
-from planner.models.exhibitions import Exhibition, ExhibitionRevision, exhibition_sectors  # noqa: F401
-from planner.models.firms import Capability, Delegation, Firm, Need, Participant, Region, firm_sectors  # noqa: F401
 from planner.models.events import (  # noqa: F401
     Closure,
     Event,
@@ -11,6 +8,9 @@ from planner.models.events import (  # noqa: F401
     MeetingTable,
     Slot,
 )
-from planner.models.meetings import MeetingRequest, Meeting, Outcome, ScheduleVersion, SolveJob  # noqa: F401
-from planner.models.users import LoginAttempt, User  # noqa: F401
+from planner.models.exhibitions import Exhibition, ExhibitionRevision, exhibition_sectors  # noqa: F401
+from planner.models.firms import Capability, Delegation, Firm, Need, Participant, Region, firm_sectors  # noqa: F401
 from planner.models.mail import OutgoingMessage  # noqa: F401
+from planner.models.meetings import Meeting, MeetingRequest, Outcome, ScheduleVersion, SolveJob  # noqa: F401
+from planner.models.taxonomy import Product, Sector  # noqa: F401
+from planner.models.users import LoginAttempt, User  # noqa: F401

@@ -2,8 +2,7 @@
 tables, interpreters, registered firms, and closures that block days."""
 from __future__ import annotations
 
-from datetime import date, datetime, time
-from typing import Optional
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -21,16 +20,16 @@ class Event(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     name: Mapped[dict] = mapped_column(JSON, default=dict)  # {lang: text}
-    exhibition_id: Mapped[Optional[int]] = mapped_column(ForeignKey("exhibition.id"))
+    exhibition_id: Mapped[int | None] = mapped_column(ForeignKey("exhibition.id"))
     start_date: Mapped[date]
     end_date: Mapped[date]
     timezone: Mapped[str] = mapped_column(String(60), default="Asia/Tehran")
-    venue: Mapped[Optional[str]] = mapped_column(String(300))
+    venue: Mapped[str | None] = mapped_column(String(300))
     slot_minutes: Mapped[int] = mapped_column(default=25)
     break_minutes: Mapped[int] = mapped_column(default=5)
     who_can_meet: Mapped[str] = mapped_column(String(20), default="cross-region")
     min_meetings: Mapped[int] = mapped_column(default=0)
-    max_meetings: Mapped[Optional[int]]
+    max_meetings: Mapped[int | None]
     request_mode: Mapped[str] = mapped_column(String(20), default="mutual-accept")
     max_open_requests: Mapped[int] = mapped_column(default=20)
     # Add optional meetings with the best-scoring partners for firms below their minimum.
@@ -44,21 +43,34 @@ class Event(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     exhibition = relationship("Exhibition")
-    sessions: Mapped[list["EventSession"]] = relationship(
+    sessions: Mapped[list[EventSession]] = relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="EventSession.start_dt"
     )
-    tables: Mapped[list["MeetingTable"]] = relationship(
+    tables: Mapped[list[MeetingTable]] = relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="MeetingTable.position"
     )
-    interpreters: Mapped[list["Interpreter"]] = relationship(
+    interpreters: Mapped[list[Interpreter]] = relationship(
         back_populates="event", cascade="all, delete-orphan", order_by="Interpreter.id"
     )
-    registrations: Mapped[list["EventRegistration"]] = relationship(
+    registrations: Mapped[list[EventRegistration]] = relationship(
         back_populates="event", cascade="all, delete-orphan"
     )
 
     def display_name(self, locale: str) -> str:
         return localized(self.name, locale) or self.slug
+
+    @property
+    def days(self) -> list[date]:
+        """Every calendar day from `start_date` to `end_date`, both included (blocked days too:
+        `planner.events.services.usable_days` says which of them can hold meetings)."""
+        return [self.start_date + timedelta(days=n) for n in range((self.end_date - self.start_date).days + 1)]
+
+    def meeting_bounds(self, registration: EventRegistration | None) -> tuple[int, int | None]:
+        """(minimum, maximum) meetings of a registered firm: the registration's own bound where
+        it sets one, else the event's; no maximum is None. The one home of this rule."""
+        low = registration.min_meetings if registration is not None and registration.min_meetings is not None else self.min_meetings
+        high = registration.max_meetings if registration is not None and registration.max_meetings is not None else self.max_meetings
+        return low or 0, high
 
     def venue_name(self, locale: str) -> str:
         """The venue in the reader's language when it is the exhibition's venue."""
@@ -77,12 +89,12 @@ class EventSession(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
-    name: Mapped[Optional[str]] = mapped_column(String(120))
+    name: Mapped[str | None] = mapped_column(String(120))
     start_dt: Mapped[datetime] = mapped_column(UTCDateTime)
     end_dt: Mapped[datetime] = mapped_column(UTCDateTime)
 
     event: Mapped[Event] = relationship(back_populates="sessions")
-    slots: Mapped[list["Slot"]] = relationship(
+    slots: Mapped[list[Slot]] = relationship(
         back_populates="session", cascade="all, delete-orphan", order_by="Slot.start_dt"
     )
 
@@ -107,8 +119,8 @@ class MeetingTable(db.Model):
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(80))
     position: Mapped[int] = mapped_column(default=0)
-    hall: Mapped[Optional[str]] = mapped_column(String(120))
-    host_firm_id: Mapped[Optional[int]] = mapped_column(ForeignKey("firm.id"))
+    hall: Mapped[str | None] = mapped_column(String(120))
+    host_firm_id: Mapped[int | None] = mapped_column(ForeignKey("firm.id"))
 
     event: Mapped[Event] = relationship(back_populates="tables")
     host_firm = relationship("Firm")
@@ -128,8 +140,8 @@ class Interpreter(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
-    name_latin: Mapped[Optional[str]] = mapped_column(String(200))
-    email: Mapped[Optional[str]] = mapped_column(String(254))
+    name_latin: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(254))
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     event: Mapped[Event] = relationship(back_populates="interpreters")
@@ -145,8 +157,8 @@ class EventRegistration(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
     firm_id: Mapped[int] = mapped_column(ForeignKey("firm.id", ondelete="CASCADE"), index=True)
-    min_meetings: Mapped[Optional[int]]
-    max_meetings: Mapped[Optional[int]]
+    min_meetings: Mapped[int | None]
+    max_meetings: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     event: Mapped[Event] = relationship(back_populates="registrations")
@@ -160,5 +172,5 @@ class Closure(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[date] = mapped_column(index=True)
-    region_key: Mapped[Optional[str]] = mapped_column(String(40))
+    region_key: Mapped[str | None] = mapped_column(String(40))
     reason: Mapped[str] = mapped_column(Text)

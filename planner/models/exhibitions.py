@@ -2,16 +2,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Optional
 
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db
 from planner.models.base import UTCDateTime, utcnow
+from planner.models.enums import ExhibitionStatus
 from planner.models.taxonomy import Sector
 
-EXHIBITION_STATUSES = ("planned", "confirmed", "postponed", "cancelled")
+EXHIBITION_STATUSES = tuple(ExhibitionStatus)
 
 exhibition_sectors = Table(
     "exhibition_sector",
@@ -30,23 +30,23 @@ class Exhibition(db.Model):
     title_ru: Mapped[str] = mapped_column(String(300))
     title_en: Mapped[str] = mapped_column(String(300))
     venue: Mapped[str] = mapped_column(String(300))  # in English (Latin script)
-    venue_fa: Mapped[Optional[str]] = mapped_column(String(300))
-    venue_ru: Mapped[Optional[str]] = mapped_column(String(300))
+    venue_fa: Mapped[str | None] = mapped_column(String(300))
+    venue_ru: Mapped[str | None] = mapped_column(String(300))
     halls: Mapped[list[str]] = mapped_column(JSON, default=list)
     start_date: Mapped[date]
     end_date: Mapped[date]
-    opening_time: Mapped[Optional[time]]
-    closing_time: Mapped[Optional[time]]
+    opening_time: Mapped[time | None]
+    closing_time: Mapped[time | None]
     status: Mapped[str] = mapped_column(String(12), default="planned")
     # "verified" or "illustrative": how sure the chamber is about this edition's dates.
     mark: Mapped[str] = mapped_column(String(12), default="illustrative")
-    basis: Mapped[Optional[str]] = mapped_column(Text)
+    basis: Mapped[str | None] = mapped_column(Text)
     # Raised on every change of dates, place or status so calendar clients update the entry.
     sequence: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     sectors: Mapped[list[Sector]] = relationship(secondary=exhibition_sectors, order_by=Sector.code)
-    revisions: Mapped[list["ExhibitionRevision"]] = relationship(
+    revisions: Mapped[list[ExhibitionRevision]] = relationship(
         back_populates="exhibition", cascade="all, delete-orphan", order_by="ExhibitionRevision.changed_at"
     )
 
@@ -72,8 +72,8 @@ class ExhibitionRevision(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     exhibition_id: Mapped[int] = mapped_column(ForeignKey("exhibition.id", ondelete="CASCADE"), index=True)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    changed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     changes: Mapped[dict] = mapped_column(JSON, default=dict)  # {field: [old, new]}
-    note: Mapped[Optional[str]] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
 
     exhibition: Mapped[Exhibition] = relationship(back_populates="revisions")

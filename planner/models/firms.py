@@ -2,16 +2,16 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Optional
 
-from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table, Text
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from planner.extensions import db
 from planner.models.base import UTCDateTime, localized, utcnow
+from planner.models.enums import FirmSize
 from planner.models.taxonomy import Product, Sector
 
-FIRM_SIZES = ("micro", "small", "medium", "large")
+FIRM_SIZES = tuple(FirmSize)
 
 
 class Region(db.Model):
@@ -49,15 +49,15 @@ class Delegation(db.Model):
     key: Mapped[str] = mapped_column(String(80), unique=True)
     region_id: Mapped[int] = mapped_column(ForeignKey("region.id"))
     name: Mapped[dict] = mapped_column(JSON, default=dict)  # {lang: text}
-    head_id: Mapped[Optional[int]] = mapped_column(ForeignKey("participant.id", use_alter=True))
-    travel_start: Mapped[Optional[date]]
-    travel_end: Mapped[Optional[date]]
+    head_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id", use_alter=True))
+    travel_start: Mapped[date | None]
+    travel_end: Mapped[date | None]
     # Secret for the delegation's calendar feed URL; rotating it revokes old links.
-    feed_token: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
+    feed_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     region: Mapped[Region] = relationship()
-    head: Mapped[Optional["Participant"]] = relationship(foreign_keys=[head_id], post_update=True)
-    members: Mapped[list["Participant"]] = relationship(
+    head: Mapped[Participant | None] = relationship(foreign_keys=[head_id], post_update=True)
+    members: Mapped[list[Participant]] = relationship(
         back_populates="delegation", foreign_keys="Participant.delegation_id"
     )
 
@@ -69,15 +69,15 @@ class Firm(db.Model):
     __tablename__ = "firm"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[Optional[str]] = mapped_column(String(80), unique=True)
+    key: Mapped[str | None] = mapped_column(String(80), unique=True)
     name_native: Mapped[str] = mapped_column(String(200))
     name_latin: Mapped[str] = mapped_column(String(200))
     region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
     city: Mapped[str] = mapped_column(String(120), default="")
-    city_latin: Mapped[Optional[str]] = mapped_column(String(120))
-    website: Mapped[Optional[str]] = mapped_column(String(300))
-    size: Mapped[str] = mapped_column(String(10), default="small")
-    founded: Mapped[Optional[int]]
+    city_latin: Mapped[str | None] = mapped_column(String(120))
+    website: Mapped[str | None] = mapped_column(String(300))
+    size: Mapped[str] = mapped_column(String(10), default=FirmSize.SMALL)
+    founded: Mapped[int | None]
     description: Mapped[dict] = mapped_column(JSON, default=dict)  # {lang: text}
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     # Public firms appear in the directory (public fields only); contacts are never public.
@@ -87,13 +87,13 @@ class Firm(db.Model):
 
     region: Mapped[Region] = relationship()
     sectors: Mapped[list[Sector]] = relationship(secondary=firm_sectors, order_by=Sector.code)
-    participants: Mapped[list["Participant"]] = relationship(
+    participants: Mapped[list[Participant]] = relationship(
         back_populates="firm", cascade="all, delete-orphan", order_by="Participant.id"
     )
-    capabilities: Mapped[list["Capability"]] = relationship(
+    capabilities: Mapped[list[Capability]] = relationship(
         back_populates="firm", cascade="all, delete-orphan", order_by="Capability.id"
     )
-    needs: Mapped[list["Need"]] = relationship(back_populates="firm", cascade="all, delete-orphan", order_by="Need.id")
+    needs: Mapped[list[Need]] = relationship(back_populates="firm", cascade="all, delete-orphan", order_by="Need.id")
 
     def display_name(self, locale: str) -> str:
         """The native-script name for readers of that script, else the Latin one."""
@@ -111,21 +111,21 @@ class Participant(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     firm_id: Mapped[int] = mapped_column(ForeignKey("firm.id", ondelete="CASCADE"), index=True)
-    delegation_id: Mapped[Optional[int]] = mapped_column(ForeignKey("delegation.id"), index=True)
+    delegation_id: Mapped[int | None] = mapped_column(ForeignKey("delegation.id"), index=True)
     first_name: Mapped[str] = mapped_column(String(120))
     last_name: Mapped[str] = mapped_column(String(120))
-    first_name_latin: Mapped[Optional[str]] = mapped_column(String(120))
-    last_name_latin: Mapped[Optional[str]] = mapped_column(String(120))
+    first_name_latin: Mapped[str | None] = mapped_column(String(120))
+    last_name_latin: Mapped[str | None] = mapped_column(String(120))
     role: Mapped[dict] = mapped_column(JSON, default=dict)  # {lang: text}
     email: Mapped[str] = mapped_column(String(254), index=True)
-    phone: Mapped[Optional[str]] = mapped_column(String(40))
+    phone: Mapped[str | None] = mapped_column(String(40))
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     # ISO dates the person attends; None means every day of the event.
-    attending_days: Mapped[Optional[list[str]]] = mapped_column(JSON)
-    feed_token: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
+    attending_days: Mapped[list[str] | None] = mapped_column(JSON)
+    feed_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     firm: Mapped[Firm] = relationship(back_populates="participants")
-    delegation: Mapped[Optional[Delegation]] = relationship(back_populates="members", foreign_keys=[delegation_id])
+    delegation: Mapped[Delegation | None] = relationship(back_populates="members", foreign_keys=[delegation_id])
 
     @property
     def full_name(self) -> str:
@@ -155,22 +155,22 @@ class _Interest:
     """
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    product_code: Mapped[Optional[str]] = mapped_column(ForeignKey("product.code"))
-    sector_code: Mapped[Optional[str]] = mapped_column(ForeignKey("sector.code"))
+    product_code: Mapped[str | None] = mapped_column(ForeignKey("product.code"))
+    sector_code: Mapped[str | None] = mapped_column(ForeignKey("sector.code"))
     note: Mapped[dict] = mapped_column(JSON, default=dict)  # {lang: text}
-    volume: Mapped[Optional[str]] = mapped_column(String(120))
-    certification: Mapped[Optional[str]] = mapped_column(String(120))
+    volume: Mapped[str | None] = mapped_column(String(120))
+    certification: Mapped[str | None] = mapped_column(String(120))
 
     @declared_attr
     def firm_id(cls) -> Mapped[int]:
         return mapped_column(ForeignKey("firm.id", ondelete="CASCADE"), index=True)
 
     @declared_attr
-    def product(cls) -> Mapped[Optional[Product]]:
+    def product(cls) -> Mapped[Product | None]:
         return relationship()
 
     @declared_attr
-    def sector(cls) -> Mapped[Optional[Sector]]:
+    def sector(cls) -> Mapped[Sector | None]:
         return relationship()
 
     @declared_attr.directive

@@ -6,16 +6,16 @@ a retry sends exactly what the first attempt tried to send.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db
 from planner.models.base import UTCDateTime, utcnow
+from planner.models.enums import MailKind, MailState
 
-MAIL_STATES = ("queued", "sent", "failed", "retrying")
-MAIL_KINDS = ("schedule_update", "request_notice")
+MAIL_STATES = tuple(MailState)
+MAIL_KINDS = tuple(MailKind)
 
 
 class OutgoingMessage(db.Model):
@@ -23,21 +23,21 @@ class OutgoingMessage(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(30), index=True)
-    event_id: Mapped[Optional[int]] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
-    participant_id: Mapped[Optional[int]] = mapped_column(ForeignKey("participant.id", ondelete="SET NULL"), index=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id", ondelete="SET NULL"), index=True)
     recipient: Mapped[str] = mapped_column(String(254))
     locale: Mapped[str] = mapped_column(String(5))
-    subject: Mapped[Optional[str]] = mapped_column(String(300))
+    subject: Mapped[str | None] = mapped_column(String(300))
     # What the message is about, JSON-friendly: version ids, request ids and their sequences.
     payload: Mapped[dict] = mapped_column(JSON, default=dict)
     # The composed RFC 5322 message, kept so that retries resend the same bytes.
-    mime: Mapped[Optional[bytes]] = mapped_column(LargeBinary)
-    state: Mapped[str] = mapped_column(String(10), default="queued", index=True)
+    mime: Mapped[bytes | None] = mapped_column(LargeBinary)
+    state: Mapped[str] = mapped_column(String(10), default=MailState.QUEUED, index=True)
     attempts: Mapped[int] = mapped_column(default=0)
-    last_error: Mapped[Optional[str]] = mapped_column(Text)
+    last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    last_attempt_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    sent_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     event = relationship("Event")
     participant = relationship("Participant")

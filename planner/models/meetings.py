@@ -2,18 +2,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db
 from planner.models.base import UTCDateTime, utcnow
+from planner.models.enums import JobStatus, RequestPriority, RequestStatus, VersionStatus
+from planner.models.shapes import SolveProgress, UnscheduledEntry, VersionStats
 
-REQUEST_PRIORITIES = ("must", "would_like")
-REQUEST_STATUSES = ("pending", "accepted", "declined", "withdrawn")
-VERSION_STATUSES = ("draft", "published", "superseded", "discarded")
-JOB_STATUSES = ("queued", "running", "done", "failed", "cancelled")
+REQUEST_PRIORITIES = tuple(RequestPriority)
+REQUEST_STATUSES = tuple(RequestStatus)
+VERSION_STATUSES = tuple(VersionStatus)
+JOB_STATUSES = tuple(JobStatus)
 
 
 class MeetingRequest(db.Model):
@@ -26,21 +27,21 @@ class MeetingRequest(db.Model):
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
     requester_firm_id: Mapped[int] = mapped_column(ForeignKey("firm.id"), index=True)
     target_firm_id: Mapped[int] = mapped_column(ForeignKey("firm.id"), index=True)
-    priority: Mapped[str] = mapped_column(String(12), default="would_like")
-    message: Mapped[Optional[str]] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
-    decline_reason: Mapped[Optional[str]] = mapped_column(Text)
+    priority: Mapped[str] = mapped_column(String(12), default=RequestPriority.WOULD_LIKE)
+    message: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(12), default=RequestStatus.PENDING, index=True)
+    decline_reason: Mapped[str | None] = mapped_column(Text)
     # Who pressed the button: a firm member, or an organiser acting on a firm's behalf.
-    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
-    responded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
-    score: Mapped[Optional[float]]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    responded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    score: Mapped[float | None]
     # Made by the scheduler from a match suggestion for a firm below its minimum.
     suggested: Mapped[bool] = mapped_column(default=False)
     # Highest iCalendar SEQUENCE sent for this meeting's UID (publish raises it on every
     # change of time, place or status, including cancellation); -1 until first published.
     ical_sequence: Mapped[int] = mapped_column(default=-1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    responded_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     event = relationship("Event")
     requester_firm = relationship("Firm", foreign_keys=[requester_firm_id])
@@ -59,20 +60,20 @@ class ScheduleVersion(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
     number: Mapped[int]
-    status: Mapped[str] = mapped_column(String(12), default="draft", index=True)
-    based_on_id: Mapped[Optional[int]] = mapped_column(ForeignKey("schedule_version.id"))
-    solve_job_id: Mapped[Optional[int]] = mapped_column(ForeignKey("solve_job.id", use_alter=True))
-    stats: Mapped[dict] = mapped_column(JSON, default=dict)
-    unscheduled: Mapped[list] = mapped_column(JSON, default=list)  # [{"request_id", "reason"}]
+    status: Mapped[str] = mapped_column(String(12), default=VersionStatus.DRAFT, index=True)
+    based_on_id: Mapped[int | None] = mapped_column(ForeignKey("schedule_version.id"))
+    solve_job_id: Mapped[int | None] = mapped_column(ForeignKey("solve_job.id", use_alter=True))
+    stats: Mapped[VersionStats] = mapped_column(JSON, default=dict)
+    unscheduled: Mapped[list[UnscheduledEntry]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
-    published_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    published_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     # Optimistic lock: publishing checks the number the organiser saw.
     lock_version: Mapped[int] = mapped_column(default=0)
 
     event = relationship("Event")
-    meetings: Mapped[list["Meeting"]] = relationship(back_populates="version", cascade="all, delete-orphan")
+    meetings: Mapped[list[Meeting]] = relationship(back_populates="version", cascade="all, delete-orphan")
 
 
 meeting_participants = Table(
@@ -94,7 +95,7 @@ class Meeting(db.Model):
     request_id: Mapped[int] = mapped_column(ForeignKey("meeting_request.id"), index=True)
     slot_id: Mapped[int] = mapped_column(ForeignKey("slot.id"))
     table_id: Mapped[int] = mapped_column(ForeignKey("meeting_table.id"))
-    interpreter_id: Mapped[Optional[int]] = mapped_column(ForeignKey("interpreter.id"))
+    interpreter_id: Mapped[int | None] = mapped_column(ForeignKey("interpreter.id"))
     locked: Mapped[bool] = mapped_column(default=False)
     sequence: Mapped[int] = mapped_column(default=0)
 
@@ -117,16 +118,16 @@ class SolveJob(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
-    status: Mapped[str] = mapped_column(String(12), default="queued", index=True)
+    status: Mapped[str] = mapped_column(String(12), default=JobStatus.QUEUED, index=True)
     time_limit_s: Mapped[float] = mapped_column(default=30.0)
-    progress: Mapped[dict] = mapped_column(JSON, default=dict)  # {"elapsed", "objective", "bound"}
+    progress: Mapped[SolveProgress] = mapped_column(JSON, default=dict)
     cancel_requested: Mapped[bool] = mapped_column(default=False)
-    error: Mapped[Optional[str]] = mapped_column(Text)
-    result_version_id: Mapped[Optional[int]] = mapped_column(ForeignKey("schedule_version.id"))
-    created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user.id"))
+    error: Mapped[str | None] = mapped_column(Text)
+    result_version_id: Mapped[int | None] = mapped_column(ForeignKey("schedule_version.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    started_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    finished_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Outcome(db.Model):
@@ -136,8 +137,8 @@ class Outcome(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("meeting_request.id", ondelete="CASCADE"), unique=True)
-    held: Mapped[Optional[bool]]
-    rating: Mapped[Optional[int]]
-    follow_up: Mapped[Optional[str]] = mapped_column(String(20))  # sample | offer | contract | mou
-    note: Mapped[Optional[str]] = mapped_column(Text)
+    held: Mapped[bool | None]
+    rating: Mapped[int | None]
+    follow_up: Mapped[str | None] = mapped_column(String(20))  # sample | offer | contract | mou
+    note: Mapped[str | None] = mapped_column(Text)
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

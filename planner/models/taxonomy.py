@@ -1,8 +1,6 @@
 """Sector (ISIC Rev.4) and Product (HS 2022) hierarchies with titles in en, fa and ru."""
 from __future__ import annotations
 
-from typing import Optional
-
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -11,8 +9,8 @@ from planner.extensions import db
 
 class _Titled:
     title_en: Mapped[str]
-    title_fa: Mapped[Optional[str]]
-    title_ru: Mapped[Optional[str]]
+    title_fa: Mapped[str | None]
+    title_ru: Mapped[str | None]
 
     def title(self, locale: str) -> str:
         """Title in `locale`; English where no translation is shipped."""
@@ -26,14 +24,14 @@ class Sector(_Titled, db.Model):
 
     code: Mapped[str] = mapped_column(String(4), primary_key=True)
     level: Mapped[str] = mapped_column(String(10))  # section | division | group | class
-    parent_code: Mapped[Optional[str]] = mapped_column(ForeignKey("sector.code"), index=True)
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("sector.code"), index=True)
     title_en: Mapped[str] = mapped_column(String(300))
-    title_fa: Mapped[Optional[str]] = mapped_column(String(300))
-    title_ru: Mapped[Optional[str]] = mapped_column(String(300))
+    title_fa: Mapped[str | None] = mapped_column(String(300))
+    title_ru: Mapped[str | None] = mapped_column(String(300))
 
-    parent: Mapped[Optional["Sector"]] = relationship(remote_side=[code])
+    parent: Mapped[Sector | None] = relationship(remote_side=[code])
 
-    def lineage(self) -> list["Sector"]:
+    def lineage(self) -> list[Sector]:
         """This node and its ancestors, from here up to the section."""
         nodes, node = [], self
         while node is not None:
@@ -57,12 +55,12 @@ class Product(_Titled, db.Model):
     code: Mapped[str] = mapped_column(String(6), primary_key=True)
     level: Mapped[int]  # 2, 4 or 6
     section: Mapped[str] = mapped_column(String(5))
-    parent_code: Mapped[Optional[str]] = mapped_column(ForeignKey("product.code"), index=True)
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("product.code"), index=True)
     title_en: Mapped[str] = mapped_column(String(400))
-    title_fa: Mapped[Optional[str]] = mapped_column(String(400))
-    title_ru: Mapped[Optional[str]] = mapped_column(String(400))
+    title_fa: Mapped[str | None] = mapped_column(String(400))
+    title_ru: Mapped[str | None] = mapped_column(String(400))
 
-    parent: Mapped[Optional["Product"]] = relationship(remote_side=[code])
+    parent: Mapped[Product | None] = relationship(remote_side=[code])
 
     def __repr__(self) -> str:
         return f"<Product {self.code}>"

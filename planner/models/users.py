@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
@@ -11,8 +10,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from planner.extensions import db
 from planner.models.base import UTCDateTime, utcnow
+from planner.models.enums import Role
 
-ROLES = ("organiser", "firm_member", "delegation_head")
+ROLES = tuple(Role)
 
 
 class User(UserMixin, db.Model):
@@ -21,14 +21,14 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(256))
-    name: Mapped[Optional[str]] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(20), default="firm_member")
-    firm_id: Mapped[Optional[int]] = mapped_column(ForeignKey("firm.id"), index=True)
-    delegation_id: Mapped[Optional[int]] = mapped_column(ForeignKey("delegation.id"))
-    locale: Mapped[Optional[str]] = mapped_column(String(5))
+    name: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20), default=Role.FIRM_MEMBER)
+    firm_id: Mapped[int | None] = mapped_column(ForeignKey("firm.id"), index=True)
+    delegation_id: Mapped[int | None] = mapped_column(ForeignKey("delegation.id"))
+    locale: Mapped[str | None] = mapped_column(String(5))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    last_login_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     firm = relationship("Firm")
     delegation = relationship("Delegation")
@@ -45,7 +45,7 @@ class User(UserMixin, db.Model):
 
     @property
     def is_organiser(self) -> bool:
-        return self.role == "organiser"
+        return self.role == Role.ORGANISER
 
     def can_manage_firm(self, firm_id: int | None) -> bool:
         return self.is_organiser or (firm_id is not None and self.firm_id == firm_id)

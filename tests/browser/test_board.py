@@ -3,9 +3,9 @@ drags one meeting to another table and publishes the new version."""
 import pytest
 from sqlalchemy import select
 
+from planner.demo.seed import DEMO_ORGANISER_EMAIL, DEMO_PASSWORD
 from planner.extensions import db
 from planner.models import Event, Meeting, ScheduleVersion
-from planner.services.demo import DEMO_ORGANISER_EMAIL, DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 

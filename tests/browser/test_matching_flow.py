@@ -7,9 +7,9 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from planner.demo.seed import DEMO_PASSWORD
 from planner.extensions import db
 from planner.models import Event, Firm, MeetingRequest, Region, User
-from planner.services.demo import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 PERSIAN = re.compile(r"[\u0600-\u06FF]")

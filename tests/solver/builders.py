@@ -3,10 +3,8 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, timedelta, timezone
-from itertools import product
 
-from solver.types import (Assignment, Fixed, Interpreter, Meeting, Participant, Problem, Session, Slot,
-                          Solution, Table)
+from solver.types import Assignment, Fixed, Interpreter, Meeting, Participant, Problem, Session, Slot, Solution, Table
 from solver.validate import check
 
 TZ = timezone(timedelta(hours=3, minutes=30))

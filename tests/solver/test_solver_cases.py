@@ -2,7 +2,8 @@
 import threading
 
 from solver import Config, Status, solve
-from solver.types import Assignment as A, Interpreter
+from solver.types import Assignment as A
+from solver.types import Interpreter
 from solver.validate import check
 
 from .builders import figures, meeting, person, problem

@@ -6,8 +6,7 @@ import pytest
 
 from solver import Status
 from solver.generate import generate
-from solver.io import (InstanceError, load_problem, problem_from_dict, problem_to_dict, solution_from_dict,
-                       solution_to_dict)
+from solver.io import InstanceError, load_problem, problem_from_dict, problem_to_dict, solution_from_dict, solution_to_dict
 from solver.types import Assignment, Solution, Stats
 
 GOOD = {

@@ -1,7 +1,8 @@
 """Hypothesis: on generated small instances CP-SAT is valid and never worse than first-fit."""
 from dataclasses import replace
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from solver import Config, Status, solve
 from solver.generate import GenParams, generate

@@ -2,7 +2,8 @@
 import pytest
 
 from solver import Status
-from solver.types import Assignment as A, Interpreter, Solution
+from solver.types import Assignment as A
+from solver.types import Interpreter, Solution
 from solver.validate import check
 
 from .builders import meeting, person, problem

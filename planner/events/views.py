@@ -1,0 +1,336 @@
+"""Event setup for organisers: the event's settings, days (holidays, Fridays and closures
+blocked by default), sessions and slots, tables, interpreters and closures."""
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from planner.access import organiser_required
+from planner.errors import ServiceError
+from planner.events import services as setup
+from planner.events.forms import ClosureForm, EventForm, HostTableForm, InterpreterForm, SessionForm, TablesForm, choices
+from planner.extensions import db
+from planner.models import Closure, Event, EventRegistration, EventSession, Exhibition, Firm, Interpreter, MeetingTable, Region
+from planner.text.i18n import _, current_locale, format_clock, format_day
+
+bp = Blueprint("events", __name__, url_prefix="/organiser/events")
+
+
+def _event(event_id: int) -> Event:
+    return db.session.get(Event, event_id) or abort(404)
+
+
+def _exhibition_choices() -> list[tuple[int, str]]:
+    locale = current_locale()
+    rows = db.session.scalars(select(Exhibition).order_by(Exhibition.start_date))
+    return [(0, _("— none (free dates) —"))] + [(e.id, e.title(locale)) for e in rows]
+
+
+def _settings(form: EventForm) -> dict:
+    return {
+        "name": {"fa": form.name_fa.data, "ru": form.name_ru.data, "en": form.name_en.data},
+        "slot_minutes": form.slot_minutes.data, "break_minutes": form.break_minutes.data,
+        "who_can_meet": form.who_can_meet.data, "min_meetings": form.min_meetings.data,
+        "max_meetings": form.max_meetings.data, "request_mode": form.request_mode.data,
+        "suggest_for_shortfall": form.suggest_for_shortfall.data,
+    }
+
+
+def _field_error(form, error: ServiceError) -> None:
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = list(field.errors) + [error.message]
+    else:
+        flash(error.message, "error")
+
+
+@bp.route("/")
+@organiser_required
+def index():
+    """Every event, newest first."""
+    events = db.session.scalars(select(Event).order_by(Event.start_date.desc())).all()
+    return render_template("events/index.html", events=events)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@organiser_required
+def create():
+    """A new event, on an exhibition's days or on free dates."""
+    form = EventForm()
+    form.exhibition_id.choices = choices(_exhibition_choices())
+    if form.validate_on_submit():
+        exhibition = db.session.get(Exhibition, form.exhibition_id.data) if form.exhibition_id.data else None
+        try:
+            event = setup.create_event(slug=form.slug.data, exhibition=exhibition, start_date=form.start_date.data,
+                                       end_date=form.end_date.data, **_settings(form))
+        except ServiceError as error:
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The event was created. Now add its sessions, tables and interpreters."), "success")
+            return redirect(url_for("events.setup_page", event_id=event.id))
+    return render_template("events/form.html", form=form, event=None)
+
+
+@bp.route("/<int:event_id>/settings", methods=["GET", "POST"])
+@organiser_required
+def settings(event_id: int):
+    """Change the event's settings."""
+    event = _event(event_id)
+    form = EventForm(obj=event)
+    form.exhibition_id.choices = choices(_exhibition_choices())
+    if request.method == "GET":
+        form.name_fa.data, form.name_ru.data, form.name_en.data = (event.name.get(k) for k in ("fa", "ru", "en"))
+        form.exhibition_id.data = event.exhibition_id or 0
+    if form.validate_on_submit():
+        try:
+            setup.update_event(event, start_date=form.start_date.data or event.start_date,
+                               end_date=form.end_date.data or event.end_date, **_settings(form))
+        except ServiceError as error:
+            _field_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Settings saved."), "success")
+            return redirect(url_for("events.setup_page", event_id=event.id))
+    return render_template("events/form.html", form=form, event=event)
+
+
+@bp.route("/<int:event_id>")
+@organiser_required
+def setup_page(event_id: int):
+    """Days, sessions, tables, interpreters and closures of one event."""
+    event = _event(event_id)
+    days = setup.plan_days(event)
+    sessions = setup.event_sessions(event)
+    session_form = SessionForm()
+    session_form.day.choices = choices([(d.day.isoformat(), format_day(d.day, current_locale(), "medium")) for d in days if d.usable])
+    start, end = setup.default_session_hours(event)
+    session_form.start.data, session_form.end.data = start, end
+    host_form = HostTableForm()
+    host_form.firm_id.choices = choices(_registered_firm_choices(event))
+    interpreter_form = InterpreterForm()
+    interpreter_form.unavailable.choices = choices(_session_choices(sessions))
+    closure_form = ClosureForm()
+    closure_form.region_key.choices = choices(_region_choices())
+    closure_form.region_key.data = event.region_key
+    closures = db.session.scalars(select(Closure).where(Closure.day.between(event.start_date, event.end_date))
+                                  .order_by(Closure.day)).all()
+    return render_template("events/setup.html", event=event, days=days, sessions=sessions, session_form=session_form,
+                           tables_form=TablesForm(), host_form=host_form, interpreter_form=interpreter_form,
+                           closure_form=closure_form, closures=closures, warnings=setup.travel_warnings(event))
+
+
+def _registered_firm_choices(event: Event) -> list[tuple[int, str]]:
+    locale = current_locale()
+    firms = sorted((r.firm for r in event.registrations), key=lambda f: f.display_name(locale))
+    return [(f.id, f.display_name(locale)) for f in firms]
+
+
+def _session_choices(sessions: list[EventSession]) -> list[tuple[int, str]]:
+
+    locale = current_locale()
+    return [(s.id, f"{format_day(s.start_dt.astimezone(_zone(s)).date(), locale, 'medium')} "
+                   f"{format_clock(s.start_dt, s.event.timezone)}–{format_clock(s.end_dt, s.event.timezone)}")
+            for s in sessions]
+
+
+def _zone(session: EventSession):
+
+    return ZoneInfo(session.event.timezone)
+
+
+def _region_choices() -> list[tuple[str, str]]:
+    locale = current_locale()
+    return [("", _("Whole country"))] + [(r.key, r.name(locale)) for r in db.session.scalars(select(Region).order_by(Region.key))]
+
+
+def _back(event: Event, anchor: str = ""):
+    return redirect(url_for("events.setup_page", event_id=event.id) + (f"#{anchor}" if anchor else ""))
+
+
+def _done(event: Event, message: str, anchor: str):
+    db.session.commit()
+    flash(message, "success")
+    return _back(event, anchor)
+
+
+def _refused(event: Event, error: ServiceError, anchor: str):
+    db.session.rollback()
+    flash(error.message, "error")
+    return _back(event, anchor)
+
+
+def _attempt(event: Event, anchor: str, action, message):
+    """Run one setup service; commit and say `message` (a text, or a function of the result), or
+    roll back and show the rule it broke. Either way back to the setup tab `anchor`."""
+    try:
+        result = action()
+    except ServiceError as error:
+        return _refused(event, error, anchor)
+    return _done(event, message(result) if callable(message) else message, anchor)
+
+
+def _of_event(event: Event, model, row_id: int):
+    """A row of `model` that belongs to `event`, else 404."""
+    row = db.session.get(model, row_id)
+    if row is None or row.event_id != event.id:
+        abort(404)
+    return row
+
+
+@bp.route("/<int:event_id>/days/<day>", methods=["POST"])
+@organiser_required
+def toggle_day(event_id: int, day: str):
+    """Open a blocked day for meetings, or block it again."""
+    event = _event(event_id)
+    try:
+        when = date.fromisoformat(day)
+    except ValueError:
+        abort(404)
+    if when not in event.days:
+        abort(404)
+    opened = request.form.get("open") == "1"
+    setup.set_day_open(event, when, opened)
+    return _done(event, _("The day is open for meetings.") if opened else _("The day is blocked."), "days")
+
+
+@bp.route("/<int:event_id>/sessions/default", methods=["POST"])
+@organiser_required
+def default_sessions(event_id: int):
+    """A morning session on every usable day without one."""
+    event = _event(event_id)
+    try:
+        created = setup.add_default_sessions(event)
+    except ServiceError as error:
+        return _refused(event, error, "sessions")
+    return _done(event, _("%(count)s session(s) added.", count=len(created)), "sessions")
+
+
+@bp.route("/<int:event_id>/sessions", methods=["POST"])
+@organiser_required
+def add_session(event_id: int):
+    event = _event(event_id)
+    form = SessionForm()
+    form.day.choices = choices([(d.isoformat(), d.isoformat()) for d in event.days])
+    if not form.validate_on_submit():
+        flash(_("Please correct the highlighted fields."), "error")
+        return _back(event, "sessions")
+    return _attempt(event, "sessions",
+                    lambda: setup.add_session(event, date.fromisoformat(form.day.data), form.start.data, form.end.data, form.name.data),
+                    _("Session added."))
+
+
+@bp.route("/<int:event_id>/sessions/<int:session_id>/delete", methods=["POST"])
+@organiser_required
+def delete_session(event_id: int, session_id: int):
+    event = _event(event_id)
+    return _attempt(event, "sessions", lambda: setup.delete_session(_of_event(event, EventSession, session_id)), _("Session deleted."))
+
+
+@bp.route("/<int:event_id>/tables", methods=["POST"])
+@organiser_required
+def add_tables(event_id: int):
+    event = _event(event_id)
+    form = TablesForm()
+    if not form.validate_on_submit():
+        flash(_("Please correct the highlighted fields."), "error")
+        return _back(event, "tables")
+    return _attempt(event, "tables", lambda: setup.add_tables(event, form.count.data),
+                    lambda created: _("%(count)s table(s) added.", count=len(created)))
+
+
+@bp.route("/<int:event_id>/tables/host", methods=["POST"])
+@organiser_required
+def add_host_table(event_id: int):
+    event = _event(event_id)
+    form = HostTableForm()
+    form.firm_id.choices = choices(_registered_firm_choices(event))
+    if not form.validate_on_submit():
+        flash(_("Please correct the highlighted fields."), "error")
+        return _back(event, "tables")
+    return _attempt(event, "tables", lambda: setup.add_table(event, form.name.data, host_firm=db.session.get(Firm, form.firm_id.data)),
+                    _("Host table added."))
+
+
+@bp.route("/<int:event_id>/tables/<int:table_id>/delete", methods=["POST"])
+@organiser_required
+def delete_table(event_id: int, table_id: int):
+    event = _event(event_id)
+    return _attempt(event, "tables", lambda: setup.delete_table(_of_event(event, MeetingTable, table_id)), _("Table deleted."))
+
+
+@bp.route("/<int:event_id>/interpreters", methods=["POST"])
+@organiser_required
+def add_interpreter(event_id: int):
+    event = _event(event_id)
+    form = InterpreterForm()
+    sessions = setup.event_sessions(event)
+    form.unavailable.choices = choices(_session_choices(sessions))
+    if not form.validate_on_submit():
+        flash(_("Please correct the highlighted fields."), "error")
+        return _back(event, "interpreters")
+    chosen = [s for s in sessions if s.id in set(form.unavailable.data or [])]
+    return _attempt(event, "interpreters",
+                    lambda: setup.add_interpreter(event, form.name.data, form.languages.data, name_latin=form.name_latin.data,
+                                                  email=form.email.data, unavailable_sessions=chosen),
+                    _("Interpreter added."))
+
+
+@bp.route("/<int:event_id>/interpreters/<int:interpreter_id>/delete", methods=["POST"])
+@organiser_required
+def delete_interpreter(event_id: int, interpreter_id: int):
+    event = _event(event_id)
+    return _attempt(event, "interpreters", lambda: setup.delete_interpreter(_of_event(event, Interpreter, interpreter_id)), _("Interpreter removed."))
+
+
+@bp.route("/<int:event_id>/closures", methods=["POST"])
+@organiser_required
+def add_closure(event_id: int):
+    """A short-notice closure (national or provincial); it blocks the day."""
+    event = _event(event_id)
+    form = ClosureForm()
+    form.region_key.choices = choices(_region_choices())
+    if not form.validate_on_submit():
+        flash(_("Please correct the highlighted fields."), "error")
+        return _back(event, "closures")
+    try:
+        setup.add_closure(form.day.data, form.reason.data, form.region_key.data or None)
+    except ServiceError as error:
+        return _refused(event, error, "closures")
+    return _done(event, _("Closure added."), "closures")
+
+
+@bp.route("/<int:event_id>/closures/<int:closure_id>/delete", methods=["POST"])
+@organiser_required
+def delete_closure(event_id: int, closure_id: int):
+    event = _event(event_id)
+    closure = db.session.get(Closure, closure_id) or abort(404)
+    setup.delete_closure(closure)
+    return _done(event, _("Closure deleted."), "closures")
+
+
+@bp.route("/<int:event_id>/registrations/<int:registration_id>", methods=["POST"])
+@organiser_required
+def set_bounds(event_id: int, registration_id: int):
+    """A firm's own minimum and maximum number of meetings (empty: the event's)."""
+    event = _event(event_id)
+    registration = db.session.get(EventRegistration, registration_id)
+    if registration is None or registration.event_id != event.id:
+        abort(404)
+
+    def number(name: str) -> int | None:
+        text = (request.form.get(name) or "").strip()
+        if not text:
+            return None
+        if not text.isdigit():
+            raise ServiceError(_("The maximum must be at least the minimum and at least 1."), name)
+        return int(text)
+
+    try:
+        setup.set_meeting_bounds(registration, number("min_meetings"), number("max_meetings"))
+    except ServiceError as error:
+        return _refused(event, error, "firms")
+    return _done(event, _("Meeting bounds saved."), "firms")

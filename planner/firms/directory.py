@@ -1,0 +1,44 @@
+"""The public firm directory: filters by region, sector and text over public fields only."""
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from planner.extensions import db
+from planner.models import Firm, Region, Sector
+from planner.text.i18n import current_locale
+from planner.text.scripts import ascii_digits, name_key
+
+
+def search_firms(region_key: str | None = None, sector_prefix: str | None = None, text: str | None = None,
+                 include_private: bool = False, locale: str | None = None) -> list[Firm]:
+    """Firms in the alphabetical order of the names the reader sees (`locale`). Sector filter
+    matches a code prefix or an ISIC section letter."""
+    locale = locale or current_locale()
+    query = (
+        select(Firm)
+        .join(Region, Firm.region_id == Region.id)
+        .options(selectinload(Firm.sectors), selectinload(Firm.region))
+    )
+    if not include_private:
+        query = query.where(Firm.public.is_(True))
+    if region_key:
+        query = query.where(Region.key == region_key)
+    text = ascii_digits(text).strip()
+    if text:
+        pattern = f"%{text}%"
+        query = query.where(or_(Firm.name_native.ilike(pattern), Firm.name_latin.ilike(pattern),
+                                Firm.city.ilike(pattern), Firm.city_latin.ilike(pattern)))
+    firms = sorted(db.session.scalars(query), key=lambda firm: name_key(firm, locale))
+    if sector_prefix:
+        firms = [firm for firm in firms if any(sector.is_under(sector_prefix) for sector in firm.sectors)]
+    return firms
+
+
+def directory_sections() -> list[Sector]:
+    """ISIC sections that at least one public firm works in, for the filter."""
+    codes = set()
+    for firm in db.session.scalars(select(Firm).where(Firm.public.is_(True)).options(selectinload(Firm.sectors))):
+        for sector in firm.sectors:
+            codes.update(node.code for node in sector.lineage() if node.level == "section")
+    return list(db.session.scalars(select(Sector).where(Sector.code.in_(codes)).order_by(Sector.code)))

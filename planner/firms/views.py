@@ -1,0 +1,156 @@
+"""Firms: the public directory and profiles, registration and editing of a profile,
+recommended partners with reasons, and the marketplace of needs and offers."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from planner.access import require_firm_access
+from planner.errors import ServiceError
+from planner.extensions import db
+from planner.firms.directory import directory_sections, search_firms
+from planner.firms.forms import FirmForm
+from planner.firms.profiles import (
+    event_days,
+    profile_form_data,
+    recommendations,
+    registrable_events,
+    save_firm_profile,
+    search_marketplace,
+)
+from planner.models import Firm, Region
+from planner.requests.services import closed_reason, events_of_firm, pick_event
+from planner.text.i18n import _, current_locale, format_day
+
+bp = Blueprint("firms", __name__, url_prefix="/firms")
+
+
+def _regions() -> list[Region]:
+    return list(db.session.scalars(select(Region).order_by(Region.id)))
+
+
+@bp.route("/")
+def directory():
+    """Public directory; private fields (contacts, people) are never listed here."""
+    region = request.args.get("region") or None
+    sector = request.args.get("sector") or None
+    text = request.args.get("q") or None
+    firms = search_firms(region_key=region, sector_prefix=sector, text=text)
+    return render_template("firms/directory.html", firms=firms, regions=_regions(), sections=directory_sections(),
+                           region=region, sector=sector, q=text or "")
+
+
+@bp.route("/<int:firm_id>")
+def profile(firm_id: int):
+    """Public profile; members of the firm and organisers also see contacts."""
+    firm = db.session.get(Firm, firm_id) or abort(404)
+    can_see_private = current_user.is_authenticated and current_user.can_manage_firm(firm.id)
+    if not firm.public and not can_see_private:
+        abort(404)
+    return render_template("firms/profile.html", firm=firm, can_see_private=can_see_private)
+
+
+def _prepared_form(data: dict | None = None) -> FirmForm:
+    form = FirmForm(data=data)
+    events = registrable_events()
+    locale = current_locale()
+    form.set_choices([(region.id, region.name(locale)) for region in _regions()],
+                     [(event.id, event.display_name(locale)) for event in events],
+                     [(day.isoformat(), format_day(day, locale, "medium")) for day in event_days(events)])
+    return form
+
+
+def _save(form: FirmForm, firm: Firm | None):
+    """Validate and save; returns the firm, or None with the errors on the form."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        firm = save_firm_profile(firm, form.to_data(), current_locale(), current_user)
+    except ServiceError as error:
+        db.session.rollback()
+        field = getattr(form, error.field or "", None)
+        if field is not None and isinstance(field.errors, list) and field.type != "FieldList":
+            field.errors.append(error.message)
+        else:
+            form.form_errors.append(error.message)
+        return None
+    db.session.commit()
+    return firm
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@login_required
+def register():
+    """A new firm's profile; the account that registers it becomes its member."""
+    if not current_user.is_organiser and current_user.firm_id:
+        return redirect(url_for("firms.edit", firm_id=current_user.firm_id))
+    form = _prepared_form()
+    if request.method == "GET":
+        locale = current_locale()
+        form.languages.data = [locale] if locale != "en" else ["en"]
+        form.events.data = [choice.value for choice in form.events.choices]
+        if not current_user.is_organiser:
+            person = form.participants.entries[0].form
+            person.email.data = current_user.email
+            first, _sep, last = (current_user.name or "").partition(" ")
+            person.first_name.data, person.last_name.data = first, last
+            person.languages.data = list(form.languages.data)
+    firm = _save(form, None)
+    if firm is not None:
+        flash(_("Your firm's profile is saved. Here are the partners who fit it best."), "success")
+        return redirect(url_for("firms.matches", firm_id=firm.id))
+    form.add_blank_rows()
+    return render_template("firms/form.html", form=form, firm=None), (422 if form.errors or form.form_errors else 200)
+
+
+@bp.route("/<int:firm_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(firm_id: int):
+    """Edit a profile: the firm's own members, or organisers."""
+    firm = db.session.get(Firm, firm_id) or abort(404)
+    require_firm_access(firm.id)
+    form = _prepared_form(profile_form_data(firm, current_locale()) if request.method == "GET" else None)
+    saved = _save(form, firm)
+    if saved is not None:
+        flash(_("The profile is saved."), "success")
+        return redirect(url_for("firms.profile", firm_id=firm.id))
+    form.add_blank_rows()
+    return render_template("firms/form.html", form=form, firm=firm), (422 if form.errors or form.form_errors else 200)
+
+
+@bp.route("/mine")
+@login_required
+def mine():
+    """The signed-in member's firm, or the registration form when there is none yet."""
+    if current_user.firm_id:
+        return redirect(url_for("firms.profile", firm_id=current_user.firm_id))
+    return redirect(url_for("firms.register"))
+
+
+@bp.route("/<int:firm_id>/matches")
+@login_required
+def matches(firm_id: int):
+    """Ranked partners with the reasons they fit, filters, and a request button each."""
+    firm = db.session.get(Firm, firm_id) or abort(404)
+    require_firm_access(firm.id)
+    event = pick_event(request.args.get("event"), firm.id)
+    if request.args.get("event") and event is None:
+        abort(404)
+    filters = {"region_key": request.args.get("region") or None, "text": request.args.get("q") or None,
+               "mutual_only": request.args.get("mutual") == "1", "same_language": request.args.get("language") == "1"}
+    items = recommendations(firm, event, public_only=not current_user.is_organiser, **filters)
+    registered = event is not None and event in events_of_firm(firm.id)
+    closed = closed_reason(event, current_user) if event is not None else None
+    return render_template("firms/matches.html", firm=firm, event=event, items=items, regions=_regions(),
+                           filters=filters, events=events_of_firm(firm.id), registered=registered, closed=closed)
+
+
+@bp.route("/marketplace")
+def marketplace():
+    """Everyone's needs and offers, searched by code or by words in any language."""
+    text = request.args.get("q") or None
+    side = request.args.get("side") if request.args.get("side") in ("need", "offer") else None
+    region = request.args.get("region") or None
+    include_private = current_user.is_authenticated and current_user.is_organiser
+    entries = search_marketplace(text, side, region, include_private=include_private)
+    return render_template("firms/marketplace.html", entries=entries, regions=_regions(), q=text or "", side=side,
+                           region=region)

@@ -1,0 +1,111 @@
+"""Every status and kind Karvan stores, as `StrEnum`s.
+
+They are stored as their string values (no data migration: the columns stay strings), and a
+member compares equal to its value, so `request.status == RequestStatus.ACCEPTED` holds for a
+row loaded from the database. No other module spells these values as bare literals; the
+labels readers see live beside the features (`planner.text.labels`, `requests.services`,
+`scheduling.publishing`).
+"""
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class RequestStatus(StrEnum):
+    """A meeting request's answer (`MeetingRequest.status`)."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+
+class RequestPriority(StrEnum):
+    """How much the requester wants the meeting: "must" meetings are required by the solver."""
+
+    MUST = "must"
+    WOULD_LIKE = "would_like"
+
+
+class VersionStatus(StrEnum):
+    """A schedule version's life (`ScheduleVersion.status`): one published per event at most."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    SUPERSEDED = "superseded"
+    DISCARDED = "discarded"
+
+
+class JobStatus(StrEnum):
+    """A background solve (`SolveJob.status`)."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class MailState(StrEnum):
+    """An outgoing message's delivery state (`OutgoingMessage.state`)."""
+
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"
+    RETRYING = "retrying"
+
+
+class MailKind(StrEnum):
+    """Which composer writes an outgoing message (`OutgoingMessage.kind`)."""
+
+    SCHEDULE_UPDATE = "schedule_update"
+    REQUEST_NOTICE = "request_notice"
+    PASSWORD_RESET = "password_reset"
+
+
+class Role(StrEnum):
+    """What an account may do (`User.role`)."""
+
+    ORGANISER = "organiser"
+    FIRM_MEMBER = "firm_member"
+    DELEGATION_HEAD = "delegation_head"
+
+
+class FirmSize(StrEnum):
+    """A firm's size class (`Firm.size`)."""
+
+    MICRO = "micro"
+    SMALL = "small"
+    MEDIUM = "medium"
+    LARGE = "large"
+
+
+class ExhibitionStatus(StrEnum):
+    """An exhibition in the chamber's calendar (`Exhibition.status`)."""
+
+    PLANNED = "planned"
+    CONFIRMED = "confirmed"
+    POSTPONED = "postponed"
+    CANCELLED = "cancelled"
+
+
+class WhoCanMeet(StrEnum):
+    """Which pairs of firms a round allows (`Event.who_can_meet`)."""
+
+    CROSS_REGION = "cross-region"
+    ANY = "any"
+
+
+class RequestMode(StrEnum):
+    """How a request becomes a meeting in a round (`Event.request_mode`)."""
+
+    MUTUAL_ACCEPT = "mutual-accept"
+    AUTO_ACCEPT = "auto-accept"
+    ORGANISER_APPROVAL = "organiser-approval"
+
+
+class CodeKind(StrEnum):
+    """The two classifications: HS products and ISIC activities (sectors)."""
+
+    PRODUCT = "product"
+    SECTOR = "sector"

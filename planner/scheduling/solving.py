@@ -1,0 +1,226 @@
+"""Solve jobs: a scheduler run off the request thread, its state and progress in `SolveJob`.
+
+`start_solve` records a queued job (the caller commits, then calls `launch_solve`);
+the task `scheduling.solve` runs it through `planner.jobs` (thread, RQ or sync). While
+CP-SAT searches, progress {elapsed, objective, bound} is written to the job row and
+`cancel_requested` is polled, both on their own connections, so any web worker can show a
+live bar and cancel. A failed, cancelled or timed-out run stores nothing: the published
+version is never touched by a solve, only by `publishing.publish_version`.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from datetime import timedelta
+
+from sqlalchemy import select, update
+
+from planner.errors import ServiceError
+from planner.extensions import db
+from planner.jobs import enqueue, task
+from planner.models import Event, ScheduleVersion, SolveJob
+from planner.models.base import utcnow
+from planner.models.enums import JobStatus
+from planner.models.shapes import SolveProgress
+from planner.scheduling.drafts import solve_event
+from planner.text.i18n import _, _l
+
+log = logging.getLogger(__name__)
+TASK_NAME = "scheduling.solve"
+ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
+STALE_AFTER = timedelta(minutes=5)  # beyond the time limit: the worker died
+
+JOB_STATUS = {
+    JobStatus.QUEUED: _l("waiting to start"),
+    JobStatus.RUNNING: _l("running"),
+    JobStatus.DONE: _l("done"),
+    JobStatus.FAILED: _l("failed"),
+    JobStatus.CANCELLED: _l("cancelled"),
+}
+JOB_ERRORS = {
+    "timeout": _l("No schedule was found within the time limit. Try a longer time limit."),
+    "infeasible": _l("The locked meetings cannot all be kept together; unlock some and try again."),
+    "no_slots": _l("The event has no slots on usable days; add sessions first."),
+    "interrupted": _l("The run was interrupted (the worker stopped)."),
+    "invalid": _l("The solver's schedule broke a rule; nothing was stored."),
+    "crash": _l("The scheduler failed unexpectedly; see the server log."),
+}
+
+
+def job_status_label(code: str) -> str:
+    return str(JOB_STATUS.get(code, code))
+
+
+def job_error_label(code: str | None) -> str:
+    return str(JOB_ERRORS.get(code or "", code or ""))
+
+
+def active_job(event: Event) -> SolveJob | None:
+    return db.session.scalar(select(SolveJob).where(SolveJob.event_id == event.id, SolveJob.status.in_(ACTIVE))
+                             .order_by(SolveJob.id.desc()).limit(1))
+
+
+def expire_stale_jobs(event: Event) -> None:
+    """Mark runs whose worker died (far past their time limit) as failed."""
+    now = utcnow()
+    for job in db.session.scalars(select(SolveJob).where(SolveJob.event_id == event.id, SolveJob.status.in_(ACTIVE))):
+        since = job.started_at or job.created_at
+        if since + timedelta(seconds=job.time_limit_s) + STALE_AFTER < now:
+            job.status, job.error, job.finished_at = JobStatus.FAILED, "interrupted", now
+    db.session.flush()
+
+
+def start_solve(event: Event, *, time_limit_s: float = 30.0, user_id: int | None = None,
+                method: str = "cp-sat") -> SolveJob:
+    """Record a queued run; one run per event at a time."""
+    if not 1 <= time_limit_s <= 3600:
+        raise ServiceError(_("The time limit is between 1 second and 1 hour."), "time_limit")
+    if not event.sessions:
+        raise ServiceError(_("The event has no slots on usable days; add sessions first."))
+    expire_stale_jobs(event)
+    if active_job(event) is not None:
+        raise ServiceError(_("The scheduler is already running for this event."))
+    job = SolveJob(event_id=event.id, status=JobStatus.QUEUED, time_limit_s=float(time_limit_s), created_by_id=user_id,
+                   progress=SolveProgress(elapsed=0, objective=None, bound=None, method=method))
+    db.session.add(job)
+    db.session.flush()
+    return job
+
+
+def launch_solve(job: SolveJob) -> None:
+    """Hand a committed job to the background runner."""
+    enqueue(TASK_NAME, job_id=job.id)
+
+
+def request_cancel(job: SolveJob) -> None:
+    if job.status not in ACTIVE:
+        raise ServiceError(_("This run has already finished."))
+    job.cancel_requested = True
+    if job.status == JobStatus.QUEUED:
+        job.status, job.finished_at = JobStatus.CANCELLED, utcnow()
+    db.session.flush()
+
+
+def job_state(job: SolveJob) -> dict:
+    """What the progress bar shows, JSON-friendly."""
+    progress = SolveProgress(**(job.progress or {}))
+    elapsed = float(progress.get("elapsed") or 0)
+    if job.status == JobStatus.RUNNING and job.started_at is not None:
+        elapsed = max(elapsed, (utcnow() - job.started_at).total_seconds())
+    fraction = 1.0 if job.status in (JobStatus.DONE, JobStatus.FAILED, JobStatus.CANCELLED) else min(0.99, elapsed / max(job.time_limit_s, 0.1))
+    return {
+        "id": job.id, "status": job.status, "status_label": job_status_label(job.status),
+        "elapsed": round(elapsed, 1), "time_limit": job.time_limit_s, "fraction": round(fraction, 3),
+        "objective": progress.get("objective"), "bound": progress.get("bound"),
+        "cancel_requested": job.cancel_requested, "error": job.error,
+        "error_label": job_error_label(job.error) if job.error else None,
+        "detail": progress.get("detail"), "version_id": job.result_version_id,
+        "finished": job.status in (JobStatus.DONE, JobStatus.FAILED, JobStatus.CANCELLED),
+    }
+
+
+class JobChannel:
+    """Progress out, cancellation in; thread-safe, on connections of its own (CP-SAT calls
+    back from its own threads, outside the app context)."""
+
+    def __init__(self, engine, job_id: int, every_s: float = 0.5):
+        self.engine, self.job_id, self.every_s = engine, job_id, every_s
+        self.started = time.perf_counter()
+        self.latest = SolveProgress(elapsed=0.0, objective=None, bound=None)
+        self.cancelled = False
+        self._last = 0.0
+        self._lock = threading.Lock()
+
+    def progress(self, elapsed: float, objective: float, bound: float) -> None:
+        with self._lock:
+            self.latest.update(objective=_number(objective), bound=_number(bound))
+        self.sync()
+
+    def should_stop(self) -> bool:
+        self.sync()
+        return self.cancelled
+
+    def sync(self, force: bool = False) -> None:
+        with self._lock:
+            now = time.perf_counter()
+            if not force and now - self._last < self.every_s:
+                return
+            self._last = now
+            self.latest["elapsed"] = round(now - self.started, 2)
+            table = SolveJob.__table__
+            try:
+                with self.engine.begin() as connection:
+                    connection.execute(update(table).where(table.c.id == self.job_id).values(progress=dict(self.latest)))
+                    self.cancelled = bool(connection.scalar(select(table.c.cancel_requested).where(table.c.id == self.job_id)))
+            except Exception:  # progress is best effort; the solve goes on
+                log.warning("could not record progress of solve job %s", self.job_id, exc_info=True)
+
+
+def _number(value) -> float | None:
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return None
+    return round(value, 2) if abs(value) < 1e15 else None
+
+
+@task(TASK_NAME)
+def run_solve_job(job_id: int, workers: int | None = None) -> None:
+    """The background task: solve, validate, store a draft; record how it ended."""
+
+    job = db.session.get(SolveJob, job_id)
+    if job is None or job.status != JobStatus.QUEUED:
+        return
+    if job.cancel_requested:
+        job.status, job.finished_at = JobStatus.CANCELLED, utcnow()
+        db.session.commit()
+        return
+    job.status, job.started_at = JobStatus.RUNNING, utcnow()
+    db.session.commit()
+    channel = JobChannel(db.engine, job_id)
+    method = (job.progress or {}).get("method", "cp-sat")
+    status, error, version_id, detail = JobStatus.FAILED, None, None, None
+    try:
+        event = db.session.get(Event, job.event_id)
+        version, solution = solve_event(event, time_limit_s=job.time_limit_s, job_id=job.id, user_id=job.created_by_id,
+                                        method=method, on_progress=channel.progress, should_stop=channel.should_stop,
+                                        workers=workers)
+        if channel.cancelled:
+            db.session.rollback()
+            status = JobStatus.CANCELLED
+        elif version is None:
+            error = "infeasible" if solution.status.value == "INFEASIBLE" else "timeout"
+            reason = solution.stats.extra.get("reason")
+            detail = reason.get("message") if isinstance(reason, dict) else reason
+        else:
+            status, version_id = JobStatus.DONE, version.id
+            db.session.commit()
+    except ServiceError as exc:
+        db.session.rollback()
+        error = "no_slots" if exc.field == "slots" else "invalid"
+        detail = exc.message
+    except Exception as exc:  # recorded for the organiser; the published version is untouched
+        log.exception("solve job %s failed", job_id)
+        db.session.rollback()
+        error, detail = "crash", f"{type(exc).__name__}: {exc}"
+    job = db.session.get(SolveJob, job_id)
+    db.session.refresh(job)
+    progress = SolveProgress(**(job.progress or {}))
+    progress.update(channel.latest, detail=detail)
+    if version_id is not None:
+        version = db.session.get(ScheduleVersion, version_id)
+        progress.update(scheduled=version.stats.get("scheduled"), holes=version.stats.get("holes"))
+    job.progress = progress
+    job.status, job.error, job.result_version_id, job.finished_at = status, error, version_id, utcnow()
+    db.session.commit()
+
+
+def solve_now(event: Event, *, time_limit_s: float, user_id: int | None = None, workers: int | None = None,
+              method: str = "cp-sat") -> SolveJob:
+    """Run a solve in this process and wait (CLI, demo): the same task, the same job row."""
+    job = start_solve(event, time_limit_s=time_limit_s, user_id=user_id, method=method)
+    db.session.commit()
+    job_id = job.id
+    run_solve_job(job_id, workers=workers)
+    return db.session.get(SolveJob, job_id)

@@ -1,0 +1,316 @@
+"""The organiser's scheduling pages: run the scheduler with a live progress bar, the board
+(tables × slots per session) with moves, locks and hand placement, versions with their
+diffs, and publishing."""
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from planner.access import organiser_required
+from planner.errors import ServiceError
+from planner.events.forms import MoveForm, PlaceForm, PublishForm, SolveForm, choices
+from planner.events.services import event_sessions
+from planner.extensions import db
+from planner.models import Event, Meeting, MeetingRequest, MeetingTable, ScheduleVersion, Slot, SolveJob
+from planner.models.enums import VersionStatus
+from planner.scheduling import board as board_service
+from planner.scheduling import publishing, solving
+from planner.scheduling.explain import unscheduled_text, zero_label
+from planner.scheduling.versions import firms_by_id, published_version, requests_by_id
+from planner.text.i18n import _, current_locale, format_clock, format_day
+
+bp = Blueprint("scheduling", __name__, url_prefix="/organiser")
+
+
+def _event(event_id: int) -> Event:
+    return db.session.get(Event, event_id) or abort(404)
+
+
+def _version(version_id: int) -> ScheduleVersion:
+    return db.session.get(ScheduleVersion, version_id) or abort(404)
+
+
+def _meeting(meeting_id: int) -> Meeting:
+    return db.session.get(Meeting, meeting_id) or abort(404)
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+@bp.route("/events/<int:event_id>/schedule")
+@organiser_required
+def overview(event_id: int):
+    """The scheduler run (with progress), and every version of the event's schedule."""
+    event = _event(event_id)
+    versions = db.session.scalars(select(ScheduleVersion).where(ScheduleVersion.event_id == event.id)
+                                  .order_by(ScheduleVersion.number.desc())).all()
+    published = next((v for v in versions if v.status == VersionStatus.PUBLISHED), None)
+    diffs = {v.id: publishing.diff_versions(published, v).counts() for v in versions
+             if v.status == VersionStatus.DRAFT and published is not None}
+    job = solving.active_job(event)
+    last_job = job or db.session.scalar(select(SolveJob).where(SolveJob.event_id == event.id)
+                                        .order_by(SolveJob.id.desc()).limit(1))
+    return render_template("scheduling/overview.html", event=event, versions=versions, published=published,
+                           diffs=diffs, job=last_job, form=SolveForm(), job_state=solving.job_state(last_job) if last_job else None)
+
+
+@bp.route("/events/<int:event_id>/solve", methods=["POST"])
+@organiser_required
+def solve(event_id: int):
+    """Start a scheduler run in the background."""
+    event = _event(event_id)
+    form = SolveForm()
+    if not form.validate_on_submit():
+        flash(_("Please correct the highlighted fields."), "error")
+        return redirect(url_for("scheduling.overview", event_id=event.id))
+    try:
+        job = solving.start_solve(event, time_limit_s=form.time_limit.data, user_id=current_user.id,
+                                  method=form.method.data)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("scheduling.overview", event_id=event.id))
+    db.session.commit()
+    solving.launch_solve(job)
+    return redirect(url_for("scheduling.overview", event_id=event.id))
+
+
+@bp.route("/jobs/<int:job_id>.json")
+@organiser_required
+def job_json(job_id: int):
+    """Progress of a run, polled by the progress bar."""
+    job = db.session.get(SolveJob, job_id) or abort(404)
+    state = solving.job_state(job)
+    if job.result_version_id:
+        state["board_url"] = url_for("scheduling.board", version_id=job.result_version_id)
+    return jsonify(state)
+
+
+@bp.route("/jobs/<int:job_id>/cancel", methods=["POST"])
+@organiser_required
+def cancel(job_id: int):
+    job = db.session.get(SolveJob, job_id) or abort(404)
+    try:
+        solving.request_cancel(job)
+    except ServiceError as error:
+        db.session.rollback()
+        if _wants_json():
+            return jsonify(ok=False, error=error.message), 409
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        if _wants_json():
+            return jsonify(ok=True, state=solving.job_state(job))
+        flash(_("The run is being cancelled."), "info")
+    return redirect(url_for("scheduling.overview", event_id=job.event_id))
+
+
+def _slot_label(slot: Slot, event: Event) -> str:
+
+    locale = current_locale()
+    local = slot.start_dt.astimezone(ZoneInfo(event.timezone))
+    return f"{format_day(local.date(), locale, 'medium')} {format_clock(slot.start_dt, event.timezone)}"
+
+
+@bp.route("/versions/<int:version_id>")
+@organiser_required
+def board(version_id: int):
+    """The board of one version: grids, filter, unscheduled meetings, figures, publish."""
+    version = _version(version_id)
+    event = version.event
+    participant_id = request.args.get("participant", type=int)
+    all_tables = request.args.get("tables") == "all"
+    highlighted = board_service.participant_meetings(version, participant_id) if participant_id else set()
+    people = sorted({p for m in version.meetings for p in m.participants},
+                    key=lambda p: (p.firm.display_name(current_locale()), p.id))
+    unscheduled = version.unscheduled or []
+    requests = requests_by_id(item["request_id"] for item in unscheduled)
+    zero = (version.stats or {}).get("zero_firms", [])
+    firms = firms_by_id(item["firm_id"] for item in zero)
+    slots = [slot for session in event_sessions(event) for slot in session.slots]
+    slot_choices = choices([(slot.id, _slot_label(slot, event)) for slot in slots])
+    table_choices = choices([(table.id, table.name) for table in event.tables])
+    move_form = MoveForm(expected_lock=version.lock_version)
+    move_form.slot_id.choices, move_form.table_id.choices = slot_choices, table_choices
+    place_form = PlaceForm(expected_lock=version.lock_version)
+    place_form.slot_id.choices, place_form.table_id.choices = slot_choices, table_choices
+    published = published_version(event)
+    diff = publishing.diff_versions(published, version).counts() if published is not None and published.id != version.id else None
+    publish_form = PublishForm(expected_revision=event.schedule_revision, expected_lock=version.lock_version)
+    return render_template("scheduling/board.html", version=version, event=event,
+                           grids=board_service.board_grid(version, all_tables=all_tables), all_tables=all_tables,
+                           participant_id=participant_id, highlighted=highlighted, people=people,
+                           movable=board_service.move_choices(version, highlighted if participant_id else None),
+                           sides=board_service.unscheduled_sides(unscheduled, requests),
+                           meeting_sides=board_service.meeting_sides,
+                           unscheduled=unscheduled, requests=requests, zero=zero, firms=firms, move_form=move_form,
+                           place_form=place_form, publish_form=publish_form, diff=diff, published=published,
+                           unscheduled_text=unscheduled_text, zero_label=zero_label)
+
+
+def _board_redirect(version: ScheduleVersion):
+    participant = request.form.get("participant") or None
+    tables = "all" if request.form.get("tables") == "all" else None
+    return redirect(url_for("scheduling.board", version_id=version.id, participant=participant, tables=tables))
+
+
+def _change_result(version: ScheduleVersion, error: ServiceError | None, message: str):
+    if error is not None:
+        db.session.rollback()
+        if _wants_json():
+            return jsonify(ok=False, error=error.message), 409
+        flash(error.message, "error")
+        return _board_redirect(version)
+    db.session.commit()
+    if _wants_json():
+        return jsonify(ok=True, message=message, lock_version=version.lock_version)
+    flash(message, "success")
+    return _board_redirect(version)
+
+
+@bp.route("/versions/<int:version_id>/move", methods=["POST"])
+@organiser_required
+def move(version_id: int):
+    """Move a meeting to another slot or table (drag and drop, or the form)."""
+    version = _version(version_id)
+    form = MoveForm()
+    form.slot_id.choices = choices([(s.id, "") for session in event_sessions(version.event) for s in session.slots])
+    form.table_id.choices = choices([(t.id, "") for t in version.event.tables])
+    if not form.validate_on_submit():
+        return _change_result(version, ServiceError(_("Choose a slot and a table.")), "")
+    meeting = _meeting(form.meeting_id.data)
+    if meeting.version_id != version.id:
+        abort(404)
+    error = None
+    try:
+        board_service.move_meeting(meeting, db.session.get(Slot, form.slot_id.data),
+                                   db.session.get(MeetingTable, form.table_id.data), expected_lock=form.expected_lock.data)
+    except ServiceError as exc:
+        error = exc
+    return _change_result(version, error, _("The meeting was moved."))
+
+
+@bp.route("/versions/<int:version_id>/place", methods=["POST"])
+@organiser_required
+def place(version_id: int):
+    """Schedule an unscheduled request by hand."""
+    version = _version(version_id)
+    form = PlaceForm()
+    form.slot_id.choices = choices([(s.id, "") for session in event_sessions(version.event) for s in session.slots])
+    form.table_id.choices = choices([(t.id, "") for t in version.event.tables])
+    if not form.validate_on_submit():
+        return _change_result(version, ServiceError(_("Choose a slot and a table.")), "")
+    meeting_request = db.session.get(MeetingRequest, form.request_id.data)
+    if meeting_request is None or meeting_request.event_id != version.event_id:
+        abort(404)
+    error = None
+    try:
+        board_service.place_request(version, meeting_request, db.session.get(Slot, form.slot_id.data),
+                                    db.session.get(MeetingTable, form.table_id.data), expected_lock=form.expected_lock.data)
+    except ServiceError as exc:
+        error = exc
+    return _change_result(version, error, _("The meeting was scheduled."))
+
+
+@bp.route("/meetings/<int:meeting_id>/lock", methods=["POST"])
+@organiser_required
+def lock(meeting_id: int):
+    """Lock a meeting in place (re-runs keep it), or unlock it."""
+    meeting = _meeting(meeting_id)
+    version = meeting.version
+    locked = request.form.get("locked") == "1"
+    error = None
+    try:
+        board_service.set_locked(meeting, locked)
+    except ServiceError as exc:
+        error = exc
+    return _change_result(version, error, _("The meeting is locked.") if locked else _("The meeting is unlocked."))
+
+
+@bp.route("/meetings/<int:meeting_id>/unschedule", methods=["POST"])
+@organiser_required
+def unschedule(meeting_id: int):
+    meeting = _meeting(meeting_id)
+    version = meeting.version
+    error = None
+    try:
+        board_service.unschedule_meeting(meeting)
+    except ServiceError as exc:
+        error = exc
+    return _change_result(version, error, _("The meeting was taken out of the schedule."))
+
+
+@bp.route("/versions/<int:version_id>/publish", methods=["POST"])
+@organiser_required
+def publish(version_id: int):
+    """Publish a draft; refused when someone else published or changed it meanwhile."""
+    version = _version(version_id)
+    form = PublishForm()
+    if not form.validate_on_submit() or not form.expected_revision.data.isdigit() or not form.expected_lock.data.isdigit():
+        abort(400)
+    try:
+        diff = publishing.publish_version(version, expected_revision=int(form.expected_revision.data),
+                                          expected_lock=int(form.expected_lock.data), user_id=current_user.id)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("scheduling.board", version_id=version.id))
+    db.session.commit()
+    counts = diff.counts()
+    flash(_("Version %(number)s is published: %(added)s added, %(moved)s moved, %(cancelled)s cancelled. "
+            "Participants are being notified.", number=version.number, added=counts["added"],
+            moved=counts["moved"], cancelled=counts["cancelled"]), "success")
+    return redirect(url_for("scheduling.board", version_id=version.id))
+
+
+@bp.route("/versions/<int:version_id>/copy", methods=["POST"])
+@organiser_required
+def copy(version_id: int):
+    """An editable draft copy of a version."""
+    version = _version(version_id)
+    draft = publishing.copy_version(version, user_id=current_user.id)
+    db.session.commit()
+    flash(_("Draft %(number)s was made from version %(source)s.", number=draft.number, source=version.number), "success")
+    return redirect(url_for("scheduling.board", version_id=draft.id))
+
+
+@bp.route("/versions/<int:version_id>/discard", methods=["POST"])
+@organiser_required
+def discard(version_id: int):
+    version = _version(version_id)
+    try:
+        publishing.discard_version(version)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("scheduling.board", version_id=version.id))
+    db.session.commit()
+    flash(_("The draft was discarded."), "success")
+    return redirect(url_for("scheduling.overview", event_id=version.event_id))
+
+
+@bp.route("/versions/<int:version_id>/diff")
+@organiser_required
+def diff(version_id: int):
+    """What a version changes against the one it replaced (or the published one)."""
+    version = _version(version_id)
+    against_id = request.args.get("against", type=int)
+    if against_id:
+        against = _version(against_id)
+    elif version.status in (VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED):
+        against = db.session.scalar(select(ScheduleVersion).where(
+            ScheduleVersion.event_id == version.event_id, ScheduleVersion.number < version.number,
+            ScheduleVersion.published_at.is_not(None)).order_by(ScheduleVersion.number.desc()).limit(1))
+    else:
+        against = published_version(version.event)
+        if against is not None and against.id == version.id:
+            against = None
+    if against is not None and against.event_id != version.event_id:
+        abort(404)
+    changes = publishing.diff_versions(against, version)
+    return render_template("scheduling/diff.html", version=version, against=against, changes=changes,
+                           event=version.event, slot_label=_slot_label)

@@ -1,0 +1,97 @@
+"""HS 2022 and ISIC Rev.4 codes as readers see them: a code's title in their language and the
+code picker's search over every title. Reference data is read-only, so entries are cached on the app."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from sqlalchemy import select
+
+from planner.errors import ServiceError
+from planner.extensions import db
+from planner.models import Product, Sector
+from planner.text.i18n import _
+from planner.text.scripts import ascii_digits
+
+CODE_KINDS = ("product", "sector")
+
+
+@dataclass(frozen=True, slots=True)
+class CodeEntry:
+    kind: str
+    code: str
+    level: str
+    titles: tuple[tuple[str, str], ...]  # ((lang, title), …)
+    haystack: str  # every title, case-folded
+
+    def title(self, locale: str) -> str:
+        titles = dict(self.titles)
+        return titles.get(locale) or titles.get("en", "")
+
+
+def code_title(node, locale: str) -> str:
+    """A code's title in `locale`. Where a code has none (most 6-digit HS subheadings in fa
+    and ru), the closest translated parent's title with its code, '… (8708)'; English last."""
+    if locale == "en" or getattr(node, f"title_{locale}", None):
+        return node.title(locale)
+    parent = node.parent
+    while parent is not None:
+        title = getattr(parent, f"title_{locale}", None)
+        if title:
+            return f"{title} ({parent.code})"
+        parent = parent.parent
+    return node.title_en
+
+
+def _code_entries(kind: str) -> list[CodeEntry]:
+    """Every HS code, or every ISIC division/group/class, cached on the app (reference data is read-only)."""
+    cache = current_app.extensions.setdefault("karvan_codes", {})
+    if kind not in cache:
+        model = Product if kind == "product" else Sector
+        query = select(model).order_by(model.code)
+        if kind == "sector":
+            query = query.where(Sector.level != "section")
+        entries = []
+        own: dict[str, dict[str, str]] = {}  # code -> {lang: its own title}; parents come first by code
+        for node in db.session.scalars(query):
+            titles = {lang: text for lang in ("en", "fa", "ru") if (text := getattr(node, f"title_{lang}"))}
+            own[node.code] = titles
+            shown = dict(titles)
+            for lang in ("fa", "ru"):
+                parent = node.parent_code
+                while lang not in shown and parent in own:
+                    if own[parent].get(lang):
+                        shown[lang] = f"{own[parent][lang]} ({parent})"
+                    parent = _parent_code(kind, parent)
+            entries.append(CodeEntry(kind, node.code, str(node.level), tuple(shown.items()),
+                                     " ".join(titles.values()).casefold()))
+        cache[kind] = entries
+    return cache[kind]
+
+
+def _parent_code(kind: str, code: str) -> str | None:
+    if kind == "product":
+        return code[:-2] if len(code) > 2 else None
+    return code[:-1] if len(code) > 2 else None
+
+
+def search_codes(query: str, kind: str, locale: str, limit: int = 15) -> list[dict]:
+    """Codes whose number starts with the digits typed (ASCII, Persian or Arabic-Indic), or
+    whose titles (fa, ru or en) hold every word typed."""
+    if kind not in CODE_KINDS:
+        raise ServiceError(_("Unknown kind of code."), field="kind")
+    words = ascii_digits(query).replace(".", "").split()
+    digits = [word for word in words if word.isdigit()]
+    texts = [word.casefold() for word in words if not word.isdigit()]
+    if not words:
+        return []
+    found = []
+    for entry in _code_entries(kind):
+        if digits and not any(entry.code.startswith(number) for number in digits):
+            continue
+        if texts and not all(text in entry.haystack for text in texts):
+            continue
+        found.append(entry)
+    found.sort(key=lambda entry: (len(entry.code), entry.code))
+    return [{"kind": entry.kind, "code": entry.code, "level": entry.level, "title": entry.title(locale)}
+            for entry in found[:limit]]

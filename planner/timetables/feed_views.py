@@ -1,0 +1,124 @@
+"""Calendar feeds at secret token URLs (per participant and per delegation), their issue and
+revocation, and the single-meeting .ics download.
+
+A feed URL is the only secret a calendar app can carry, so an unknown or revoked token
+answers 404 — the same as a page that never existed. Feeds speak the owner's language unless
+the URL asks for another with ?lang=.
+"""
+from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from planner.extensions import db
+from planner.models import Delegation, Event, Participant
+from planner.text.i18n import _, current_locale
+from planner.timetables import feeds as ics
+from planner.timetables.entries import recipient_locale
+from planner.timetables.views import _is_head_of, can_see_firm, can_see_participant
+
+bp = Blueprint("feeds", __name__, url_prefix="/feeds")
+
+
+def _ics(data: bytes, filename: str, *, download: bool = False) -> Response:
+    disposition = "attachment" if download else "inline"
+    return Response(data, mimetype="text/calendar", headers={
+        "Content-Disposition": f'{disposition}; filename="{filename}"',
+        "Cache-Control": "private, max-age=300",
+        "X-Robots-Tag": "noindex",
+    })
+
+
+def _feed_locale(default: str) -> str:
+    asked = request.args.get("lang")
+    return asked if asked in current_app.config["LANGUAGES"] else default
+
+
+@bp.route("/p/<token>.ics")
+def participant_feed(token: str):
+    """A person's meetings in every published schedule (METHOD:PUBLISH)."""
+    person = ics.participant_by_token(token) or abort(404)
+    return _ics(ics.participant_feed(person, _feed_locale(recipient_locale(person))), f"karvan-p{person.id}.ics")
+
+
+@bp.route("/d/<token>.ics")
+def delegation_feed(token: str):
+    """Every member's meetings, each meeting once (METHOD:PUBLISH)."""
+    delegation = ics.delegation_by_token(token) or abort(404)
+    default = recipient_locale(delegation.head) if delegation.head else {"IR": "fa", "RU": "ru"}.get(delegation.region.country, "en")
+    return _ics(ics.delegation_feed(delegation, _feed_locale(default)), f"karvan-delegation-{delegation.id}.ics")
+
+
+@bp.route("/<slug>/meetings/<int:request_id>.ics")
+@login_required
+def meeting(slug: str, request_id: int):
+    """One published meeting as a downloadable .ics in the reader's language."""
+    event = db.session.scalar(select(Event).where(Event.slug == slug)) or abort(404)
+    entry = ics.find_entry(event, request_id, current_user.firm)
+    if entry is None:
+        abort(404)
+    visible = [firm for firm in entry.firms if can_see_firm(firm)]
+    if not visible:
+        abort(404)
+    if entry.own_firm is None and not current_user.is_organiser:
+        # A delegation head reads it from their members' side: the other firm's mailboxes stay private.
+        entry = ics.find_entry(event, request_id, visible[0])
+    person = db.session.scalar(select(Participant).where(Participant.email == current_user.email))
+    home = person.home_timezone if person is not None else (current_user.firm.region.timezone if current_user.firm else None)
+    return _ics(ics.single_meeting_ics(event, entry, current_locale(), home), f"karvan-meeting-{request_id}.ics", download=True)
+
+
+def _back() -> Response:
+    target = request.form.get("next") or request.referrer or url_for("main.home")
+    local = target.startswith("/") and not target.startswith(("//", "/\\"))
+    if not local and not target.startswith(request.host_url):
+        target = url_for("main.home")
+    return redirect(target)
+
+
+@bp.route("/participants/<int:participant_id>/token", methods=["POST"])
+@login_required
+def issue_participant_token(participant_id: int):
+    """Create or replace a person's feed URL; a replaced URL stops working at once."""
+    person = db.session.get(Participant, participant_id) or abort(404)
+    if not can_see_participant(person):
+        abort(403)
+    ics.issue_feed_token(person)
+    db.session.commit()
+    flash(_("A new calendar link was created. Links given out before no longer work."), "success")
+    return _back()
+
+
+@bp.route("/participants/<int:participant_id>/revoke", methods=["POST"])
+@login_required
+def revoke_participant_token(participant_id: int):
+    person = db.session.get(Participant, participant_id) or abort(404)
+    if not can_see_participant(person):
+        abort(403)
+    ics.revoke_feed_token(person)
+    db.session.commit()
+    flash(_("The calendar link was switched off."), "success")
+    return _back()
+
+
+@bp.route("/delegations/<int:delegation_id>/token", methods=["POST"])
+@login_required
+def issue_delegation_token(delegation_id: int):
+    delegation = db.session.get(Delegation, delegation_id) or abort(404)
+    if not _is_head_of(delegation):
+        abort(403)
+    ics.issue_feed_token(delegation)
+    db.session.commit()
+    flash(_("A new calendar link was created. Links given out before no longer work."), "success")
+    return _back()
+
+
+@bp.route("/delegations/<int:delegation_id>/revoke", methods=["POST"])
+@login_required
+def revoke_delegation_token(delegation_id: int):
+    delegation = db.session.get(Delegation, delegation_id) or abort(404)
+    if not _is_head_of(delegation):
+        abort(403)
+    ics.revoke_feed_token(delegation)
+    db.session.commit()
+    flash(_("The calendar link was switched off."), "success")
+    return _back()

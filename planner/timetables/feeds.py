@@ -1,0 +1,246 @@
+"""Meetings as calendar data: the ICS record of a meeting in the reader's language, the
+personal and delegation feeds, the single-meeting download, the secret feed tokens, and the
+export of one feed per participant. The bytes come from the pure builders in `calendar`.
+"""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from planner.extensions import db
+from planner.models import Delegation, Event, Firm, Meeting, MeetingTable, Participant, ScheduleVersion
+from planner.models.enums import VersionStatus
+from planner.text.i18n import _, format_clock, format_day, local_digits
+from planner.text.scripts import interpreter_name, list_separator, participant_name
+from planner.timetables.entries import (
+    Entry,
+    _entry,
+    delegation_members,
+    differs,
+    meeting_people,
+    participant_entries,
+    published_version,
+    recipient_locale,
+    utc_offset_label,
+    version_meetings,
+    zone_label,
+    zone_time,
+)
+from planner.timetables.ics import IcsMeeting, IcsPerson, meeting_ics, meetings_ics
+
+MAX_INTERESTS = 4
+
+
+def interest_titles(items, locale: str, against=()) -> list[str]:
+    """Titles of offers/needs, those related to `against` codes first, at most MAX_INTERESTS
+    (title and code in the digits of `locale`)."""
+    codes = [item.code for item in against]
+
+    def related(item) -> bool:
+        return any(code.startswith(item.code) or item.code.startswith(code) for code in codes)
+
+    chosen = [item for item in items if related(item)] or list(items)
+    titles = []
+    for item in chosen[:MAX_INTERESTS]:
+        title = item.node.title(locale) if item.node else item.code
+        titles.append(local_digits(f"{title} ({item.code})", locale))
+    return titles
+
+
+def city_name(firm: Firm, locale: str) -> str:
+    """The city in the firm's own script for readers of that script, else in Latin letters."""
+    native = "fa" if firm.region.country == "IR" else "ru"
+    return firm.city if locale == native else (firm.city_latin or firm.city)
+
+
+def name_list(names: list[str], locale: str) -> str:
+    """Names joined with the list comma; in Persian a right-to-left mark before each comma, so
+    that plain text (no <bdi> in a calendar) still shows Latin names in right-to-left order."""
+    mark = "\u200f" if locale == "fa" else ""
+    return (mark + list_separator(locale)).join(names)
+
+
+def location_text(event: Event, table: MeetingTable, locale: str) -> str:
+    parts = [event.venue_name(locale) or event.display_name(locale)]
+    if table.hall:
+        parts.append(table.hall)
+    parts.append(_("Table %(table)s", table=table.name))
+    return list_separator(locale).join(part for part in parts if part)
+
+
+def organiser() -> IcsPerson:
+    config = current_app.config
+    return IcsPerson(config["KARVAN_ORGANISER_NAME"], config["KARVAN_ORGANISER_EMAIL"], role="CHAIR")
+
+
+# --- ICS records --------------------------------------------------------------------------
+
+def ics_record(event: Event, entry: Entry, locale: str, home_zone: str | None = None, *,
+               sequence: int | None = None, status: str = "CONFIRMED") -> IcsMeeting:
+    """The meeting's VEVENT content with every text in `locale` (times stay instants).
+
+    The DESCRIPTION keeps to one digit system: Persian digits throughout for fa (date, clock
+    times, UTC offsets, product titles and codes), ASCII digits otherwise; only the requester's
+    own message is quoted as written."""
+    with force_locale(locale):
+        zone = event.timezone
+        requester, target = entry.firms
+        counterpart = entry.counterpart
+        if counterpart is not None:
+            summary = _("B2B meeting with %(firm)s", firm=counterpart.display_name(locale))
+        else:
+            summary = _("B2B meeting: %(first)s – %(second)s", first=requester.display_name(locale),
+                        second=target.display_name(locale))
+        start_text = _("%(time)s %(zone_time)s (%(offset)s)", time=format_clock(entry.start, zone, locale),
+                       zone_time=zone_time(zone), offset=utc_offset_label(entry.start, zone, locale))
+        comma, semicolon = list_separator(locale), list_separator(locale, strong=True)
+        lines = [f"{format_day(entry.start.astimezone(ZoneInfo(zone)).date(), locale)}{comma}{start_text}"]
+        if differs(entry.start, zone, home_zone):
+            lines.append(_("Your home time: %(time)s (%(zone)s)", time=format_clock(entry.start, home_zone, locale),
+                           zone=zone_label(home_zone)))
+        lines.append("")
+        sides = [(requester, target), (target, requester)]
+        if entry.own_firm is not None and entry.own_firm.id == target.id:
+            sides.reverse()
+        for firm, other in sides:
+            lines.append(f"{firm.display_name(locale)} — {firm.region.name(locale)}{comma}{city_name(firm, locale)}")
+            offers = interest_titles(firm.capabilities, locale, other.needs)
+            needs = interest_titles(firm.needs, locale, other.capabilities)
+            if offers:
+                lines.append("  " + _("Offers: %(items)s", items=semicolon.join(offers)))
+            if needs:
+                lines.append("  " + _("Looks for: %(items)s", items=semicolon.join(needs)))
+            people = [p for p in meeting_people(entry.meeting) if p.firm_id == firm.id]
+            if people:
+                names = name_list([participant_name(p, locale) for p in people], locale)
+                lines.append("  " + _("Attending: %(names)s", names=names))
+        lines.append("")
+        if entry.interpreter is not None:
+            lines.append(_("Interpreter: %(name)s", name=interpreter_name(entry.interpreter, locale)))
+        else:
+            lines.append(_("Interpreter: none assigned"))
+        if entry.meeting.request.message:
+            lines.append(_("Reason for the meeting: %(text)s", text=entry.meeting.request.message))
+        # Contacts stay private to their firm (as in the directory): the reader's side are
+        # ATTENDEEs with their mailboxes; the other side is named in the DESCRIPTION only.
+        own_side = entry.own_people if entry.own_firm is not None else meeting_people(entry.meeting)
+        attendees = [IcsPerson(participant_name(p, locale), p.email) for p in own_side]
+        return IcsMeeting(
+            uid=entry.uid, sequence=entry.meeting.sequence if sequence is None else sequence,
+            start=entry.start, end=entry.end, summary=summary, location=location_text(event, entry.table, locale),
+            description="\n".join(lines).strip(), status=status, attendees=tuple(attendees), language=locale,
+        )
+
+
+def participant_calendar_name(participant: Participant, locale: str) -> str:
+    with force_locale(locale):
+        return _("Karvan meetings: %(name)s", name=participant_name(participant, locale))
+
+
+def participant_feed(participant: Participant, locale: str, events: list[Event] | None = None,
+                     now: datetime | None = None) -> bytes:
+    """A person's meetings in the published versions of `events` (all events by default)."""
+    records = []
+    for event in events if events is not None else events_with_published_version():
+        meetings = version_meetings(published_version(event))
+        records += [ics_record(event, e, locale, participant.home_timezone) for e in participant_entries(meetings, participant)]
+    return meetings_ics(records, calendar_name=participant_calendar_name(participant, locale),
+                        organiser=organiser(), now=now)
+
+
+def delegation_feed(delegation: Delegation, locale: str, events: list[Event] | None = None,
+                    now: datetime | None = None) -> bytes:
+    """The delegation's meetings (every member's, each meeting once)."""
+    records: dict[str, IcsMeeting] = {}
+    home = delegation.region.timezone
+    for event in events if events is not None else events_with_published_version():
+        meetings = version_meetings(published_version(event))
+        for member in delegation_members(delegation):
+            for entry in participant_entries(meetings, member):
+                records.setdefault(entry.uid, ics_record(event, entry, locale, home))
+    with force_locale(locale):
+        name = _("Karvan meetings: %(name)s", name=delegation.display_name(locale))
+    return meetings_ics(list(records.values()), calendar_name=name, organiser=organiser(), now=now)
+
+
+def single_meeting_ics(event: Event, entry: Entry, locale: str, home_zone: str | None, now: datetime | None = None) -> bytes:
+    record = ics_record(event, entry, locale, home_zone)
+    return meeting_ics(record, calendar_name=record.summary, organiser=organiser(), now=now)
+
+
+def events_with_published_version() -> list[Event]:
+    return list(db.session.scalars(
+        select(Event).where(Event.id.in_(select(ScheduleVersion.event_id).where(ScheduleVersion.status == VersionStatus.PUBLISHED)))
+        .order_by(Event.start_date)
+    ))
+
+
+def find_entry(event: Event, request_id: int, viewer_firm: Firm | None) -> Entry | None:
+    """The published meeting of a request, seen from `viewer_firm` (neutral when None)."""
+    version = published_version(event)
+    if version is None:
+        return None
+    meeting = db.session.scalar(select(Meeting).where(Meeting.version_id == version.id, Meeting.request_id == request_id))
+    if meeting is None:
+        return None
+    if viewer_firm is not None and viewer_firm.id not in (meeting.request.requester_firm_id, meeting.request.target_firm_id):
+        viewer_firm = None
+    return _entry(meeting, viewer_firm)
+
+
+# --- feed tokens --------------------------------------------------------------------------
+
+def issue_feed_token(owner: Participant | Delegation) -> str:
+    """Give the participant or delegation a new secret feed token; the old URL stops working."""
+    owner.feed_token = secrets.token_urlsafe(32)
+    db.session.flush()
+    return owner.feed_token
+
+
+def revoke_feed_token(owner: Participant | Delegation) -> None:
+    owner.feed_token = None
+    db.session.flush()
+
+
+def participant_by_token(token: str) -> Participant | None:
+    if not token:
+        return None
+    return db.session.scalar(select(Participant).where(Participant.feed_token == token))
+
+
+def delegation_by_token(token: str) -> Delegation | None:
+    if not token:
+        return None
+    return db.session.scalar(select(Delegation).where(Delegation.feed_token == token))
+
+
+# --- export -------------------------------------------------------------------------------
+
+def export_feeds(event: Event, directory: Path, locale: str | None = None, now: datetime | None = None) -> dict[str, int] | None:
+    """Write `<directory>/p<participant id>.ics` for everyone in the event's published version.
+
+    Returns {file stem: number of meetings}, or None when nothing is published. Ids match the
+    participant ids ("p" + Participant.id) of export-schedule's instance.json.
+    """
+    version = published_version(event)
+    if version is None:
+        return None
+    meetings = version_meetings(version)
+    people = {p.id: p for m in meetings for p in meeting_people(m)}
+    directory.mkdir(parents=True, exist_ok=True)
+    written = {}
+    for person_id in sorted(people):
+        person = people[person_id]
+        reader = locale or recipient_locale(person)
+        entries = participant_entries(meetings, person)
+        records = [ics_record(event, entry, reader, person.home_timezone) for entry in entries]
+        data = meetings_ics(records, calendar_name=participant_calendar_name(person, reader), organiser=organiser(), now=now)
+        (directory / f"p{person.id}.ics").write_bytes(data)
+        written[f"p{person.id}"] = len(records)
+    return written

@@ -1,0 +1,213 @@
+"""Timetables on screen, in print and as PDF: per participant, firm, delegation and table.
+
+Participants see their own and their firm's timetables, delegation heads their delegation's,
+organisers everything (including the table sheets for the hall). Only the published version
+is ever shown.
+"""
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from planner.access import organiser_required
+from planner.extensions import db
+from planner.models import Delegation, Event, Firm, MeetingTable, Participant
+from planner.models.enums import Role
+from planner.text.i18n import _, current_locale
+from planner.timetables import entries as tt
+from planner.timetables.feeds import delegation_feed, participant_feed
+
+bp = Blueprint("timetables", __name__, url_prefix="/timetables")
+
+
+# --- access -------------------------------------------------------------------------------
+
+def _is_head_of(delegation: Delegation | None) -> bool:
+    if delegation is None or not current_user.is_authenticated:
+        return False
+    if current_user.is_organiser:
+        return True
+    head = delegation.head
+    return current_user.role == Role.DELEGATION_HEAD and (
+        current_user.delegation_id == delegation.id or (head is not None and head.email == current_user.email))
+
+
+def can_see_participant(participant: Participant) -> bool:
+    return current_user.is_authenticated and (
+        current_user.can_manage_firm(participant.firm_id) or _is_head_of(participant.delegation))
+
+
+def can_see_firm(firm: Firm) -> bool:
+    if not current_user.is_authenticated:
+        return False
+    if current_user.can_manage_firm(firm.id):
+        return True
+    return any(_is_head_of(p.delegation) for p in firm.participants if p.delegation is not None)
+
+
+def _event(slug: str) -> Event:
+    return db.session.scalar(select(Event).where(Event.slug == slug)) or abort(404)
+
+
+def _context(event: Event):
+    """The published version's meetings, or a friendly page when nothing is published yet."""
+    version = tt.published_version(event)
+    return version, tt.version_meetings(version)
+
+
+def _pdf(data: bytes, filename: str) -> Response:
+    return Response(data, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _show(event, title, sheets, *, kind, pdf_url=None, ics_url=None, feed=None, version=None, pdf_name="timetable.pdf",
+          as_pdf=False, owner=None, links=()):
+    locale = current_locale()
+    if as_pdf:
+        return _pdf(tt.sheets_pdf(event, title, sheets, locale), pdf_name)
+    return render_template("timetables/page.html", event=event, title=title, sheets=sheets, kind=kind, pdf_url=pdf_url,
+                           ics_url=ics_url, feed=feed, version=version, owner=owner, links=links,
+                           meeting_link=lambda entry: url_for("feeds.meeting", slug=event.slug, request_id=entry.meeting.request_id))
+
+
+# --- my timetable -------------------------------------------------------------------------
+
+@bp.route("/mine")
+@login_required
+def mine():
+    """The signed-in person's timetable (or their firm's) in the latest published event."""
+    event = tt.latest_published_event()
+    if event is None:
+        flash(_("No schedule has been published yet."), "warning")
+        return redirect(url_for("main.home"))
+    person = db.session.scalar(select(Participant).where(Participant.email == current_user.email))
+    if person is not None and can_see_participant(person):
+        return redirect(url_for(".participant", slug=event.slug, participant_id=person.id))
+    if current_user.firm_id:
+        return redirect(url_for(".firm", slug=event.slug, firm_id=current_user.firm_id))
+    if current_user.is_organiser:
+        return redirect(url_for(".tables", slug=event.slug))
+    flash(_("Your account is not linked to a firm taking part."), "warning")
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/delegation")
+@login_required
+def my_delegation():
+    """The delegation head's way in: the delegation timetable of the latest published event."""
+    event = tt.latest_published_event()
+    if event is None or not current_user.delegation_id:
+        flash(_("No schedule has been published yet."), "warning")
+        return redirect(url_for("main.home"))
+    return redirect(url_for(".delegation", slug=event.slug, delegation_id=current_user.delegation_id))
+
+
+# --- sheets -------------------------------------------------------------------------------
+
+@bp.route("/<slug>/participants/<int:participant_id>")
+@bp.route("/<slug>/participants/<int:participant_id>.pdf", endpoint="participant_pdf", defaults={"as_pdf": True})
+@login_required
+def participant(slug: str, participant_id: int, as_pdf: bool = False):
+    """One person's meetings by day, with tables, counterparts and interpreters."""
+    event = _event(slug)
+    person = db.session.get(Participant, participant_id) or abort(404)
+    if not can_see_participant(person):
+        abort(403)
+    version, meetings = _context(event)
+    sheet = tt.person_sheet(event, meetings, person, current_locale())
+    links = [(_("Timetable of the whole firm"), url_for(".firm", slug=slug, firm_id=person.firm_id))]
+    return _show(event, sheet.title, [sheet], kind="person", version=version, as_pdf=as_pdf, owner=person, links=links,
+                 pdf_url=url_for(".participant_pdf", slug=slug, participant_id=person.id),
+                 ics_url=url_for(".participant_ics", slug=slug, participant_id=person.id), feed=("participant", person), pdf_name=f"timetable-{slug}-p{person.id}.pdf")
+
+
+@bp.route("/<slug>/firms/<int:firm_id>")
+@bp.route("/<slug>/firms/<int:firm_id>.pdf", endpoint="firm_pdf", defaults={"as_pdf": True})
+@login_required
+def firm(slug: str, firm_id: int, as_pdf: bool = False):
+    """All meetings of a firm, with who of the firm attends each."""
+    event = _event(slug)
+    firm = db.session.get(Firm, firm_id) or abort(404)
+    if not can_see_firm(firm):
+        abort(403)
+    version, meetings = _context(event)
+    sheet = tt.firm_sheet(event, meetings, firm, current_locale())
+    return _show(event, sheet.title, [sheet], kind="firm", version=version, as_pdf=as_pdf, owner=firm,
+                 pdf_url=url_for(".firm_pdf", slug=slug, firm_id=firm.id), pdf_name=f"timetable-{slug}-f{firm.id}.pdf")
+
+
+@bp.route("/<slug>/delegations/<int:delegation_id>")
+@bp.route("/<slug>/delegations/<int:delegation_id>.pdf", endpoint="delegation_pdf", defaults={"as_pdf": True})
+@login_required
+def delegation(slug: str, delegation_id: int, as_pdf: bool = False):
+    """Every member of the delegation by day (one printed page per person), for the head."""
+    event = _event(slug)
+    delegation = db.session.get(Delegation, delegation_id) or abort(404)
+    if not _is_head_of(delegation):
+        abort(403)
+    version, meetings = _context(event)
+    locale = current_locale()
+    sheets = tt.member_sheets(event, meetings, delegation, locale)
+    return _show(event, delegation.display_name(locale), sheets, kind="delegation", version=version, as_pdf=as_pdf,
+                 owner=delegation, pdf_url=url_for(".delegation_pdf", slug=slug, delegation_id=delegation.id),
+                 ics_url=url_for(".delegation_ics", slug=slug, delegation_id=delegation.id),
+                 feed=("delegation", delegation), pdf_name=f"timetable-{slug}-delegation-{delegation.id}.pdf")
+
+
+@bp.route("/<slug>/tables")
+@bp.route("/<slug>/tables.pdf", endpoint="tables_pdf", defaults={"as_pdf": True})
+@organiser_required
+def tables(slug: str, as_pdf: bool = False):
+    """Every table's sheet for the hall (one printed page per table)."""
+    event = _event(slug)
+    version, meetings = _context(event)
+    locale = current_locale()
+    sheets = [tt.table_sheet(event, meetings, table, locale) for table in event.tables]
+    links = [(delegation.display_name(locale), url_for(".delegation", slug=slug, delegation_id=delegation.id))
+             for delegation in db.session.scalars(select(Delegation).order_by(Delegation.id))]
+    return _show(event, _("Table sheets"), sheets, kind="table", version=version, as_pdf=as_pdf,
+                 pdf_url=url_for(".tables_pdf", slug=slug), pdf_name=f"tables-{slug}.pdf", links=links)
+
+
+@bp.route("/<slug>/tables/<int:table_id>")
+@bp.route("/<slug>/tables/<int:table_id>.pdf", endpoint="table_pdf", defaults={"as_pdf": True})
+@organiser_required
+def table(slug: str, table_id: int, as_pdf: bool = False):
+    """One table's sheet for the hall."""
+    event = _event(slug)
+    table = db.session.get(MeetingTable, table_id)
+    if table is None or table.event_id != event.id:
+        abort(404)
+    version, meetings = _context(event)
+    sheet = tt.table_sheet(event, meetings, table, current_locale())
+    return _show(event, sheet.title, [sheet], kind="table", version=version, as_pdf=as_pdf,
+                 pdf_url=url_for(".table_pdf", slug=slug, table_id=table.id), pdf_name=f"table-{slug}-{table.id}.pdf")
+
+
+# --- calendar downloads of a whole timetable ----------------------------------------------
+
+def _ics_download(data: bytes, filename: str) -> Response:
+    return Response(data, mimetype="text/calendar",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.route("/<slug>/participants/<int:participant_id>.ics")
+@login_required
+def participant_ics(slug: str, participant_id: int):
+    """The person's meetings of this event as one .ics file."""
+    event = _event(slug)
+    person = db.session.get(Participant, participant_id) or abort(404)
+    if not can_see_participant(person):
+        abort(403)
+    return _ics_download(participant_feed(person, current_locale(), [event]), f"timetable-{slug}-p{person.id}.ics")
+
+
+@bp.route("/<slug>/delegations/<int:delegation_id>.ics")
+@login_required
+def delegation_ics(slug: str, delegation_id: int):
+    """The delegation's meetings of this event as one .ics file."""
+    event = _event(slug)
+    delegation = db.session.get(Delegation, delegation_id) or abort(404)
+    if not _is_head_of(delegation):
+        abort(403)
+    return _ics_download(delegation_feed(delegation, current_locale(), [event]),
+                         f"timetable-{slug}-delegation-{delegation.id}.ics")
