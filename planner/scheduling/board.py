@@ -29,6 +29,7 @@ from planner.models import (
 from planner.models.enums import VersionStatus
 from planner.scheduling.drafts import meeting_people, refresh_figures
 from planner.scheduling.explain import ordered_languages, person_languages, side_languages
+from planner.scheduling.interpreters import pick_interpreter
 from planner.scheduling.translate import build_problem, iid, mid, row_id, sid, tid, version_assignments
 from planner.text.i18n import _, current_locale, format_clock, format_day
 from solver import Assignment
@@ -192,27 +193,6 @@ def _key(violation: Violation) -> tuple:
             violation.interpreters)
 
 
-def _needs_interpreter(problem, meeting_key: str) -> bool:
-    people = {p.id: p for p in problem.participants}
-    meeting = next(m for m in problem.meetings if m.id == meeting_key)
-    return not frozenset.intersection(*[people[p].languages for p in meeting.participants])
-
-
-def _pick_interpreter(problem, assignments: list[Assignment], meeting_key: str, slot: str, current: str | None) -> str | None:
-    """Keep the current interpreter when free and qualified, else the first free qualified one."""
-    if not _needs_interpreter(problem, meeting_key):
-        return None
-    people = {p.id: p for p in problem.participants}
-    meeting = next(m for m in problem.meetings if m.id == meeting_key)
-    languages = [people[p].languages for p in meeting.participants]
-    busy = {a.interpreter for a in assignments if a.slot == slot and a.meeting != meeting_key and a.interpreter}
-    candidates = sorted(problem.interpreters, key=lambda i: (i.id != current, i.id))
-    for interpreter in candidates:
-        if interpreter.id not in busy and slot not in interpreter.unavailable and all(interpreter.languages & side for side in languages):
-            return interpreter.id
-    return None
-
-
 def _apply(version: ScheduleVersion, key: str, slot: Slot, table: MeetingTable,
            interpreter: Interpreter | None, expected_lock: int | None):
     """Check the schedule with meeting `key` at (slot, table); returns (interpreter id to use, translation)."""
@@ -239,7 +219,7 @@ def _apply(version: ScheduleVersion, key: str, slot: Slot, table: MeetingTable,
     if interpreter is not None:
         chosen = iid(interpreter.id)
     else:
-        chosen = _pick_interpreter(problem, others, key, sid(slot.id), old.interpreter if old else None)
+        chosen = pick_interpreter(problem, others, key, sid(slot.id), old.interpreter if old else None)
     after = check(problem, others + [Assignment(key, sid(slot.id), tid(table.id), chosen)])
     new = [v for v in after.violations if _key(v) not in before and v.code != "required_unscheduled"]
     if new:

@@ -12,12 +12,8 @@ from planner.models import Event, Meeting, MeetingRequest, Participant, Schedule
 from planner.models.base import utcnow
 from planner.models.enums import RequestPriority, RequestStatus, VersionStatus
 from planner.models.shapes import UnscheduledEntry, VersionStats
-from planner.scheduling.explain import (
-    explain_unscheduled,
-    keep_previous_interpreters,
-    release_host_tables,
-    zero_meeting_firms,
-)
+from planner.scheduling.explain import explain_unscheduled, release_host_tables, zero_meeting_firms
+from planner.scheduling.interpreters import keep_previous_interpreters
 from planner.scheduling.translate import Translation, build_problem, row_id, version_assignments, version_solution
 from planner.scheduling.versions import latest_version, next_version_number, published_version
 from planner.text.i18n import _

@@ -176,46 +176,6 @@ def zero_meeting_firms(translation, assignments) -> list[ZeroMeetingFirm]:
     return out
 
 
-def keep_previous_interpreters(problem: solver.Problem, solution: solver.Solution) -> solver.Solution:
-    """Give meetings that stay in their previous slot their previous interpreter back when the
-    solver only swapped interpreters within a slot (an interpreter change is a change for people)."""
-    previous = {a.meeting: a.interpreter for a in problem.previous if a.interpreter}
-    if not previous or not solution.assignments:
-        return solution
-    people = {p.id: p for p in problem.participants}
-    meetings = {m.id: m for m in problem.meetings}
-    interpreters = {i.id: i for i in problem.interpreters}
-
-    def fits(interpreter_id: str, assignment: solver.Assignment) -> bool:
-        interpreter = interpreters[interpreter_id]
-        return assignment.slot not in interpreter.unavailable and all(
-            interpreter.languages & people[p].languages for p in meetings[assignment.meeting].participants)
-
-    by_slot: dict[str, list[solver.Assignment]] = defaultdict(list)
-    for a in solution.assignments:
-        by_slot[a.slot].append(a)
-    result = []
-    for items in by_slot.values():
-        needing = [a for a in items if a.interpreter]
-        pool = {a.interpreter for a in needing}
-        chosen: dict[str, str] = {}
-        for a in needing:  # previous interpreter first
-            wanted = previous.get(a.meeting)
-            if wanted in pool and wanted not in chosen.values() and fits(wanted, a):
-                chosen[a.meeting] = wanted
-        for a in needing:  # the rest from what is left of the slot's pool
-            if a.meeting in chosen:
-                continue
-            spare = next((i for i in sorted(pool - set(chosen.values())) if fits(i, a)), None)
-            if spare is None:
-                chosen = {b.meeting: b.interpreter for b in needing}  # cannot improve: keep the solver's
-                break
-            chosen[a.meeting] = spare
-        result += [replace(a, interpreter=chosen.get(a.meeting, a.interpreter)) for a in items]
-    order = {a.meeting: n for n, a in enumerate(solution.assignments)}
-    return replace(solution, assignments=tuple(sorted(result, key=lambda a: order[a.meeting])))
-
-
 def release_host_tables(problem: solver.Problem, solution: solver.Solution) -> solver.Solution:
     """Keep host tables (a firm's stand) for their firm's meetings.
 

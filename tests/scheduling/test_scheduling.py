@@ -165,7 +165,7 @@ def test_an_event_without_slots_is_refused(any_app):
 
 def test_interpreters_swapped_within_a_slot_are_given_back():
     import solver
-    from planner.scheduling.explain import keep_previous_interpreters
+    from planner.scheduling.interpreters import keep_previous_interpreters
 
     when = __import__("datetime").datetime(2026, 11, 8, 9, tzinfo=__import__("datetime").timezone.utc)
     problem = solver.Problem(
