@@ -7,13 +7,13 @@ FLASK := $(VENV)/bin/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint test-solver install install-dev system-deps translations translations-update db demo worker bench bench-quick clean
+.PHONY: icu-deps run test lint test-solver install install-dev system-deps translations translations-update db demo worker bench bench-quick clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 
-$(VENV)/.installed: requirements.txt $(VENV)/bin/activate
+$(VENV)/.installed: requirements.txt $(VENV)/bin/activate | icu-deps
 	$(PIP) install -q -r requirements.txt
 	touch $@
 
@@ -24,8 +24,15 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-## Debian packages the suite needs: chromium for Playwright, Persian-capable fonts and
-## pdftotext for PDF tests. Installed only when missing, so a prepared machine skips apt.
+## Debian packages: ICU's headers and pkg-config to build PyICU (search folding and collation),
+## chromium for Playwright, Persian-capable fonts and pdftotext for PDF tests. Installed only when
+## missing, so a prepared machine skips apt. `install` needs the first two, so it depends on icu-deps.
+icu-deps:
+	@if ! pkg-config --exists icu-i18n 2>/dev/null; then \
+	  echo "Installing Debian packages: libicu-dev pkg-config"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libicu-dev pkg-config; \
+	fi
+
 system-deps:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \

@@ -1,19 +1,21 @@
 """The public firm directory: filters by region, sector and text over public fields only."""
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from planner.extensions import db
 from planner.models import Firm, Region, Sector
 from planner.text.i18n import current_locale
-from planner.text.scripts import ascii_digits, name_key
+from planner.text.scripts import name_key
+from planner.text.search import fold, matches_all, query_words
 
 
 def search_firms(region_key: str | None = None, sector_prefix: str | None = None, text: str | None = None,
                  include_private: bool = False, locale: str | None = None) -> list[Firm]:
     """Firms in the alphabetical order of the names the reader sees (`locale`). Sector filter
-    matches a code prefix or an ISIC section letter."""
+    matches a code prefix or an ISIC section letter; `text` finds every word in the firm's names
+    and cities as typed on any keyboard (`planner.text.search.fold`)."""
     locale = locale or current_locale()
     query = (
         select(Firm)
@@ -24,12 +26,13 @@ def search_firms(region_key: str | None = None, sector_prefix: str | None = None
         query = query.where(Firm.public.is_(True))
     if region_key:
         query = query.where(Region.key == region_key)
-    text = ascii_digits(text).strip()
-    if text:
-        pattern = f"%{text}%"
-        query = query.where(or_(Firm.name_native.ilike(pattern), Firm.name_latin.ilike(pattern),
-                                Firm.city.ilike(pattern), Firm.city_latin.ilike(pattern)))
     firms = sorted(db.session.scalars(query), key=lambda firm: name_key(firm, locale))
+    words = query_words(text)
+    if words:
+        # Folded in Python, the same on SQLite and PostgreSQL: a '%word%' pattern could not use an
+        # index anyway, and the page loads these rows to sort them by the reader's alphabet.
+        firms = [firm for firm in firms if matches_all(words, fold(" ".join(
+            filter(None, (firm.name_native, firm.name_latin, firm.city, firm.city_latin)))))]
     if sector_prefix:
         firms = [firm for firm in firms if any(sector.is_under(sector_prefix) for sector in firm.sectors)]
     return firms

@@ -27,7 +27,8 @@ from planner.models.base import localized
 from planner.models.enums import RequestStatus
 from planner.requests.services import event_over
 from planner.text.i18n import _, current_locale
-from planner.text.scripts import ascii_digits, name_key
+from planner.text.scripts import name_key
+from planner.text.search import fold, matches_all, query_words
 
 # --- profiles -----------------------------------------------------------------------------
 
@@ -198,9 +199,9 @@ def search_marketplace(text: str | None = None, side: str | None = None, region_
     script) or by words in notes, code titles and firm names, in any language; firms in the
     alphabetical order of the names the reader sees."""
     locale = locale or current_locale()
-    words = ascii_digits(text).replace(".", "").split()
+    words = query_words((text or "").replace(".", ""))
     digits = [word for word in words if word.isdigit()]
-    texts = [word.casefold() for word in words if not word.isdigit()]
+    texts = [word for word in words if not word.isdigit()]
     firm_query = select(Firm).options(
         selectinload(Firm.region),
         selectinload(Firm.needs).selectinload(Need.product), selectinload(Firm.needs).selectinload(Need.sector),
@@ -213,7 +214,7 @@ def search_marketplace(text: str | None = None, side: str | None = None, region_
         firm_query = firm_query.join(Region, Firm.region_id == Region.id).where(Region.key == region_key)
     result = []
     for firm in sorted(db.session.scalars(firm_query), key=lambda firm: name_key(firm, locale)):
-        names = f"{firm.name_native} {firm.name_latin}".casefold()
+        names = f"{firm.name_native} {firm.name_latin}"
         sides = [("offer", firm.capabilities), ("need", firm.needs)]
         for side_name, items in sides:
             if side and side != side_name:
@@ -224,8 +225,8 @@ def search_marketplace(text: str | None = None, side: str | None = None, region_
                 if texts:
                     node = item.node
                     titles = [node.title_en, node.title_fa or "", node.title_ru or ""] if node else []
-                    haystack = " ".join([names, *(item.note or {}).values(), item.code, *titles])
-                    if not all(word in haystack.casefold() for word in texts):
+                    haystack = fold(" ".join([names, *(item.note or {}).values(), item.code, *titles]))
+                    if not matches_all(texts, haystack):
                         continue
                 result.append(MarketEntry(side_name, firm, item))
                 if len(result) >= limit:
@@ -266,7 +267,7 @@ def recommendations(firm: Firm, event: Event | None, *, region_key: str | None =
             partner_id = row.target_firm_id if row.requester_firm_id == firm.id else row.requester_firm_id
             if partner_id not in requests or row.status in (RequestStatus.PENDING, RequestStatus.ACCEPTED):
                 requests[partner_id] = row
-    words = ascii_digits(text).casefold().split()
+    words = query_words(text)
     result = []
     for pair in pairs:
         partner = partners[pair.firm_b]
@@ -278,10 +279,10 @@ def recommendations(firm: Firm, event: Event | None, *, region_key: str | None =
         if same_language and item.needs_interpreter:
             continue
         if words:
-            haystack = " ".join([partner.name_native, partner.name_latin, partner.city, partner.city_latin or "",
-                                 *(reason.params.get("need", "") + " " + reason.params.get("offer", "")
-                                   for reason in pair.reasons)]).casefold()
-            if not all(word in haystack for word in words):
+            haystack = fold(" ".join([partner.name_native, partner.name_latin, partner.city, partner.city_latin or "",
+                                      *(reason.params.get("need", "") + " " + reason.params.get("offer", "")
+                                        for reason in pair.reasons)]))
+            if not matches_all(words, haystack):
                 continue
         result.append(item)
         if len(result) >= limit:

@@ -19,7 +19,9 @@ Stable entry points for other features (the scheduler proposes meetings with the
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
@@ -27,6 +29,7 @@ from planner.extensions import db
 from planner.matching.scoring import WHO_CAN_MEET, FirmProfile, Interest, PairScore, Rules, rank_partners, score_pairs
 from planner.models import EventRegistration, Firm, MeetingRequest
 from planner.models.enums import RequestStatus
+from planner.taxonomy.reference import hs_makers
 
 
 def load_profiles(firm_ids: Iterable[int] | None = None, *, public_besides: int | None = None) -> list[FirmProfile]:
@@ -59,16 +62,18 @@ def profile_of(firm) -> FirmProfile:
 
 
 def event_rules(event) -> Rules:
+    """The round's matching rules (who may meet whom, the exhibition's sectors), with the HS → ISIC
+    concordance; without a round, the default rules."""
+    makers = hs_makers(Path(current_app.config["DATA_DIR"]))
     if event is None:
-        return Rules()
+        return Rules(makers=makers)
     sectors = tuple(sector.code for sector in event.exhibition.sectors) if event.exhibition else ()
     who = event.who_can_meet if event.who_can_meet in WHO_CAN_MEET else "cross-region"
-    return Rules(who_can_meet=who, exhibition_sectors=sectors)
+    return Rules(who_can_meet=who, exhibition_sectors=sectors, makers=makers)
 
 
 def event_firm_ids(event) -> list[int]:
-
-
+    """Ids of the firms registered for `event`."""
     return list(db.session.scalars(select(EventRegistration.firm_id).where(EventRegistration.event_id == event.id)))
 
 

@@ -44,6 +44,27 @@ def describe_reason(reason: Reason | Mapping, locale: str | None = None) -> str:
         if p["need"] == p["offer"]:
             return _("They need %(code)s, which you offer.", code=offer)
         return _("They need %(need)s; you offer %(offer)s.", need=need, offer=offer)
+    if code in ("related_to_your_need", "related_to_their_need"):
+        kind = p.get("kind", PRODUCT)
+        common = _code_label(kind, p["common"], locale)
+        need, offer = _code_label(kind, p["need"], locale), _code_label(kind, p["offer"], locale)
+        if kind == PRODUCT:
+            if code == "related_to_your_need":
+                return _("Related products in heading %(heading)s: you need %(need)s; they offer %(offer)s.",
+                         heading=common, need=need, offer=offer)
+            return _("Related products in heading %(heading)s: they need %(need)s; you offer %(offer)s.",
+                     heading=common, need=need, offer=offer)
+        if code == "related_to_your_need":
+            return _("Related activities in ISIC group %(group)s: you look for %(need)s; they work in %(offer)s.",
+                     group=common, need=need, offer=offer)
+        return _("Related activities in ISIC group %(group)s: they look for %(need)s; you work in %(offer)s.",
+                 group=common, need=need, offer=offer)
+    if code == "their_activity_makes_your_need":
+        return _("Their activity makes what you need: you need %(need)s; they work in %(activity)s.",
+                 need=_code_label(PRODUCT, p["need"], locale), activity=_code_label(SECTOR, p["activity"], locale))
+    if code == "your_activity_makes_their_need":
+        return _("Your activity makes what they need: they need %(need)s; you work in %(activity)s.",
+                 need=_code_label(PRODUCT, p["need"], locale), activity=_code_label(SECTOR, p["activity"], locale))
     if code == "same_field":
         field = _code_label(p["kind"], p["field"], locale)
         if p["kind"] == PRODUCT:

@@ -38,34 +38,33 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from operator import itemgetter
-from typing import NamedTuple
 
-# --- pure core ----------------------------------------------------------------------------
+from planner.matching.codes import (
+    ACTIVITY_FACTOR,
+    EXHIBITION_BONUS,
+    INTERPRETER_PENALTY,
+    LANGUAGE_BONUS,
+    LEVELS,
+    MAKER_FACTOR,
+    MATCH_WEIGHTS,
+    MUTUAL_BONUS,
+    MUTUAL_SHARE,
+    PRODUCT,
+    SAME_ACTIVITY_WEIGHTS,
+    SECTOR,
+    WHO_CAN_MEET,
+    Match,
+    Reason,
+    SharedActivity,
+    _interest_reasons,
+    is_strong,
+    match_level,
+)
 
-PRODUCT, SECTOR = "product", "sector"
-LEVELS = {PRODUCT: (6, 4, 2), SECTOR: (4, 3, 2)}  # HS subheading/heading/chapter; ISIC class/group/division
-MATCH_WEIGHTS = {
-    (PRODUCT, 6): 10.0, (PRODUCT, 4): 6.0, (PRODUCT, 2): 2.0,
-    (SECTOR, 4): 8.0, (SECTOR, 3): 5.0, (SECTOR, 2): 2.0,
-}
-STRONG_LEVELS = {PRODUCT: 4, SECTOR: 3}  # below these a match only says "the same broad field"
-SAME_ACTIVITY_WEIGHTS = {4: 3.0, 3: 2.0}  # both firms work in one ISIC class / group: room to cooperate
-ACTIVITY_FACTOR = 0.75  # a registered activity counts a little less than a declared offer
-MUTUAL_BONUS = 5.0
-MUTUAL_SHARE = 0.5  # plus half the weaker direction
-LANGUAGE_BONUS = 1.0
-INTERPRETER_PENALTY = 1.0
-EXHIBITION_BONUS = 1.0
-REASONS_PER_DIRECTION = 3
-WHO_CAN_MEET = ("cross-region", "any")
+_first = itemgetter(0)
 
-FLIPPED = {
-    "they_offer_your_need": "they_need_your_offer",
-    "they_need_your_offer": "they_offer_your_need",
-    "their_activity_fits_your_need": "your_activity_fits_their_need",
-    "your_activity_fits_their_need": "their_activity_fits_your_need",
-}
-
+__all__ = ["PRODUCT", "SECTOR", "WHO_CAN_MEET", "FirmProfile", "Interest", "PairScore", "Reason", "Rules",
+           "is_strong", "match_level", "rank_partners", "score_pair", "score_pairs", "exhibition_fit"]
 
 @dataclass(frozen=True, slots=True)
 class Interest:
@@ -89,26 +88,11 @@ class FirmProfile:
 class Rules:
     who_can_meet: str = "cross-region"
     exhibition_sectors: tuple[str, ...] = ()
+    # HS heading (4 digits) -> ISIC classes whose firms make such goods (data/hs2022/hs-isic4.csv).
+    makers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def allows(self, a: FirmProfile, b: FirmProfile) -> bool:
         return a.id != b.id and (self.who_can_meet == "any" or a.region != b.region)
-
-
-@dataclass(frozen=True, slots=True)
-class Reason:
-    code: str
-    params: Mapping = field(default_factory=dict)
-
-    def as_dict(self) -> dict:
-        return {"code": self.code, "params": dict(self.params)}
-
-    def flipped(self) -> Reason:
-        if self.code == "interpreter_needed":
-            return Reason(self.code, {"yours": self.params["theirs"], "theirs": self.params["yours"]})
-        if self.code == "same_activity":
-            return Reason(self.code, {"activity": self.params["theirs"], "theirs": self.params["activity"],
-                                      "level": self.params["level"]})
-        return Reason(FLIPPED.get(self.code, self.code), self.params)
 
 
 class PairScore:
@@ -160,40 +144,6 @@ class PairScore:
         return f"PairScore(firm_a={self.firm_a}, firm_b={self.firm_b}, score={self.score}, reasons={self.reasons!r})"
 
 
-def is_strong(kind: str, level: int) -> bool:
-    """A match close enough to say "they offer what you need" (HS 4+ digits, ISIC group or class)."""
-    return level >= STRONG_LEVELS[kind]
-
-
-def match_level(kind: str, need: str, offer: str) -> int:
-    """The deepest level (digits) at which two codes of one kind agree; 0 when they do not."""
-    for level in LEVELS[kind]:
-        if level <= len(need) and level <= len(offer) and need[:level] == offer[:level]:
-            return level
-    return 0
-
-
-_first = itemgetter(0)
-
-class Match(NamedTuple):
-    """One need of a firm met by another firm's offer or registered activity (one direction)."""
-
-    weight: float
-    kind: str  # PRODUCT or SECTOR
-    need: str  # the needer's code
-    offer: str  # the offerer's code (an offer, or an ISIC activity when source is "activity")
-    level: int  # digits the two codes share (HS 6/4/2, ISIC 4/3/2)
-    source: str  # "offer" | "activity"
-
-
-class SharedActivity(NamedTuple):
-    """The closest ISIC class or group two firms both work in."""
-
-    level: int
-    code: str  # the first firm's code
-    other_code: str  # the second firm's code
-
-
 def _offer_index(profiles: Iterable[FirmProfile]) -> dict[tuple[str, str], list[tuple[int, str, str, str]]]:
     """(kind, prefix) -> [(firm id, region, code, source)] for every offer and activity prefix."""
     index: dict[tuple[str, str], list] = defaultdict(list)
@@ -227,26 +177,18 @@ def _directed_matches(needers: Iterable[FirmProfile], index, rules: Rules) -> di
                     current = best.get(firm_id)
                     if current is None or weight > current.weight:
                         best[firm_id] = Match(weight, need.kind, need.code, code, level, source)
+            if need.kind == PRODUCT and len(need.code) >= 4:
+                weight = MATCH_WEIGHTS[(PRODUCT, 4)] * MAKER_FACTOR
+                for activity in rules.makers.get(need.code[:4], ()):
+                    for firm_id, region, code, _source in index.get((SECTOR, activity), ()):
+                        if firm_id == profile.id or (cross and region == profile.region):
+                            continue
+                        current = best.get(firm_id)
+                        if current is None or weight > current.weight:
+                            best[firm_id] = Match(weight, PRODUCT, need.code, code, 4, "maker")
             for firm_id, match in best.items():
                 result[(profile.id, firm_id)].append(match)
     return result
-
-
-def _interest_reasons(matches: list[Match], towards_needer: bool) -> list[tuple[float, Reason]]:
-    """Reasons for one direction; `towards_needer` when the reader is the firm with the needs."""
-    reasons = []
-    best = matches if len(matches) == 1 else sorted(matches, reverse=True)[:REASONS_PER_DIRECTION]
-    for weight, kind, need, offer, level, source in best:
-        if not is_strong(kind, level):
-            code, params = "same_field", {"kind": kind, "field": need[:level]}
-        elif source == "offer":
-            code = "they_offer_your_need" if towards_needer else "they_need_your_offer"
-            params = {"kind": kind, "need": need, "offer": offer, "level": level}
-        else:
-            code = "their_activity_fits_your_need" if towards_needer else "your_activity_fits_their_need"
-            params = {"need": need, "activity": offer, "level": level}
-        reasons.append((weight, Reason(code, params)))
-    return reasons
 
 
 def exhibition_fit(profile: FirmProfile, sectors: tuple[str, ...]) -> tuple[str, ...]:

@@ -3,6 +3,7 @@ code picker's search over every title. Reference data is read-only, so entries a
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import select
@@ -10,8 +11,9 @@ from sqlalchemy import select
 from planner.errors import ServiceError
 from planner.extensions import db
 from planner.models import Product, Sector
+from planner.taxonomy.reference import hs_search_terms
 from planner.text.i18n import _
-from planner.text.scripts import ascii_digits
+from planner.text.search import fold, matches_all, query_words
 
 CODE_KINDS = ("product", "sector")
 
@@ -22,7 +24,8 @@ class CodeEntry:
     code: str
     level: str
     titles: tuple[tuple[str, str], ...]  # ((lang, title), …)
-    haystack: str  # every title, case-folded
+    haystack: str  # every title and search term, folded (planner.text.search.fold)
+    terms: frozenset[str]  # the folded search terms, for ranking exact hits first
 
     def title(self, locale: str) -> str:
         titles = dict(self.titles)
@@ -52,6 +55,7 @@ def _code_entries(kind: str) -> list[CodeEntry]:
         if kind == "sector":
             query = query.where(Sector.level != "section")
         entries = []
+        terms = hs_search_terms(Path(current_app.config["DATA_DIR"])) if kind == "product" else {}
         own: dict[str, dict[str, str]] = {}  # code -> {lang: its own title}; parents come first by code
         for node in db.session.scalars(query):
             titles = {lang: text for lang in ("en", "fa", "ru") if (text := getattr(node, f"title_{lang}"))}
@@ -63,8 +67,10 @@ def _code_entries(kind: str) -> list[CodeEntry]:
                     if own[parent].get(lang):
                         shown[lang] = f"{own[parent][lang]} ({parent})"
                     parent = _parent_code(kind, parent)
+            words = terms.get(node.code, {})
             entries.append(CodeEntry(kind, node.code, str(node.level), tuple(shown.items()),
-                                     " ".join(titles.values()).casefold()))
+                                     fold(" ".join([*titles.values(), *words.values()])),
+                                     frozenset(fold(" ".join(words.values())).split())))
         cache[kind] = entries
     return cache[kind]
 
@@ -77,21 +83,24 @@ def _parent_code(kind: str, code: str) -> str | None:
 
 def search_codes(query: str, kind: str, locale: str, limit: int = 15) -> list[dict]:
     """Codes whose number starts with the digits typed (ASCII, Persian or Arabic-Indic), or
-    whose titles (fa, ru or en) hold every word typed."""
+    whose titles (fa, ru or en) and search terms hold every word typed, on any keyboard
+    (`planner.text.search.fold`). Codes whose search terms are the words typed come first,
+    then the broader codes. Returns [{"kind", "code", "level", "title"}] in `locale`.
+    Raises ServiceError for an unknown kind."""
     if kind not in CODE_KINDS:
         raise ServiceError(_("Unknown kind of code."), field="kind")
-    words = ascii_digits(query).replace(".", "").split()
+    words = query_words((query or "").replace(".", ""))
     digits = [word for word in words if word.isdigit()]
-    texts = [word.casefold() for word in words if not word.isdigit()]
+    texts = [word for word in words if not word.isdigit()]
     if not words:
         return []
     found = []
     for entry in _code_entries(kind):
         if digits and not any(entry.code.startswith(number) for number in digits):
             continue
-        if texts and not all(text in entry.haystack for text in texts):
+        if texts and not matches_all(texts, entry.haystack):
             continue
         found.append(entry)
-    found.sort(key=lambda entry: (len(entry.code), entry.code))
+    found.sort(key=lambda entry: (not (texts and set(texts) <= entry.terms), len(entry.code), entry.code))
     return [{"kind": entry.kind, "code": entry.code, "level": entry.level, "title": entry.title(locale)}
             for entry in found[:limit]]

@@ -1,10 +1,12 @@
-"""Loading the shipped reference data: ISIC Rev.4, HS 2022 and regions."""
+"""Loading the shipped reference data: ISIC Rev.4, HS 2022 and regions, and reading the HS
+search terms and the HS → ISIC concordance that are used straight from `data/` (read-only)."""
 from __future__ import annotations
 
 import csv
+from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select, update
 
 from planner.extensions import db
 from planner.models import Product, Region, Sector
@@ -21,11 +23,26 @@ def _titles(path: Path, key: str) -> dict[str, dict[str, str]]:
     return {row[key]: row for row in _read_csv(path)}
 
 
+def _refresh_titles(model, key: str, titles: dict[str, dict[str, str]]) -> int:
+    """Update the fa/ru titles that differ from the shipped ones (an upgrade ships more); returns rows changed."""
+    stored = {code: (fa, ru) for code, fa, ru in db.session.execute(select(model.code, model.title_fa, model.title_ru))}
+    changed = [{"k": code, "fa": row.get("title_fa") or None, "ru": row.get("title_ru") or None}
+               for code, row in titles.items()
+               if code in stored and stored[code] != (row.get("title_fa") or None, row.get("title_ru") or None)]
+    if changed:
+        table = model.__table__
+        db.session.execute(update(table).where(table.c.code == bindparam("k"))
+                           .values(title_fa=bindparam("fa"), title_ru=bindparam("ru")), changed)
+    return len(changed)
+
+
 def load_sectors(data_dir: Path) -> int:
-    """Insert the ISIC Rev.4 hierarchy with fa/ru titles where shipped; returns rows added."""
-    if db.session.scalar(select(func.count()).select_from(Sector)):
-        return 0
+    """Insert the ISIC Rev.4 hierarchy with fa/ru titles where shipped; returns rows added.
+    When the hierarchy is already there, refresh its fa/ru titles from the shipped file."""
     titles = _titles(data_dir / "isic4" / "isic4-titles.csv", "code")
+    if db.session.scalar(select(func.count()).select_from(Sector)):
+        _refresh_titles(Sector, "code", titles)
+        return 0
     rows = []
     for row in _read_csv(data_dir / "isic4" / "isic4-en.csv"):
         extra = titles.get(row["code"], {})
@@ -44,10 +61,12 @@ def load_sectors(data_dir: Path) -> int:
 
 
 def load_products(data_dir: Path) -> int:
-    """Insert the HS 2022 hierarchy (chapters, headings, subheadings); returns rows added."""
-    if db.session.scalar(select(func.count()).select_from(Product)):
-        return 0
+    """Insert the HS 2022 hierarchy (chapters, headings, subheadings); returns rows added.
+    When the hierarchy is already there, refresh its fa/ru titles from the shipped file."""
     titles = _titles(data_dir / "hs2022" / "hs-titles.csv", "hscode")
+    if db.session.scalar(select(func.count()).select_from(Product)):
+        _refresh_titles(Product, "hscode", titles)
+        return 0
     rows = []
     for row in _read_csv(data_dir / "hs2022" / "harmonized-system.csv"):
         code = row["hscode"]
@@ -97,3 +116,27 @@ def load_reference_data(data_dir: Path) -> dict[str, int]:
     }
     db.session.flush()
     return counts
+
+
+@lru_cache(maxsize=4)
+def hs_search_terms(data_dir: Path) -> dict[str, dict[str, str]]:
+    """HS code -> {"fa": words, "ru": words}: the words people type for a product
+    (data/hs2022/hs-terms.csv, "|"-separated there, space-joined here)."""
+    path = data_dir / "hs2022" / "hs-terms.csv"
+    if not path.exists():
+        return {}
+    return {row["hscode"]: {"fa": row["terms_fa"].replace("|", " "), "ru": row["terms_ru"].replace("|", " ")}
+            for row in _read_csv(path)}
+
+
+@lru_cache(maxsize=4)
+def hs_makers(data_dir: Path) -> dict[str, tuple[str, ...]]:
+    """HS 2022 heading (4 digits) -> the ISIC Rev.4 classes whose firms make such goods, most
+    frequent first (data/hs2022/hs-isic4.csv; UNSD's HS–ISIC correlation, see data/README.md)."""
+    path = data_dir / "hs2022" / "hs-isic4.csv"
+    if not path.exists():
+        return {}
+    makers: dict[str, list[str]] = {}
+    for row in _read_csv(path):
+        makers.setdefault(row["hs_heading"], []).append(row["isic_class"])
+    return {heading: tuple(classes) for heading, classes in makers.items()}

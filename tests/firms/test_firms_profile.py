@@ -273,12 +273,12 @@ def test_the_service_merges_a_repeated_code_instead_of_dropping_it(any_app):
 def test_the_picker_shows_the_headings_title_where_a_subheading_has_none(app):
     from planner.models import Product
 
-    node = db.session.get(Product, "870810")
+    node = db.session.get(Product, "300490")
     assert not node.title_fa  # shipped without a Persian title
-    heading = db.session.get(Product, "8708")
-    found = {item["code"]: item["title"] for item in search_codes("870810", "product", "fa")}
-    assert found["870810"] == f"{heading.title_fa} (8708)"
-    assert {item["code"]: item["title"] for item in search_codes("870810", "product", "en")}["870810"] == node.title_en
+    heading = db.session.get(Product, "3004")
+    found = {item["code"]: item["title"] for item in search_codes("300490", "product", "fa")}
+    assert found["300490"] == f"{heading.title_fa} (3004)"
+    assert {item["code"]: item["title"] for item in search_codes("300490", "product", "en")}["300490"] == node.title_en
 
 
 def test_cities_and_lists_in_the_readers_script(app, client):

@@ -178,8 +178,19 @@ def test_properties_of_every_scored_pair(group, who, sectors):
         assert any(r.code.endswith(("your_need", "their_need", "your_offer", "same_activity", "same_field"))
                    for r in pair.reasons)
         # Mutual interest only when each side meets the other's need closely (HS 4+ digits, ISIC group+).
-        both_ways = (any(r.code in ("they_offer_your_need", "their_activity_fits_your_need") for r in pair.reasons)
-                     and any(r.code in ("they_need_your_offer", "your_activity_fits_their_need") for r in pair.reasons))
+        # ("Related" products in one heading and activities that make the need count as close.)
+        towards_a = ("they_offer_your_need", "their_activity_fits_your_need", "related_to_your_need",
+                     "their_activity_makes_your_need")
+        towards_b = ("they_need_your_offer", "your_activity_fits_their_need", "related_to_their_need",
+                     "your_activity_makes_their_need")
+        both_ways = (any(r.code in towards_a for r in pair.reasons) and any(r.code in towards_b for r in pair.reasons))
+        # A reason says "what you need" only where the codes agree at the need's own level or deeper.
+        for reason in pair.reasons:
+            if reason.code in ("they_offer_your_need", "they_need_your_offer"):
+                assert reason.params["offer"].startswith(reason.params["need"]), reason
+            if reason.code in ("related_to_your_need", "related_to_their_need"):
+                assert reason.params["need"][:reason.params["level"]] == reason.params["offer"][:reason.params["level"]]
+                assert reason.params["need"] != reason.params["offer"][:len(reason.params["need"])], reason
         assert (Reason("mutual_interest", {}) in pair.reasons) == both_ways
         # Both firms see the same score, and the same reasons mirrored (ties may come in another order).
         mirrored = sorted(repr(reason) for reason in pair.towards(b.id).reasons)
@@ -299,3 +310,33 @@ def test_persian_lists_use_the_persian_comma(app):
         refresh()
         text = describe_reason(Reason("shared_language", {"languages": ["en", "fa"]}))
         assert "، " in text and ", " not in text
+
+
+def test_two_subheadings_of_one_heading_are_related_not_what_you_need():
+    truck_maker = firm(1, "kr", needs=[(P, "870850")])  # needs drive axles
+    brake_maker = firm(2, "ch", offers=[(P, "870830")])  # offers brakes
+    axle_maker = firm(3, "ch", offers=[(P, "870850")])
+    pair = rank_partners([truck_maker, brake_maker], 1)[0]
+    assert "they_offer_your_need" not in codes(pair) and "related_to_your_need" in codes(pair)
+    related = next(r for r in pair.reasons if r.code == "related_to_your_need")
+    assert related.params["common"] == "8708" and (related.params["need"], related.params["offer"]) == ("870850", "870830")
+    assert "related_to_their_need" in codes(pair.towards(2))
+    # The exact subheading is "what you need" and scores above a related one: the order of levels holds.
+    exact = rank_partners([truck_maker, axle_maker], 1)[0]
+    assert "they_offer_your_need" in codes(exact)
+    assert score_of(truck_maker, axle_maker) > score_of(truck_maker, brake_maker) > 0
+
+
+def test_a_firm_whose_activity_makes_the_needed_heading_is_found_below_a_direct_offer():
+    rules = Rules(makers={"8474": ("2824",), "8413": ("2813",)})
+    needer = firm(1, "kr", needs=[(P, "847420")])
+    crusher_maker = firm(2, "ch", activities=("2824",))  # listed no HS code at all
+    offers_it = firm(3, "ch", offers=[(P, "847420")])
+    unrelated = firm(4, "ch", activities=("2813",))
+    ranked = rank_partners([needer, crusher_maker, offers_it, unrelated], 1, rules)
+    assert [pair.firm_b for pair in ranked] == [3, 2]
+    assert "their_activity_makes_your_need" in codes(ranked[1])
+    reason = next(r for r in ranked[1].reasons if r.code == "their_activity_makes_your_need")
+    assert reason.params == {"need": "847420", "activity": "2824"}
+    assert "your_activity_makes_their_need" in codes(ranked[1].towards(2))
+    assert rank_partners([needer, crusher_maker], 1) == []  # without the concordance there is no match

@@ -128,9 +128,15 @@ def test_demo_reasons_never_pair_unrelated_goods_as_need_and_offer(demo_event):
         for reason in pair.reasons:
             if reason.code in ("they_offer_your_need", "they_need_your_offer"):
                 assert is_strong(reason.params["kind"], reason.params["level"]), reason
+                # "what you need" only where the offer is the needed code or lies under it:
+                # never two different subheadings (870850 needed, 870830 offered) of one heading.
+                assert reason.params["offer"].startswith(reason.params["need"]), reason
             if reason.code in ("their_activity_fits_your_need", "your_activity_fits_their_need"):
                 assert reason.params["level"] >= 3, reason
+                assert reason.params["activity"].startswith(reason.params["need"]), reason
         if any(reason.code == "mutual_interest" for reason in pair.reasons):
             codes = {reason.code for reason in pair.reasons}
-            assert codes & {"they_offer_your_need", "their_activity_fits_your_need"}
-            assert codes & {"they_need_your_offer", "your_activity_fits_their_need"}
+            assert codes & {"they_offer_your_need", "their_activity_fits_your_need", "related_to_your_need",
+                            "their_activity_makes_your_need"}
+            assert codes & {"they_need_your_offer", "your_activity_fits_their_need", "related_to_their_need",
+                            "your_activity_makes_their_need"}
