@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from pathlib import Path
 
 import flask_babel
 from flask import Flask, g, render_template, request
+from flask.globals import request_ctx
 from flask_babel import gettext as _
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from planner.config import load_config
-from planner.extensions import babel, csrf, db, login_manager, migrate
+from planner.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,6 +49,12 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    limiter.init_app(app)
+    if app.config["KARVAN_PROXY_HOPS"]:
+        # Behind nginx: the client's address and scheme come from X-Forwarded-For/-Proto, set by
+        # exactly this many trusted proxies (rate limits key on the address).
+        hops = app.config["KARVAN_PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     babel.init_app(
         app,
         locale_selector=i18n.select_locale,
@@ -59,10 +68,14 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.login_message_category = "warning"
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        return db.session.get(models.User, int(user_id))
+    def load_user(session_id: str):
+        # "<id>:<session_version>" (User.get_id): a replaced version ends the session it came from.
+        user_id, _sep, version = session_id.partition(":")
+        if not user_id.isdigit() or len(user_id) > 18:
+            return None
+        user = db.session.get(models.User, int(user_id))
+        return user if user is not None and version and secrets.compare_digest(user.session_version, version) else None
 
-    i18n.init_app(app)
     templating.register(app)
 
     @app.before_request
@@ -77,11 +90,31 @@ def create_app(config: dict | None = None) -> Flask:
                       feed_views.bp, requests_views.bp, api.bp, events_views.bp, scheduling_views.bp):
         app.register_blueprint(blueprint)
     _register_errors(app)
+    if app.config["KARVAN_SECURITY_HEADERS"]:
+        app.after_request(_security_headers)
 
     from planner import cli
 
     cli.init_app(app)
     return app
+
+
+# Only the app's own scripts, styles, fonts and images; nobody may frame a page (the Publish
+# button cannot be clicked through another site).
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                           "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+                           "form-action 'self'; frame-ancestors 'none'")
+
+
+def _security_headers(response):
+    """Production headers (KARVAN_SECURITY_HEADERS): HSTS, CSP, no framing, nosniff, referrer policy."""
+    response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    # Feed URLs carry secret tokens: never send a path to another site.
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
 
 
 def _register_errors(app: Flask) -> None:
@@ -91,6 +124,9 @@ def _register_errors(app: Flask) -> None:
     def render_error(status: int, message: str):
         if wants_json():
             return {"error": message, "status": status}, status
+        if request_ctx.url_adapter is None:
+            # A Host outside TRUSTED_HOSTS: no URL can be built for it, so no page with links.
+            return message, status, {"Content-Type": "text/plain; charset=utf-8"}
         return render_template("errors/error.html", status=status, message=message), status
 
     @app.errorhandler(400)

@@ -63,7 +63,7 @@ def load_reference_command():
 def import_exhibitions_command(csv_file: Path):
     """Validate the whole CSV, then import it; any bad row means nothing is written."""
 
-    report = import_exhibitions(csv_file.read_text(encoding="utf-8"))
+    report = import_exhibitions(csv_file.read_bytes())
     if not report.ok:
         db.session.rollback()
         for error in report.errors:

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 def _instance_secret_key(instance_path: str) -> str:
@@ -29,6 +31,14 @@ def load_config(instance_path: str, environ: dict[str, str] | None = None) -> di
         if production:
             raise RuntimeError("SECRET_KEY must be set when KARVAN_ENV=production")
         secret_key = _instance_secret_key(instance_path)
+    base_url = (env.get("KARVAN_BASE_URL") or "").rstrip("/")
+    if not base_url:
+        if production:
+            raise RuntimeError("KARVAN_BASE_URL (e.g. https://b2b.example.org) must be set when KARVAN_ENV=production")
+        base_url = "http://localhost:5000"
+    base = urlsplit(base_url)
+    if base.scheme not in ("http", "https") or not base.hostname:
+        raise RuntimeError(f"KARVAN_BASE_URL must be an http(s) URL, not {base_url!r}")
     database_url = env.get("DATABASE_URL") or f"sqlite:///{Path(instance_path) / 'karvan.sqlite'}"
     if database_url.startswith("postgres://"):
         database_url = "postgresql://" + database_url[len("postgres://"):]
@@ -48,11 +58,30 @@ def load_config(instance_path: str, environ: dict[str, str] | None = None) -> di
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "Karvan <b2b@karvan.example>"),
         "KARVAN_ORGANISER_NAME": env.get("KARVAN_ORGANISER_NAME", "Khorasan Razavi Chamber of Commerce"),
         "KARVAN_ORGANISER_EMAIL": env.get("KARVAN_ORGANISER_EMAIL", "b2b@karvan.example"),
+        # Every absolute link (e-mails, feeds, PDFs) is built from this (planner.urls.external_url).
+        "KARVAN_BASE_URL": base_url,
+        # In production only requests for our own host are answered (Host-header attacks get 400).
+        "TRUSTED_HOSTS": [base.hostname] if production else None,
+        # How many proxies (nginx) set X-Forwarded-For/-Proto in front of the app; 0 = none.
+        "KARVAN_PROXY_HOPS": int(env.get("KARVAN_PROXY_HOPS", "0")),
+        "KARVAN_SECURITY_HEADERS": production,
         "SESSION_COOKIE_SECURE": production,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "LOGIN_RATE_LIMIT": int(env.get("LOGIN_RATE_LIMIT", "5")),
-        "LOGIN_RATE_WINDOW_S": int(env.get("LOGIN_RATE_WINDOW_S", "300")),
+        "REMEMBER_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_DURATION": timedelta(days=30),
+        # Rate limits (Flask-Limiter syntax), counted atomically in Redis when REDIS_URL is set.
+        # Failed log-ins per account back off for a minute; per client address they allow a
+        # busy office behind one address; reset and registration requests count every request.
+        "RATELIMIT_STORAGE_URI": env.get("REDIS_URL") or "memory://",
+        "RATELIMIT_KEY_PREFIX": env.get("RATELIMIT_KEY_PREFIX", "karvan"),
+        "LOGIN_LIMIT_PER_ACCOUNT": env.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per minute"),
+        "LOGIN_LIMIT_PER_ADDRESS": env.get("LOGIN_LIMIT_PER_ADDRESS", "30 per 10 minutes"),
+        "RESET_LIMIT_PER_ACCOUNT": env.get("RESET_LIMIT_PER_ACCOUNT", "3 per hour"),
+        "RESET_LIMIT_PER_ADDRESS": env.get("RESET_LIMIT_PER_ADDRESS", "10 per hour"),
+        "REGISTER_LIMIT_PER_ADDRESS": env.get("REGISTER_LIMIT_PER_ADDRESS", "10 per hour"),
         "BABEL_DEFAULT_LOCALE": "fa",
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "LANGUAGES": ["fa", "ru", "en"],
@@ -69,5 +98,6 @@ def overrides_for_tests(database_url: str) -> dict:
         "WTF_CSRF_ENABLED": False,
         "KARVAN_JOBS": "sync",
         "MAIL_SERVER": None,
-        "LOGIN_RATE_LIMIT": 5,
+        "KARVAN_BASE_URL": "http://localhost",
+        "RATELIMIT_STORAGE_URI": "memory://",
     }

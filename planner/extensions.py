@@ -1,5 +1,7 @@
 """Flask extensions, created unbound; create_app() binds them with init_app()."""
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -26,3 +28,6 @@ migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()
 login_manager = LoginManager()
+# Storage (Redis or memory) comes from RATELIMIT_STORAGE_URI at init_app; limits are named where
+# they are used (planner.accounts.limits).
+limiter = Limiter(key_func=get_remote_address, strategy="fixed-window")

@@ -29,6 +29,7 @@ from planner.text.i18n import (
 )
 from planner.text.numbers import format_number
 from planner.timetables import entries as timetables
+from planner.urls import external_url
 
 
 def _inbox_badge() -> dict:
@@ -69,6 +70,7 @@ def register(app: Flask) -> None:
         clock_range=timetables.format_range,
     )
     app.jinja_env.globals.update(
+        external_url=external_url,
         language_name=language_name,
         localized=localized,
         language_label=labels.language_label,

@@ -1,22 +1,27 @@
-"""Accounts: registration, log-in with rate limiting, password reset tokens."""
+"""Accounts: registration, log-in with rate limiting, password reset tokens, sessions that end."""
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+import secrets
+from functools import cache
 
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
 
+from planner.accounts import limits
+from planner.accounts.limits import RateLimited, Slot
 from planner.errors import ServiceError
 from planner.extensions import db
-from planner.models import LoginAttempt, User
+from planner.models import User
 from planner.models.base import utcnow
 from planner.models.enums import MailKind, Role
 from planner.notifications.outbox import composer, new_email, queue_message
 from planner.text.i18n import local_digits
+from planner.urls import external_url
 
 log = logging.getLogger(__name__)
 MIN_PASSWORD_LENGTH = 10
@@ -47,35 +52,37 @@ def create_user(email: str, password: str, role: str = Role.FIRM_MEMBER, name: s
     return user
 
 
-def _recent_failures(key: str, window: timedelta) -> int:
-    since = utcnow() - window
-    return db.session.scalar(
-        select(func.count()).select_from(LoginAttempt).where(
-            LoginAttempt.key == key, LoginAttempt.at >= since, LoginAttempt.success.is_(False)
-        )
-    ) or 0
+@cache
+def _dummy_hash() -> str:
+    # Checked against when the e-mail is unknown, so both answers take one password hash's time.
+    return generate_password_hash(secrets.token_hex(16))
 
 
-def login_blocked(email: str, remote_addr: str | None) -> bool:
-    """Too many failed attempts for this address or this e-mail within the window."""
-    limit = current_app.config["LOGIN_RATE_LIMIT"]
-    window = timedelta(seconds=current_app.config["LOGIN_RATE_WINDOW_S"])
-    keys = [f"email:{normalise_email(email)}"] + ([f"ip:{remote_addr}"] if remote_addr else [])
-    return any(_recent_failures(key, window) >= limit for key in keys)
+def _too_many(retry_after: int) -> RateLimited:
+    return RateLimited(_("Too many failed log-in attempts. Please wait a few minutes and try again."), retry_after)
 
 
-def authenticate(email: str, password: str, remote_addr: str | None) -> User:
-    """Return the user or raise ServiceError; every attempt is recorded for rate limiting."""
-    if login_blocked(email, remote_addr):
-        raise ServiceError(_("Too many failed log-in attempts. Please wait a few minutes and try again."))
+def authenticate(email: str, password: str, client_address: str) -> User:
+    """Return the user or raise ServiceError (RateLimited when a limit is spent).
+
+    Counts against the account's and the client address's limits before the password is checked,
+    and gives both back on success, so only failed attempts count. Known and unknown e-mails take
+    the same time and get the same message.
+    """
+    slots = [Slot("LOGIN_LIMIT_PER_ACCOUNT", "login-account", normalise_email(email)),
+             Slot("LOGIN_LIMIT_PER_ADDRESS", "login-address", client_address)]
+    retry_after = limits.take(slots)
+    if retry_after:
+        raise _too_many(retry_after)
     user = find_user(email)
-    success = bool(user and user.active and user.check_password(password))
-    keys = [f"email:{normalise_email(email)}"] + ([f"ip:{remote_addr}"] if remote_addr else [])
-    for key in keys:
-        db.session.add(LoginAttempt(key=key, success=success))
+    if user is None:
+        check_password_hash(_dummy_hash(), password)
+        success = False
+    else:
+        success = user.check_password(password) and user.active
     if not success:
-        db.session.flush()
         raise ServiceError(_("The e-mail or password is wrong."))
+    limits.give_back(slots)
     user.last_login_at = utcnow()
     db.session.flush()
     return user
@@ -101,16 +108,20 @@ def user_for_reset_token(token: str) -> User | None:
     return user
 
 
-def request_password_reset(email: str, reset_url_for, locale: str) -> None:
-    """E-mail a reset link (also logged while no SMTP server is configured).
+def request_password_reset(email: str, client_address: str, locale: str) -> None:
+    """E-mail a reset link built from KARVAN_BASE_URL (also logged while no SMTP server is configured).
 
-    Silent for unknown addresses, so nobody can probe which accounts exist.
+    Silent for unknown addresses, so nobody can probe which accounts exist; limited per address and
+    per e-mail whether or not the account exists (RateLimited), so the limit reveals nothing either.
     """
-
+    retry_after = limits.take([Slot("RESET_LIMIT_PER_ACCOUNT", "reset-account", normalise_email(email)),
+                               Slot("RESET_LIMIT_PER_ADDRESS", "reset-address", client_address)])
+    if retry_after:
+        raise RateLimited(_("Too many attempts. Please wait and try again."), retry_after)
     user = find_user(email)
     if user is None:
         return
-    url = reset_url_for(make_reset_token(user))
+    url = external_url("auth.reset_password", token=make_reset_token(user))
     queue_message(kind=MailKind.PASSWORD_RESET, recipient=user.email, locale=user.locale or locale, payload={"url": url})
     if not current_app.config.get("MAIL_SERVER"):
         log.info("Password reset link for %s (no MAIL_SERVER, so logged): %s", user.email, url)

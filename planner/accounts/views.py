@@ -1,22 +1,20 @@
-"""Log-in, log-out, registration and password reset."""
-from urllib.parse import urlsplit
-
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+"""Log-in, log-out, registration, password reset and the language choice."""
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from planner.accounts import services as accounts
 from planner.accounts.forms import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
+from planner.accounts.limits import RateLimited
 from planner.errors import ServiceError
 from planner.extensions import db
 from planner.text.i18n import _, current_locale
+from planner.urls import safe_next
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
 def _safe_next(default: str) -> str:
-    target = request.args.get("next") or ""
-    parts = urlsplit(target)
-    return target if target.startswith("/") and not parts.netloc and not target.startswith("//") else default
+    return safe_next(request.args.get("next"), default)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -28,9 +26,11 @@ def login():
     status = 200
     if form.validate_on_submit():
         try:
-            user = accounts.authenticate(form.email.data, form.password.data, request.remote_addr)
+            user = accounts.authenticate(form.email.data, form.password.data, request.remote_addr or "")
+        except RateLimited as error:
+            flash(error.message, "error")
+            return render_template("auth/login.html", form=form), 429, {"Retry-After": str(error.retry_after)}
         except ServiceError as error:
-            db.session.commit()  # keep the failed attempt for rate limiting
             flash(error.message, "error")
             status = 401
         else:
@@ -45,6 +45,10 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    """Log out, ending this account's sessions and remember cookies everywhere (a copied cookie dies too)."""
+    if current_user.is_authenticated:
+        current_user.end_sessions()
+        db.session.commit()
     logout_user()
     flash(_("You are logged out."), "success")
     return redirect(url_for("main.home"))
@@ -77,10 +81,11 @@ def register():
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        accounts.request_password_reset(
-            form.email.data, lambda token: url_for("auth.reset_password", token=token, _external=True),
-            locale=current_locale(),
-        )
+        try:
+            accounts.request_password_reset(form.email.data, request.remote_addr or "", locale=current_locale())
+        except RateLimited as error:
+            flash(error.message, "error")
+            return render_template("auth/reset_request.html", form=form), 429, {"Retry-After": str(error.retry_after)}
         db.session.commit()
         flash(_("If an account exists for this address, a reset link is on its way."), "success")
         return redirect(url_for("auth.login"))
@@ -100,3 +105,17 @@ def reset_password(token: str):
         flash(_("Your password has been changed. Please log in."), "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form)
+
+
+@bp.route("/language", methods=["POST"])
+def language():
+    """The language switch: the choice lasts for the visit and, when logged in, is saved on the
+    account (e-mails use it). Only this explicit choice changes the saved language."""
+    code = request.form.get("lang")
+    if code not in current_app.config["LANGUAGES"]:
+        abort(400)
+    session["lang"] = code
+    if current_user.is_authenticated and current_user.locale != code:
+        current_user.locale = code
+        db.session.commit()
+    return redirect(safe_next(request.form.get("next"), url_for("main.home")))

@@ -2,56 +2,31 @@
 from __future__ import annotations
 
 import calendar
-import csv
-import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, time, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from planner.exhibitions.forms import ExhibitionForm
 from planner.extensions import db
 from planner.models import Exhibition, ExhibitionRevision, Sector
 from planner.models.enums import ExhibitionStatus
 from planner.models.exhibitions import EXHIBITION_STATUSES
 from planner.text.i18n import local_digits, parse_jalali_iso
+from planner.text.uploads import RowError, UploadRefused, UploadReport, UploadRow, form_errors, read_csv_table
 
 CSV_COLUMNS = (
     "key", "title_fa", "title_ru", "title_en", "venue", "venue_fa", "venue_ru", "halls", "start_jalali", "end_jalali",
     "start_date", "end_date", "opening_time", "closing_time", "sectors", "status", "mark", "basis",
 )
 REQUIRED_COLUMNS = ("key", "title_fa", "title_ru", "title_en", "venue", "start_date", "end_date")
-# The column sizes of the exhibition table.
-MAX_LENGTHS = {"key": 80, "title_fa": 300, "title_ru": 300, "title_en": 300, "venue": 300, "venue_fa": 300,
-               "venue_ru": 300}
+# Checked by ExhibitionForm's own validators, so a file accepts exactly what the form accepts
+# (key pattern, lengths that fit the table's columns, required titles).
+FORM_CHECKED = ("key", "title_fa", "title_ru", "title_en", "venue", "venue_fa", "venue_ru", "halls", "sectors")
 # Changing these moves the calendar entry, so subscribers need a new SEQUENCE.
 TRACKED_FIELDS = ("title_fa", "title_ru", "title_en", "venue", "venue_fa", "venue_ru", "halls", "start_date", "end_date",
                   "opening_time", "closing_time", "status", "sector_codes")
-
-
-@dataclass
-class RowError:
-    line: int
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = _("line %(line)s", line=self.line)
-        if self.column:
-            where += ", " + _("column %(column)s", column=self.column)
-        return f"{where}: {self.message}"
-
-
-@dataclass
-class ImportReport:
-    errors: list[RowError] = field(default_factory=list)
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
 
 
 def _parse_date(value: str) -> date:
@@ -65,32 +40,28 @@ def _parse_time(value: str) -> time | None:
     return time.fromisoformat(value)
 
 
-def _validate_row(line: int, row: dict[str, str], known_sectors: set[str]) -> tuple[dict | None, list[RowError]]:
-    errors: list[RowError] = []
-    for column in REQUIRED_COLUMNS:
-        if not (row.get(column) or "").strip():
+def _validate_row(row: UploadRow, known_sectors: set[str]) -> tuple[dict | None, list[RowError]]:
+    line = row.line
+    errors = form_errors(ExhibitionForm, row, FORM_CHECKED)
+    for column in ("start_date", "end_date"):
+        if not row.values.get(column):
             errors.append(RowError(line, column, _("this value is required")))
     if errors:
         return None, errors
-    values: dict = {column: (row.get(column) or "").strip() for column in CSV_COLUMNS}
-    for column, limit in MAX_LENGTHS.items():
-        if len(values[column]) > limit:
-            errors.append(RowError(line, column, _("longer than %(max)s characters", max=local_digits(limit))))
-    if errors:
-        return None, errors
+    values: dict = {column: row.values.get(column, "") for column in CSV_COLUMNS}
     values["venue_fa"] = values["venue_fa"] or None
     values["venue_ru"] = values["venue_ru"] or None
     for column in ("start_date", "end_date"):
         try:
             values[column] = _parse_date(values[column])
         except ValueError:
-            errors.append(RowError(line, column, _("“%(value)s” is not a date like 2026-11-08", value=row[column])))
+            errors.append(RowError(line, column, _("“%(value)s” is not a date like 2026-11-08", value=row.values[column])))
     for column, partner in (("start_jalali", "start_date"), ("end_jalali", "end_date")):
         if values[column]:
             try:
                 jalali = parse_jalali_iso(values[column])
             except ValueError:
-                errors.append(RowError(line, column, _("“%(value)s” is not a Jalali date like 1405-08-17", value=row[column])))
+                errors.append(RowError(line, column, _("“%(value)s” is not a Jalali date like 1405-08-17", value=row.values[column])))
                 continue
             if isinstance(values[partner], date) and jalali != values[partner]:
                 errors.append(RowError(line, column, _("%(jalali)s is %(gregorian)s, not %(given)s",
@@ -103,7 +74,7 @@ def _validate_row(line: int, row: dict[str, str], known_sectors: set[str]) -> tu
         try:
             values[column] = _parse_time(values[column])
         except ValueError:
-            errors.append(RowError(line, column, _("“%(value)s” is not a time like 16:00", value=row[column])))
+            errors.append(RowError(line, column, _("“%(value)s” is not a time like 16:00", value=row.values[column])))
     status = values["status"] or ExhibitionStatus.PLANNED
     if status not in EXHIBITION_STATUSES:
         errors.append(RowError(line, "status", _("unknown status “%(value)s”; use one of %(allowed)s",
@@ -122,26 +93,25 @@ def _validate_row(line: int, row: dict[str, str], known_sectors: set[str]) -> tu
     return (None if errors else values), errors
 
 
-def parse_exhibitions_csv(text: str) -> tuple[list[dict], list[RowError]]:
-    """Validate the whole file; return the clean rows and every error with its line number."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = reader.fieldnames or []
-    missing = [column for column in REQUIRED_COLUMNS if column not in header]
-    if missing:
-        return [], [RowError(1, None, _("missing column(s): %(columns)s", columns=", ".join(missing)))]
+def parse_exhibitions_csv(raw: bytes) -> tuple[list[dict], list[RowError], str]:
+    """Validate the whole file; return the clean rows, every error with its line, and the encoding read.
+
+    Raises UploadRefused when the file cannot be decoded (planner.text.uploads).
+    """
+    rows, errors, encoding = read_csv_table(raw, required=REQUIRED_COLUMNS, known=CSV_COLUMNS)
     known_sectors = set(db.session.scalars(select(Sector.code)))
-    rows, errors, seen = [], [], {}
-    for index, row in enumerate(reader, start=2):
-        key = (row.get("key") or "").strip()
+    clean, seen = [], {}
+    for row in rows:
+        key = row.values.get("key", "")
         if key and key in seen:
-            errors.append(RowError(index, "key", _("duplicate key “%(key)s” (first on line %(first)s)", key=key, first=seen[key])))
+            errors.append(RowError(row.line, "key", _("duplicate key “%(key)s” (first on line %(first)s)", key=key, first=local_digits(seen[key]))))
             continue
-        seen[key] = index
-        values, row_errors = _validate_row(index, row, known_sectors)
+        seen[key] = row.line
+        values, row_errors = _validate_row(row, known_sectors)
         errors.extend(row_errors)
         if values:
-            rows.append(values)
-    return rows, errors
+            clean.append(values)
+    return clean, errors, encoding
 
 
 def validate_exhibition(form_data: dict) -> tuple[dict, list[tuple[str, str]]]:
@@ -214,10 +184,18 @@ def save_exhibition(values: dict, changed_by_id: int | None = None, note: str | 
     return exhibition, outcome
 
 
-def import_exhibitions(text: str, changed_by_id: int | None = None) -> ImportReport:
-    """All or nothing: when any row is bad, nothing is written and every error is reported."""
-    rows, errors = parse_exhibitions_csv(text)
-    report = ImportReport(errors=errors)
+def import_exhibitions(data: bytes | str, changed_by_id: int | None = None) -> UploadReport:
+    """All or nothing: when any row is bad, nothing is written and every error is reported.
+
+    `data` is the uploaded file's bytes (any encoding decode_upload accepts) or text already read.
+    A file that cannot be decoded at all is reported as one error on line 1.
+    """
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        rows, errors, encoding = parse_exhibitions_csv(raw)
+    except UploadRefused as refused:
+        return UploadReport(errors=[RowError(1, None, refused.message)])
+    report = UploadReport(errors=errors, encoding=encoding)
     if errors:
         return report
     for values in rows:

@@ -101,8 +101,7 @@ def import_csv():
     form = ExhibitionImportForm()
     report = None
     if form.validate_on_submit():
-        text = form.file.data.read().decode("utf-8-sig", errors="replace")
-        report = import_exhibitions(text, changed_by_id=current_user.id)
+        report = import_exhibitions(form.file.data.read(), changed_by_id=current_user.id)
         if report.ok:
             db.session.commit()
             flash(_("Imported: %(created)s new, %(updated)s updated, %(unchanged)s unchanged.",

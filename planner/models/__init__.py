@@ -13,4 +13,4 @@ from planner.models.firms import Capability, Delegation, Firm, Need, Participant
 from planner.models.mail import OutgoingMessage  # noqa: F401
 from planner.models.meetings import Meeting, MeetingRequest, Outcome, ScheduleVersion, SolveJob  # noqa: F401
 from planner.models.taxonomy import Product, Sector  # noqa: F401
-from planner.models.users import LoginAttempt, User  # noqa: F401
+from planner.models.users import User  # noqa: F401

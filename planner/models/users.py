@@ -1,6 +1,7 @@
-"""Accounts, roles and log-in attempts (for rate limiting across workers)."""
+"""Accounts and roles. Failed log-ins are counted by Flask-Limiter (planner.accounts.limits), not here."""
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -29,12 +30,24 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Flask-Login's alternative id: sessions and remember cookies carry it, so replacing it (new
+    # password, reset, "log out everywhere") ends every session issued before.
+    session_version: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(16))
 
     firm = relationship("Firm")
     delegation = relationship("Delegation")
 
     def set_password(self, password: str) -> None:
+        """Store the new password's hash and end every session that was logged in before."""
         self.password_hash = generate_password_hash(password)
+        self.end_sessions()
+
+    def end_sessions(self) -> None:
+        """Invalidate every session and remember cookie of this account (the next request logs out)."""
+        self.session_version = secrets.token_hex(16)
+
+    def get_id(self) -> str:  # Flask-Login: what the session and the remember cookie hold
+        return f"{self.id}:{self.session_version}"
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
@@ -52,12 +65,3 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
-
-
-class LoginAttempt(db.Model):
-    __tablename__ = "login_attempt"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(300), index=True)  # "email:<addr>" or "ip:<addr>"
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    success: Mapped[bool] = mapped_column(default=False)

@@ -18,8 +18,6 @@ from flask_babel import get_locale as babel_get_locale
 from flask_babel import gettext, lazy_gettext, ngettext  # noqa: F401  (re-exported)
 from flask_login import current_user
 
-from planner.extensions import db
-
 _ = gettext
 _l = lazy_gettext
 
@@ -145,24 +143,3 @@ def format_clock(value: datetime | time, zone: str | None = None, locale: str | 
 
 def language_name(code: str) -> str:
     return LANGUAGE_NAMES.get(code, code)
-
-
-def remember_language_choice() -> None:
-    """A logged-in user's ?lang= choice becomes their saved language (used by e-mails too)."""
-    asked = request.args.get("lang")
-    user = current_user._get_current_object()
-    if asked in current_app.config["LANGUAGES"] and user is not None and user.is_authenticated and user.locale != asked:
-
-        user.locale = asked
-        db.session.commit()
-
-
-def init_app(app) -> None:
-    """Register the language memory (template helpers are in `planner.templating`)."""
-    app.after_request(_remember_after)
-
-
-def _remember_after(response):
-    if response.status_code < 400:
-        remember_language_choice()
-    return response

@@ -15,6 +15,7 @@ from planner.text.i18n import _, current_locale
 from planner.timetables import feeds as ics
 from planner.timetables.entries import recipient_locale
 from planner.timetables.views import _is_head_of, can_see_firm, can_see_participant
+from planner.urls import safe_next
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
 
@@ -68,11 +69,8 @@ def meeting(slug: str, request_id: int):
 
 
 def _back() -> Response:
-    target = request.form.get("next") or request.referrer or url_for("main.home")
-    local = target.startswith("/") and not target.startswith(("//", "/\\"))
-    if not local and not target.startswith(request.host_url):
-        target = url_for("main.home")
-    return redirect(target)
+    """Back to the page the button was on (`next`), never off the site."""
+    return redirect(safe_next(request.form.get("next"), url_for("main.home")))
 
 
 @bp.route("/participants/<int:participant_id>/token", methods=["POST"])

@@ -156,7 +156,11 @@ def test_logged_in_choice_is_saved_on_the_account(client, auth, app, make_user):
     user = make_user(email="firm@karvan.example", locale="fa")
     db.session.commit()
     auth.login("firm@karvan.example")
-    client.get("/?lang=ru")
+    client.get("/?lang=en")
+    db.session.expire_all()
+    assert db.session.get(User, user.id).locale == "fa", "a ?lang= link changes the visit, not the account"
+    response = client.post("/auth/language", data={"lang": "ru", "next": "/exhibitions/?sector=C"})
+    assert response.status_code == 302 and response.headers["Location"] == "/exhibitions/?sector=C"
     db.session.expire_all()
     assert db.session.get(User, user.id).locale == "ru"
     auth.logout()
