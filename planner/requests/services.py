@@ -32,7 +32,7 @@ from planner.models import Event, EventRegistration, Firm, MeetingRequest, User
 from planner.models.base import utcnow
 from planner.models.enums import RequestPriority, RequestStatus
 from planner.models.meetings import REQUEST_PRIORITIES
-from planner.notifications.invites import send_request_notice
+from planner.notifications.notices import send_request_notice
 from planner.text.i18n import _, _l, current_locale
 from planner.text.scripts import name_key
 

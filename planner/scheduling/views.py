@@ -125,7 +125,7 @@ def board(version_id: int):
     participant_id = request.args.get("participant", type=int)
     all_tables = request.args.get("tables") == "all"
     highlighted = board_service.participant_meetings(version, participant_id) if participant_id else set()
-    people = sorted({p for m in version.meetings for p in m.participants},
+    people = sorted({p for m in version.live_meetings for p in m.participants},
                     key=lambda p: (p.firm.display_name(current_locale()), p.id))
     unscheduled = version.unscheduled or []
     requests = requests_by_id(item["request_id"] for item in unscheduled)
