@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from planner.config import load_config
-from planner.extensions import babel, csrf, db, limiter, login_manager, migrate
+from planner.extensions import babel, csrf, db, limiter, login_manager, migrate, tune_sqlite
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,6 +47,8 @@ def create_app(config: dict | None = None) -> Flask:
     from planner.timetables import views as timetables_views
 
     db.init_app(app)
+    with app.app_context():
+        tune_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import socket
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -16,6 +17,20 @@ def _instance_secret_key(instance_path: str) -> str:
         path.write_text(secrets.token_hex(32))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def default_domain(env) -> str:
+    """The installation's domain for iCalendar UIDs and Message-IDs: KARVAN_DOMAIN, else the
+    host of SERVER_NAME or KARVAN_BASE_URL, else this machine's fully qualified name."""
+    if env.get("KARVAN_DOMAIN"):
+        return env["KARVAN_DOMAIN"].strip().lower()
+    for key in ("SERVER_NAME", "KARVAN_BASE_URL"):
+        value = env.get(key)
+        if value:
+            host = urlsplit(value if "//" in value else f"//{value}").hostname
+            if host:
+                return host.lower()
+    return socket.getfqdn().lower() or "localhost"
 
 
 def load_config(instance_path: str, environ: dict[str, str] | None = None) -> dict:
@@ -56,7 +71,15 @@ def load_config(instance_path: str, environ: dict[str, str] | None = None) -> di
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
         "MAIL_USE_TLS": env.get("MAIL_USE_TLS", "0") in {"1", "true", "yes"},
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "Karvan <b2b@karvan.example>"),
-        "KARVAN_ORGANISER_NAME": env.get("KARVAN_ORGANISER_NAME", "Khorasan Razavi Chamber of Commerce"),
+        # One name for every language, or per language (…_FA, …_RU, …_EN); unset: the chamber's
+        # name translated by the catalogues.
+        "KARVAN_ORGANISER_NAME": env.get("KARVAN_ORGANISER_NAME") or None,
+        **{f"KARVAN_ORGANISER_NAME_{code}": env.get(f"KARVAN_ORGANISER_NAME_{code}") or None for code in ("FA", "RU", "EN")},
+        "KARVAN_DOMAIN": default_domain(env),
+        # A message "sending" for longer than this belongs to a deliverer that died: retried.
+        "MAIL_CLAIM_TIMEOUT_S": float(env.get("MAIL_CLAIM_TIMEOUT_S", "600")),
+        # SQLite: how long a writer waits for the lock before "database is locked".
+        "SQLITE_BUSY_TIMEOUT_MS": int(env.get("SQLITE_BUSY_TIMEOUT_MS", "15000")),
         "KARVAN_ORGANISER_EMAIL": env.get("KARVAN_ORGANISER_EMAIL", "b2b@karvan.example"),
         # Every absolute link (e-mails, feeds, PDFs) is built from this (planner.urls.external_url).
         "KARVAN_BASE_URL": base_url,
@@ -100,4 +123,5 @@ def overrides_for_tests(database_url: str) -> dict:
         "MAIL_SERVER": None,
         "KARVAN_BASE_URL": "http://localhost",
         "RATELIMIT_STORAGE_URI": "memory://",
+        "KARVAN_DOMAIN": "karvan.test",
     }

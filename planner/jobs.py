@@ -88,10 +88,11 @@ def redis_connection(app: Flask | None = None):
     return Redis.from_url(app.config["REDIS_URL"])
 
 
-def enqueue(name: str, *, retry: bool = False, **kwargs) -> str | None:
+def enqueue(name: str, *, retry: tuple[float, ...] = (), **kwargs) -> str | None:
     """Run task `name` in the background; returns the RQ job id when RQ is used.
 
-    `retry` asks RQ to retry a failed job (10 s, 1 min, 5 min later): for e-mail delivery.
+    `retry`: on RQ, the delays in seconds after which RQ's `Retry` runs a failed job again
+    (e-mail delivery passes MAIL_RETRY_DELAYS_S); the other runners leave retrying to the task.
     """
     app = current_app._get_current_object()
     _lookup(name)  # fail fast on an unknown task, in the caller's request
@@ -104,7 +105,7 @@ def enqueue(name: str, *, retry: bool = False, **kwargs) -> str | None:
 
         queue = Queue("karvan", connection=redis_connection(app))
         job = queue.enqueue(run_task, name, kwargs, list(TASK_MODULES), job_timeout=3600,
-                            retry=Retry(max=3, interval=[10, 60, 300]) if retry else None)
+                            retry=Retry(max=len(retry), interval=[int(d) for d in retry]) if retry else None)
         return job.id
     _pool(app).submit(_run_in_context, app, name, kwargs)
     return None

@@ -105,11 +105,13 @@ def publish_meetings(event, placements, *, previous=None):
 
     `placements`: dicts with request, slot, table and optionally interpreter and people (the
     participants; all of both firms when omitted). Like publishing, it supersedes `previous`,
-    raises Meeting.sequence when time, place or status changed, and raises the request's
+    raises Meeting.sequence when time, place, interpreter or people changed (`timetables.changes`),
+    fixes the request's UID at its first publish, and raises the request's
     ical_sequence, also for meetings taken out (their cancel outranks the last invitation).
     """
     from planner.models import Meeting, ScheduleVersion
     from planner.models.base import utcnow
+    from planner.timetables.feeds import assign_uid
 
     before = {m.request_id: m for m in previous.meetings} if previous is not None else {}
     number = (previous.number + 1) if previous is not None else 1
@@ -122,13 +124,17 @@ def publish_meetings(event, placements, *, previous=None):
         if people is None:
             people = list(request.requester_firm.participants) + list(request.target_firm.participants)
         old = before.get(request.id)
+        interpreter = item.get("interpreter")
         if old is None:
             sequence = max(request.ical_sequence + 1, 0)
-        elif (old.slot_id, old.table_id) != (item["slot"].id, item["table"].id):
+        elif ((old.slot_id, old.table_id, old.interpreter_id) != (item["slot"].id, item["table"].id,
+                                                                  interpreter.id if interpreter else None)
+              or sorted(p.id for p in old.participants) != sorted(p.id for p in people)):
             sequence = max(old.sequence, request.ical_sequence) + 1
         else:
             sequence = old.sequence
         request.ical_sequence = max(request.ical_sequence, sequence)
+        assign_uid(request)
         version.meetings.append(Meeting(request=request, slot=item["slot"], table=item["table"],
                                         interpreter=item.get("interpreter"), participants=list(people), sequence=sequence))
     kept = {item["request"].id for item in placements}

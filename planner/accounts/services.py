@@ -21,6 +21,7 @@ from planner.models.base import utcnow
 from planner.models.enums import MailKind, Role
 from planner.notifications.outbox import composer, new_email, queue_message
 from planner.text.i18n import local_digits
+from planner.text.scripts import rtl_lines
 from planner.urls import external_url
 
 log = logging.getLogger(__name__)
@@ -139,7 +140,7 @@ def compose_password_reset(message):
             _("If you did not ask for this, ignore this message; your password stays as it is."),
         ])
     email = new_email(message, subject)
-    email.set_content(body + "\n", cte="quoted-printable")
+    email.set_content(rtl_lines(body, message.locale) + "\n", cte="quoted-printable")
     return email
 
 

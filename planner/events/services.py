@@ -29,6 +29,7 @@ from planner.models import (
     Slot,
 )
 from planner.models.events import REQUEST_MODES, WHO_CAN_MEET
+from planner.signals import facts_changed
 from planner.text.i18n import _, current_locale, format_day
 
 FRIDAY = 4
@@ -218,6 +219,7 @@ def set_day_open(event: Event, day: date, opened: bool) -> None:
     (days.add if opened else days.discard)(day.isoformat())
     event.open_days = sorted(days)
     db.session.flush()
+    facts_changed(event.id)
 
 
 # --- sessions and slots ---------------------------------------------------------------------
@@ -337,6 +339,7 @@ def set_interpreter_unavailable(interpreter: Interpreter, sessions: list[EventSe
     """The interpreter is unavailable in every slot of `sessions` and available elsewhere."""
     interpreter.unavailable_slots = [slot for session in sessions for slot in session.slots]
     db.session.flush()
+    facts_changed(interpreter.event_id)
 
 
 def delete_interpreter(interpreter: Interpreter) -> None:
@@ -353,6 +356,7 @@ def add_closure(day: date, reason: str, region_key: str | None = None) -> Closur
     closure = Closure(day=day, reason=reason.strip(), region_key=region_key or None)
     db.session.add(closure)
     db.session.flush()
+    facts_changed(None)
     return closure
 
 

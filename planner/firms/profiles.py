@@ -26,6 +26,7 @@ from planner.models import (
 from planner.models.base import localized
 from planner.models.enums import RequestStatus
 from planner.requests.services import event_over
+from planner.signals import facts_changed, people_leaving
 from planner.text.i18n import _, current_locale
 from planner.text.scripts import name_key
 from planner.text.search import fold, matches_all, query_words
@@ -128,6 +129,8 @@ def _sync_participants(firm: Firm, rows: list[dict], locale: str) -> None:
         person.attending_days = sorted(row["attending_days"]) if row.get("attending_days") else None
         if person not in keep:
             keep.append(person)
+    # People dropped from the firm are taken off its published meetings (and told) first.
+    people_leaving([person.id for person in existing.values() if person.id is not None])
     firm.participants = keep
 
 
@@ -177,6 +180,8 @@ def save_firm_profile(firm: Firm | None, data: dict, locale: str, user: User | N
     firm.needs = _interests(Need, data["needs"], [] if creating else firm.needs, locale)
     _sync_participants(firm, data["participants"], locale)
     db.session.flush()
+    if not creating:  # attending days may have changed
+        facts_changed(None)
     _sync_events(firm, list(data.get("events") or []), registrable_events())
     if creating and user is not None and not user.is_organiser:
         user.firm_id = firm.id

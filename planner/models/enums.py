@@ -50,6 +50,7 @@ class MailState(StrEnum):
     """An outgoing message's delivery state (`OutgoingMessage.state`)."""
 
     QUEUED = "queued"
+    SENDING = "sending"  # claimed by one deliverer; SMTP not yet confirmed
     SENT = "sent"
     FAILED = "failed"
     RETRYING = "retrying"
@@ -58,9 +59,20 @@ class MailState(StrEnum):
 class MailKind(StrEnum):
     """Which composer writes an outgoing message (`OutgoingMessage.kind`)."""
 
-    SCHEDULE_UPDATE = "schedule_update"
+    SCHEDULE_UPDATE = "schedule_update"  # the digest of a publish: text, feed link, PDF
+    INVITATION = "invitation"  # one iTIP REQUEST or CANCEL for one meeting
     REQUEST_NOTICE = "request_notice"
     PASSWORD_RESET = "password_reset"
+
+
+class CancelReason(StrEnum):
+    """Why a published meeting was called off without a new publish (`Meeting.cancel_reason`)."""
+
+    WITHDRAWN = "withdrawn"  # the request was withdrawn (or otherwise left "accepted")
+    FIRM_LEFT = "firm_left"  # a firm is no longer registered for the round
+    NO_PARTICIPANTS = "no_participants"  # one side has nobody left who attends that day
+    INTERPRETER_UNAVAILABLE = "interpreter_unavailable"
+    DAY_CLOSED = "day_closed"  # the day was closed or its slot no longer exists
 
 
 class Role(StrEnum):

@@ -25,6 +25,9 @@ class OutgoingMessage(db.Model):
     kind: Mapped[str] = mapped_column(String(30), index=True)
     event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
     participant_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id", ondelete="SET NULL"), index=True)
+    # The published version the message belongs to (its publish, or a change after it), so
+    # the organiser sees per publish what was queued, sent and failed.
+    version_id: Mapped[int | None] = mapped_column(ForeignKey("schedule_version.id", ondelete="SET NULL"), index=True)
     recipient: Mapped[str] = mapped_column(String(254))
     locale: Mapped[str] = mapped_column(String(5))
     subject: Mapped[str | None] = mapped_column(String(300))
@@ -36,6 +39,8 @@ class OutgoingMessage(db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the last attempt started; a "sending" row whose attempt is older than
+    # MAIL_CLAIM_TIMEOUT_S belongs to a deliverer that died and may be taken over.
     last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -40,6 +40,9 @@ class MeetingRequest(db.Model):
     # Highest iCalendar SEQUENCE sent for this meeting's UID (publish raises it on every
     # change of time, place or status, including cancellation); -1 until first published.
     ical_sequence: Mapped[int] = mapped_column(default=-1)
+    # The iCalendar UID, fixed at first publish: the installation's domain and a random part,
+    # so that two installations or a re-seeded database never share one.
+    ical_uid: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -49,8 +52,9 @@ class MeetingRequest(db.Model):
 
     @property
     def uid(self) -> str:
-        """The stable iCalendar UID of the meeting this request leads to, across versions."""
-        return f"karvan-meeting-{self.id}@karvan"
+        """The stable iCalendar UID of the meeting this request leads to, across versions
+        (set by the first publish; see `timetables.feeds.assign_uid`)."""
+        return self.ical_uid or f"karvan-meeting-{self.id}@unpublished.invalid"
 
 
 class ScheduleVersion(db.Model):
@@ -75,6 +79,11 @@ class ScheduleVersion(db.Model):
     event = relationship("Event")
     meetings: Mapped[list[Meeting]] = relationship(back_populates="version", cascade="all, delete-orphan")
 
+    @property
+    def live_meetings(self) -> list[Meeting]:
+        """The meetings that will happen: all of them but those called off after publication."""
+        return [m for m in self.meetings if m.cancelled_at is None]
+
 
 meeting_participants = Table(
     "meeting_participant",
@@ -98,6 +107,10 @@ class Meeting(db.Model):
     interpreter_id: Mapped[int | None] = mapped_column(ForeignKey("interpreter.id"))
     locked: Mapped[bool] = mapped_column(default=False)
     sequence: Mapped[int] = mapped_column(default=0)
+    # Set when a published meeting is called off by a change after publication (a withdrawal,
+    # a firm leaving, an interpreter unavailable…): timetables and feeds leave it out at once.
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancel_reason: Mapped[str | None] = mapped_column(String(30))
 
     version: Mapped[ScheduleVersion] = relationship(back_populates="meetings")
     request = relationship("MeetingRequest")
@@ -108,7 +121,12 @@ class Meeting(db.Model):
 
     @property
     def uid(self) -> str:
-        return f"karvan-meeting-{self.request_id}@karvan"
+        return self.request.uid
+
+    @property
+    def live(self) -> bool:
+        """Not called off after publication."""
+        return self.cancelled_at is None
 
 
 class SolveJob(db.Model):

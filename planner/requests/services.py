@@ -32,7 +32,8 @@ from planner.models import Event, EventRegistration, Firm, MeetingRequest, User
 from planner.models.base import utcnow
 from planner.models.enums import RequestPriority, RequestStatus
 from planner.models.meetings import REQUEST_PRIORITIES
-from planner.notifications.invites import send_request_notice
+from planner.notifications.notices import send_request_notice
+from planner.signals import facts_changed
 from planner.text.i18n import _, _l, current_locale
 from planner.text.scripts import name_key
 
@@ -302,6 +303,8 @@ def respond_to_request(row: MeetingRequest, action: str, user: User, reason: str
     if action in ("decline", "withdraw"):
         row.decline_reason = (reason or "").strip() or None
     db.session.flush()
+    if action == "withdraw":  # a published meeting of this request is called off at once
+        facts_changed(row.event_id)
     if action in NOTICE_FOR_ACTION:
         # Tell the side that did not act. An organiser acts for the usual side (the target
         # answers, the requester withdraws), so the default recipient is right for them.

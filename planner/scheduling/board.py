@@ -60,7 +60,7 @@ def board_grid(version: ScheduleVersion, *, all_tables: bool = False) -> list[Se
     tables that hold a meeting in the session are shown, plus one free table to drop a
     meeting on (a non-host table when there is one)."""
     event = version.event
-    placed = {(m.slot_id, m.table_id): m for m in version.meetings}
+    placed = {(m.slot_id, m.table_id): m for m in version.live_meetings}
     grids = []
     for session in event_sessions(event):
         grid = SessionGrid(session, list(session.slots))
@@ -81,7 +81,7 @@ def board_grid(version: ScheduleVersion, *, all_tables: bool = False) -> list[Se
 
 def move_choices(version: ScheduleVersion, meeting_ids: set[int] | None = None) -> list[Meeting]:
     """Movable meetings of the version in time order (only `meeting_ids` when given)."""
-    meetings = [m for m in version.meetings if not m.locked and (meeting_ids is None or m.id in meeting_ids)]
+    meetings = [m for m in version.live_meetings if not m.locked and (meeting_ids is None or m.id in meeting_ids)]
     return sorted(meetings, key=lambda m: (m.slot.start_dt, m.table.name, m.id))
 
 
@@ -124,7 +124,7 @@ def unscheduled_sides(items, requests: dict[int, MeetingRequest]) -> dict[int, l
 
 
 def participant_meetings(version: ScheduleVersion, participant_id: int) -> set[int]:
-    return {m.id for m in version.meetings if any(p.id == participant_id for p in m.participants)}
+    return {m.id for m in version.live_meetings if any(p.id == participant_id for p in m.participants)}
 
 
 def _slot_text(slot_id: str, event: Event) -> str:

@@ -1,5 +1,5 @@
 """Publishing a draft schedule: atomic, guarded by an optimistic version check, with a
-diff (added, moved, cancelled) against the version it replaces and the iCalendar
+diff (`timetables.changes`) against the version it replaces and the iCalendar
 SEQUENCE of every meeting that changed.
 
 `Event.schedule_revision` counts publishes. An organiser publishes "revision r"; the
@@ -8,8 +8,6 @@ so two organisers publishing at once are told, never silently overwritten. The d
 own `lock_version` (raised by every manual move) catches a board changed meanwhile.
 """
 from __future__ import annotations
-
-from dataclasses import dataclass, field
 
 from sqlalchemy import select, update
 
@@ -23,6 +21,9 @@ from planner.scheduling.board import violation_message
 from planner.scheduling.translate import build_problem, version_assignments
 from planner.scheduling.versions import next_version_number, published_version
 from planner.text.i18n import _, _l
+from planner.timetables import changes
+from planner.timetables.changes import ScheduleDiff
+from planner.timetables.feeds import assign_uid
 from solver.validate import check
 
 VERSION_STATUS = {
@@ -41,41 +42,10 @@ class PublishConflict(ServiceError):
     """Someone published or changed the schedule since the organiser looked."""
 
 
-@dataclass
-class Diff:
-    added: list[Meeting] = field(default_factory=list)
-    moved: list[tuple[Meeting, Meeting]] = field(default_factory=list)  # (before, after)
-    cancelled: list[Meeting] = field(default_factory=list)
-    unchanged: int = 0
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.added or self.moved or self.cancelled)
-
-    def counts(self) -> dict[str, int]:
-        return {"added": len(self.added), "moved": len(self.moved), "cancelled": len(self.cancelled),
-                "unchanged": self.unchanged}
-
-
-def meeting_changed(before: Meeting, after: Meeting) -> bool:
-    """Time, place or interpreter differ."""
-    return (before.slot_id, before.table_id, before.interpreter_id) != (after.slot_id, after.table_id, after.interpreter_id)
-
-
-def diff_versions(before: ScheduleVersion | None, after: ScheduleVersion) -> Diff:
-    """What `after` adds, moves and cancels compared with `before` (meetings matched by request)."""
-    old = {m.request_id: m for m in before.meetings} if before is not None else {}
-    new = {m.request_id: m for m in after.meetings}
-    diff = Diff()
-    for request_id, meeting in sorted(new.items()):
-        if request_id not in old:
-            diff.added.append(meeting)
-        elif meeting_changed(old[request_id], meeting):
-            diff.moved.append((old[request_id], meeting))
-        else:
-            diff.unchanged += 1
-    diff.cancelled = [meeting for request_id, meeting in sorted(old.items()) if request_id not in new]
-    return diff
+def diff_versions(before: ScheduleVersion | None, after: ScheduleVersion) -> ScheduleDiff:
+    """What `after` adds, moves and cancels compared with `before`: `timetables.changes`,
+    the one diff (and the one meaning of "changed") that publishing and the e-mails share."""
+    return changes.diff_versions(before, after)
 
 
 def _check_still_valid(version: ScheduleVersion) -> None:
@@ -96,7 +66,7 @@ def _check_still_valid(version: ScheduleVersion) -> None:
 
 
 def publish_version(version: ScheduleVersion, *, expected_revision: int, expected_lock: int | None = None,
-                    user_id: int | None = None) -> Diff:
+                    user_id: int | None = None) -> ScheduleDiff:
     """Make the draft `version` the published schedule of its event, atomically.
 
     Raises PublishConflict when the event's schedule revision is no longer
@@ -126,12 +96,13 @@ def publish_version(version: ScheduleVersion, *, expected_revision: int, expecte
     diff = diff_versions(previous, version)
     requests = {r.id: r for r in db.session.scalars(select(MeetingRequest).where(MeetingRequest.id.in_(
         [m.request_id for m in version.meetings] + [m.request_id for m in diff.cancelled])))}
-    changed = {after.request_id for _before, after in diff.moved} | {m.request_id for m in diff.added}
+    changed = diff.changed_requests()
     for meeting in version.meetings:
         request = requests[meeting.request_id]
         if meeting.request_id in changed:
             request.ical_sequence += 1
         meeting.sequence = max(0, request.ical_sequence)
+        assign_uid(request)
     for meeting in diff.cancelled:
         requests[meeting.request_id].ical_sequence += 1  # the CANCEL goes out with a higher SEQUENCE
     now = utcnow()
@@ -162,7 +133,7 @@ def copy_version(version: ScheduleVersion, user_id: int | None = None) -> Schedu
                            based_on_id=version.id, created_by_id=user_id, stats=dict(version.stats or {}),
                            unscheduled=list(version.unscheduled or []))
     copy.stats.pop("diff", None)
-    for meeting in version.meetings:
+    for meeting in version.live_meetings:
         clone = Meeting(request_id=meeting.request_id, slot_id=meeting.slot_id, table_id=meeting.table_id,
                         interpreter_id=meeting.interpreter_id, locked=meeting.locked, sequence=meeting.sequence)
         clone.participants = list(meeting.participants)

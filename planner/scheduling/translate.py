@@ -182,7 +182,7 @@ def build_problem(event: Event, *, base: ScheduleVersion | None = None, previous
                               slot_day=slot_day)
     fixed = {}
     if base is not None and with_fixed:
-        for meeting in base.meetings:
+        for meeting in base.live_meetings:
             if meeting.locked and sid(meeting.slot_id) in slot_ids:
                 fixed[mid(meeting.request_id)] = solver.Fixed(sid(meeting.slot_id), tid(meeting.table_id))
 
@@ -222,7 +222,7 @@ def build_problem(event: Event, *, base: ScheduleVersion | None = None, previous
     interpreter_ids = {i.id for i in interpreters}
     prior = []
     if previous is not None:
-        for meeting in previous.meetings:
+        for meeting in previous.live_meetings:
             key = mid(meeting.request_id)
             if key in known and sid(meeting.slot_id) in slot_ids:
                 interpreter = iid(meeting.interpreter_id) if meeting.interpreter_id else None
@@ -274,7 +274,7 @@ def _suggested_meetings(event: Event, translation: Translation, bounds) -> list[
 
 def version_assignments(version: ScheduleVersion) -> list[solver.Assignment]:
     return [solver.Assignment(mid(m.request_id), sid(m.slot_id), tid(m.table_id),
-                              iid(m.interpreter_id) if m.interpreter_id else None) for m in version.meetings]
+                              iid(m.interpreter_id) if m.interpreter_id else None) for m in version.live_meetings]
 
 
 def version_solution(version: ScheduleVersion) -> solver.Solution:

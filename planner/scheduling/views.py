@@ -16,11 +16,13 @@ from planner.events.services import event_sessions
 from planner.extensions import db
 from planner.models import Event, Meeting, MeetingRequest, MeetingTable, ScheduleVersion, Slot, SolveJob
 from planner.models.enums import VersionStatus
+from planner.notifications.outbox import delivery_counts, resend_failed
 from planner.scheduling import board as board_service
 from planner.scheduling import publishing, solving
 from planner.scheduling.explain import unscheduled_text, zero_label
+from planner.scheduling.propagation import cancel_reason_label, needs_attention
 from planner.scheduling.versions import firms_by_id, published_version, requests_by_id
-from planner.text.i18n import _, current_locale, format_clock, format_day
+from planner.text.i18n import _, current_locale, format_clock, format_day, ngettext
 
 bp = Blueprint("scheduling", __name__, url_prefix="/organiser")
 
@@ -54,8 +56,39 @@ def overview(event_id: int):
     job = solving.active_job(event)
     last_job = job or db.session.scalar(select(SolveJob).where(SolveJob.event_id == event.id)
                                         .order_by(SolveJob.id.desc()).limit(1))
+    mail = delivery_counts([v.id for v in versions if v.published_at is not None])
     return render_template("scheduling/overview.html", event=event, versions=versions, published=published,
-                           diffs=diffs, job=last_job, form=SolveForm(), job_state=solving.job_state(last_job) if last_job else None)
+                           diffs=diffs, job=last_job, form=SolveForm(), job_state=solving.job_state(last_job) if last_job else None,
+                           mail=mail, attention=needs_attention(published), cancel_reason_label=cancel_reason_label)
+
+
+@bp.route("/events/<int:event_id>/replan", methods=["POST"])
+@organiser_required
+def replan(event_id: int):
+    """One click after a change to the published schedule: a run that stays as close as it can
+    to the published version, so the freed slots are filled with as few moves as possible."""
+    event = _event(event_id)
+    try:
+        job = solving.start_solve(event, time_limit_s=30.0, user_id=current_user.id)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("scheduling.overview", event_id=event.id))
+    db.session.commit()
+    solving.launch_solve(job)
+    flash(_("The scheduler is re-planning; open the new draft when it is done."), "info")
+    return redirect(url_for("scheduling.overview", event_id=event.id))
+
+
+@bp.route("/versions/<int:version_id>/resend-mail", methods=["POST"])
+@organiser_required
+def resend_mail(version_id: int):
+    """Queue the failed messages of a publish again."""
+    version = _version(version_id)
+    count = resend_failed(version.id)
+    db.session.commit()
+    flash(ngettext("%(num)s message queued again.", "%(num)s messages queued again.", count), "success")
+    return redirect(url_for("scheduling.overview", event_id=version.event_id) + "#versions")
 
 
 @bp.route("/events/<int:event_id>/solve", methods=["POST"])
@@ -125,7 +158,7 @@ def board(version_id: int):
     participant_id = request.args.get("participant", type=int)
     all_tables = request.args.get("tables") == "all"
     highlighted = board_service.participant_meetings(version, participant_id) if participant_id else set()
-    people = sorted({p for m in version.meetings for p in m.participants},
+    people = sorted({p for m in version.live_meetings for p in m.participants},
                     key=lambda p: (p.firm.display_name(current_locale()), p.id))
     unscheduled = version.unscheduled or []
     requests = requests_by_id(item["request_id"] for item in unscheduled)
@@ -149,7 +182,8 @@ def board(version_id: int):
                            meeting_sides=board_service.meeting_sides,
                            unscheduled=unscheduled, requests=requests, zero=zero, firms=firms, move_form=move_form,
                            place_form=place_form, publish_form=publish_form, diff=diff, published=published,
-                           unscheduled_text=unscheduled_text, zero_label=zero_label)
+                           unscheduled_text=unscheduled_text, zero_label=zero_label,
+                           attention=needs_attention(version), cancel_reason_label=cancel_reason_label)
 
 
 def _board_redirect(version: ScheduleVersion):

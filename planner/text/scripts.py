@@ -105,3 +105,23 @@ def participant_name(participant, locale: str) -> str:
 def interpreter_name(interpreter, locale: str) -> str:
     """An `Interpreter`'s name for a reader of `locale` (see `person_name`)."""
     return person_name(interpreter.name, interpreter.name_latin, locale)
+
+
+RLM = "\u200f"
+
+
+def _first_strong(line: str) -> str | None:
+    for char in line:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("L", "R", "AL"):
+            return kind
+    return None
+
+
+def rtl_lines(text: str, locale: str) -> str:
+    """Plain text for a right-to-left reader: in Persian, a right-to-left mark before every line
+    whose first strong letter is Latin (a firm name, an e-mail), so that the line is laid out
+    right to left as the rest (plain text has no `dir`); other languages unchanged."""
+    if locale != "fa" or not text:
+        return text
+    return "\n".join(RLM + line if _first_strong(line) == "L" else line for line in text.split("\n"))

@@ -60,13 +60,14 @@ def latest_published_event() -> Event | None:
 
 
 def version_meetings(version: ScheduleVersion | None) -> list[Meeting]:
-    """All meetings of a version with what a timetable shows loaded up front."""
+    """The live meetings of a version (none called off after publication), with what a
+    timetable shows loaded up front."""
     if version is None:
         return []
     firm_options = (selectinload(Firm.participants), selectinload(Firm.region),
                     selectinload(Firm.capabilities), selectinload(Firm.needs))
     return list(db.session.scalars(
-        select(Meeting).where(Meeting.version_id == version.id)
+        select(Meeting).where(Meeting.version_id == version.id, Meeting.cancelled_at.is_(None))
         .options(
             selectinload(Meeting.slot), selectinload(Meeting.table), selectinload(Meeting.interpreter),
             selectinload(Meeting.participants),

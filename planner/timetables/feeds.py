@@ -14,10 +14,10 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from planner.extensions import db
-from planner.models import Delegation, Event, Firm, Meeting, MeetingTable, Participant, ScheduleVersion
+from planner.models import Delegation, Event, Firm, Meeting, MeetingRequest, MeetingTable, Participant, ScheduleVersion
 from planner.models.enums import VersionStatus
 from planner.text.i18n import _, format_clock, format_day, local_digits
-from planner.text.scripts import interpreter_name, list_separator, participant_name
+from planner.text.scripts import interpreter_name, list_separator, participant_name, rtl_lines
 from planner.timetables.entries import (
     Entry,
     _entry,
@@ -74,9 +74,25 @@ def location_text(event: Event, table: MeetingTable, locale: str) -> str:
     return list_separator(locale).join(part for part in parts if part)
 
 
-def organiser() -> IcsPerson:
+def organiser(locale: str | None = None) -> IcsPerson:
+    """The chamber as ORGANIZER, named in `locale` (KARVAN_ORGANISER_NAME_FA/_RU/_EN, else
+    KARVAN_ORGANISER_NAME, else the translated default name)."""
     config = current_app.config
-    return IcsPerson(config["KARVAN_ORGANISER_NAME"], config["KARVAN_ORGANISER_EMAIL"], role="CHAIR")
+    locale = locale or "en"
+    name = config.get(f"KARVAN_ORGANISER_NAME_{locale.upper()}") or config.get("KARVAN_ORGANISER_NAME")
+    if not name:
+        with force_locale(locale):
+            name = _("Khorasan Razavi Chamber of Commerce")
+    return IcsPerson(name, config["KARVAN_ORGANISER_EMAIL"], role="CHAIR")
+
+
+def assign_uid(request: MeetingRequest) -> str:
+    """Fix the request's iCalendar UID at its first publish: a random part (a re-seeded
+    database never repeats one) and the installation's domain (KARVAN_DOMAIN)."""
+    if not request.ical_uid:
+        domain = current_app.config.get("KARVAN_DOMAIN") or "karvan.invalid"
+        request.ical_uid = f"karvan-meeting-{request.id}-{secrets.token_hex(6)}@{domain}"
+    return request.ical_uid
 
 
 # --- ICS records --------------------------------------------------------------------------
@@ -134,7 +150,7 @@ def ics_record(event: Event, entry: Entry, locale: str, home_zone: str | None = 
         return IcsMeeting(
             uid=entry.uid, sequence=entry.meeting.sequence if sequence is None else sequence,
             start=entry.start, end=entry.end, summary=summary, location=location_text(event, entry.table, locale),
-            description="\n".join(lines).strip(), status=status, attendees=tuple(attendees), language=locale,
+            description=rtl_lines("\n".join(lines).strip(), locale), status=status, attendees=tuple(attendees), language=locale,
         )
 
 
@@ -151,7 +167,7 @@ def participant_feed(participant: Participant, locale: str, events: list[Event] 
         meetings = version_meetings(published_version(event))
         records += [ics_record(event, e, locale, participant.home_timezone) for e in participant_entries(meetings, participant)]
     return meetings_ics(records, calendar_name=participant_calendar_name(participant, locale),
-                        organiser=organiser(), now=now)
+                        organiser=organiser(locale), now=now)
 
 
 def delegation_feed(delegation: Delegation, locale: str, events: list[Event] | None = None,
@@ -166,12 +182,12 @@ def delegation_feed(delegation: Delegation, locale: str, events: list[Event] | N
                 records.setdefault(entry.uid, ics_record(event, entry, locale, home))
     with force_locale(locale):
         name = _("Karvan meetings: %(name)s", name=delegation.display_name(locale))
-    return meetings_ics(list(records.values()), calendar_name=name, organiser=organiser(), now=now)
+    return meetings_ics(list(records.values()), calendar_name=name, organiser=organiser(locale), now=now)
 
 
 def single_meeting_ics(event: Event, entry: Entry, locale: str, home_zone: str | None, now: datetime | None = None) -> bytes:
     record = ics_record(event, entry, locale, home_zone)
-    return meeting_ics(record, calendar_name=record.summary, organiser=organiser(), now=now)
+    return meeting_ics(record, calendar_name=record.summary, organiser=organiser(locale), now=now)
 
 
 def events_with_published_version() -> list[Event]:
@@ -186,7 +202,8 @@ def find_entry(event: Event, request_id: int, viewer_firm: Firm | None) -> Entry
     version = published_version(event)
     if version is None:
         return None
-    meeting = db.session.scalar(select(Meeting).where(Meeting.version_id == version.id, Meeting.request_id == request_id))
+    meeting = db.session.scalar(select(Meeting).where(Meeting.version_id == version.id, Meeting.request_id == request_id,
+                                                       Meeting.cancelled_at.is_(None)))
     if meeting is None:
         return None
     if viewer_firm is not None and viewer_firm.id not in (meeting.request.requester_firm_id, meeting.request.target_firm_id):
@@ -240,7 +257,10 @@ def export_feeds(event: Event, directory: Path, locale: str | None = None, now: 
         reader = locale or recipient_locale(person)
         entries = participant_entries(meetings, person)
         records = [ics_record(event, entry, reader, person.home_timezone) for entry in entries]
-        data = meetings_ics(records, calendar_name=participant_calendar_name(person, reader), organiser=organiser(), now=now)
+        if not records:  # nobody gets an empty calendar
+            continue
+        data = meetings_ics(records, calendar_name=participant_calendar_name(person, reader), organiser=organiser(reader),
+                            now=now)
         (directory / f"p{person.id}.ics").write_bytes(data)
         written[f"p{person.id}"] = len(records)
     return written

@@ -19,9 +19,15 @@ clients that override the VTIMEZONE with stale data of their own, every DESCRIPT
 states the time as "09:00 Tehran (UTC+03:30)" and the visitor's home time.
 
 Rules followed (RFC 5545/5546/6047): the UID is stable per meeting request across schedule
-versions; SEQUENCE comes from the stored rows (raised by publishing on every change of time,
-place or status); REQUEST and CANCEL carry ORGANIZER (the chamber) and ATTENDEEs; a CANCEL
-keeps the UID, raises SEQUENCE and says STATUS:CANCELLED. Feeds and downloads use PUBLISH.
+versions and carries the installation's domain; SEQUENCE comes from the stored rows (raised
+by publishing on every change of time, place, interpreter or people, and by a cancellation);
+an iTIP message (REQUEST or CANCEL) holds ONE meeting (§3.2.2: one UID per object), with
+ORGANIZER (the chamber) and the reader's ATTENDEEs, RSVP=FALSE (Karvan reads no replies: a
+person declines in Karvan, where the other side and the organiser see it); a CANCEL keeps the
+UID, raises SEQUENCE and says STATUS:CANCELLED when the meeting is off, or — when only some
+people leave a meeting that still happens — names just them as ATTENDEEs without STATUS
+(§3.2.5). Feeds and downloads use PUBLISH with ORGANIZER and no ATTENDEE (§3.2.1). X-WR-*
+texts are escaped like any TEXT value.
 """
 from __future__ import annotations
 
@@ -29,7 +35,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, vCalAddress
+from icalendar import Calendar, vCalAddress, vText
 from icalendar import Event as VEvent
 
 from planner.models.enums import ExhibitionStatus
@@ -63,6 +69,8 @@ class IcsMeeting:
     attendees: tuple[IcsPerson, ...] = field(default_factory=tuple)
     language: str | None = None  # BCP 47 tag of SUMMARY/DESCRIPTION
     url: str | None = None
+    # CANCEL only: the meeting still happens and `attendees` are the people taken off it.
+    attendees_removed: bool = False
 
 
 def new_calendar(name: str, method: str | None = None) -> Calendar:
@@ -72,7 +80,7 @@ def new_calendar(name: str, method: str | None = None) -> Calendar:
     cal.add("calscale", "GREGORIAN")
     if method:
         cal.add("method", method)
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", vText(name))  # X- properties are not escaped unless typed as TEXT
     return cal
 
 
@@ -109,13 +117,12 @@ def exhibitions_ics(exhibitions, locale: str, calendar_name: str, now: datetime 
 
 # --- meetings ------------------------------------------------------------------------------
 
-def _address(person: IcsPerson, *, organiser: bool = False, rsvp: bool = False) -> vCalAddress:
+def _address(person: IcsPerson, *, organiser: bool = False) -> vCalAddress:
     if organiser:
         return vCalAddress.new(f"mailto:{person.email}", cn=person.name)
-    return vCalAddress.new(
-        f"mailto:{person.email}", cn=person.name, cutype="INDIVIDUAL", role=person.role,
-        partstat="NEEDS-ACTION", rsvp=rsvp and person.role != "NON-PARTICIPANT",
-    )
+    # RSVP=FALSE: no reply is read; the message text says how to decline in Karvan.
+    return vCalAddress.new(f"mailto:{person.email}", cn=person.name, cutype="INDIVIDUAL", role=person.role,
+                           partstat="NEEDS-ACTION", rsvp=False)
 
 
 def _vevent(meeting: IcsMeeting, *, method: str, organiser: IcsPerson | None, zone: ZoneInfo, stamp: datetime) -> VEvent:
@@ -123,7 +130,10 @@ def _vevent(meeting: IcsMeeting, *, method: str, organiser: IcsPerson | None, zo
         raise ValueError(f"meeting {meeting.uid} has naive times")
     if not meeting.start < meeting.end:
         raise ValueError(f"meeting {meeting.uid} ends before it starts")
-    status = "CANCELLED" if method == "CANCEL" else meeting.status
+    if method == "CANCEL":
+        status = None if meeting.attendees_removed else "CANCELLED"
+    else:
+        status = meeting.status
     event = VEvent()
     event.add("uid", meeting.uid)
     event.add("dtstamp", stamp)
@@ -136,16 +146,18 @@ def _vevent(meeting: IcsMeeting, *, method: str, organiser: IcsPerson | None, zo
         event.add("description", meeting.description, parameters=language)
     if meeting.location:
         event.add("location", meeting.location, parameters=language)
-    event.add("status", status)
-    event.add("transp", "TRANSPARENT" if status == "CANCELLED" else "OPAQUE")
+    if status:
+        event.add("status", status)
+    event.add("transp", "TRANSPARENT" if status == "CANCELLED" or method == "CANCEL" else "OPAQUE")
     event.add("class", "PRIVATE")
     if meeting.url:
         event.add("url", meeting.url)
     if organiser is not None and organiser.email:
         event.add("organizer", _address(organiser, organiser=True))
-    for person in meeting.attendees:
-        if person.email:
-            event.add("attendee", _address(person, rsvp=method == "REQUEST"))
+    if method != "PUBLISH":  # a published calendar has no attendees (RFC 5546 §3.2.1)
+        for person in meeting.attendees:
+            if person.email:
+                event.add("attendee", _address(person))
     return event
 
 
@@ -153,18 +165,21 @@ def meetings_ics(meetings, *, calendar_name: str, method: str = "PUBLISH", organ
                  zone: str = EVENT_ZONE, now: datetime | None = None) -> bytes:
     """A VCALENDAR with one VEVENT per meeting, times in `zone` with its VTIMEZONE embedded.
 
-    PUBLISH serves feeds and downloads; REQUEST and CANCEL are iTIP messages for e-mail and
-    need an organiser. CANCEL marks every event CANCELLED (the caller passes the raised
-    SEQUENCE). Meetings come out ordered by start, so the bytes are reproducible.
+    PUBLISH serves feeds and downloads (no ATTENDEE); REQUEST and CANCEL are iTIP messages for
+    e-mail, hold one meeting (ValueError otherwise) and need an organiser. CANCEL marks the
+    event CANCELLED unless only attendees are removed (the caller passes the raised SEQUENCE).
+    Meetings come out ordered by start, so the bytes are reproducible.
     """
     if method not in METHODS:
         raise ValueError(f"unknown iTIP method {method}")
     if method != "PUBLISH" and (organiser is None or not organiser.email):
         raise ValueError(f"METHOD:{method} needs an organiser with a mailbox")
+    if method != "PUBLISH" and len({m.uid for m in meetings}) > 1:
+        raise ValueError(f"METHOD:{method} carries one meeting (one UID) per message")
     stamp = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     tz = ZoneInfo(zone)
     cal = new_calendar(calendar_name, method)
-    cal.add("x-wr-timezone", zone)
+    cal.add("x-wr-timezone", vText(zone))
     ordered = sorted(meetings, key=lambda m: (m.start, m.uid))
     for meeting in ordered:
         cal.add_component(_vevent(meeting, method=method, organiser=organiser, zone=tz, stamp=stamp))
@@ -181,13 +196,16 @@ def meeting_ics(meeting: IcsMeeting, *, calendar_name: str, organiser: IcsPerson
     return meetings_ics([meeting], calendar_name=calendar_name, organiser=organiser, zone=zone, now=now)
 
 
-def request_ics(meetings, *, calendar_name: str, organiser: IcsPerson, zone: str = EVENT_ZONE,
+def request_ics(meeting: IcsMeeting, *, calendar_name: str, organiser: IcsPerson, zone: str = EVENT_ZONE,
                 now: datetime | None = None) -> bytes:
-    """METHOD:REQUEST for new or changed meetings (same UID, the stored SEQUENCE)."""
-    return meetings_ics(meetings, calendar_name=calendar_name, method="REQUEST", organiser=organiser, zone=zone, now=now)
+    """METHOD:REQUEST for one new or changed meeting (same UID, the stored SEQUENCE)."""
+    return meetings_ics([meeting], calendar_name=calendar_name, method="REQUEST", organiser=organiser, zone=zone,
+                        now=now)
 
 
-def cancel_ics(meetings, *, calendar_name: str, organiser: IcsPerson, zone: str = EVENT_ZONE,
+def cancel_ics(meeting: IcsMeeting, *, calendar_name: str, organiser: IcsPerson, zone: str = EVENT_ZONE,
                now: datetime | None = None) -> bytes:
-    """METHOD:CANCEL with STATUS:CANCELLED for meetings taken out of the schedule."""
-    return meetings_ics(meetings, calendar_name=calendar_name, method="CANCEL", organiser=organiser, zone=zone, now=now)
+    """METHOD:CANCEL for one meeting taken out of the schedule (STATUS:CANCELLED), or for the
+    people taken off a meeting that still happens (`attendees_removed`: no STATUS)."""
+    return meetings_ics([meeting], calendar_name=calendar_name, method="CANCEL", organiser=organiser, zone=zone,
+                        now=now)

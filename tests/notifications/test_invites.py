@@ -1,5 +1,5 @@
-"""Publish notices: who gets a message after a publish, with which REQUEST/CANCEL parts,
-SEQUENCE and language; request notices for matching."""
+"""Publish notices: who gets which message after a publish (one invitation per meeting
+change, one digest per person), with which METHOD, SEQUENCE and language; request notices."""
 from __future__ import annotations
 
 import email
@@ -7,15 +7,16 @@ from email import policy
 
 import pytest
 import vobject
-from icalendar import Calendar
 from sqlalchemy import select
 
 from planner.extensions import db
-from planner.models import OutgoingMessage, Participant
-from planner.notifications.invites import diff_versions, queue_publish_notices, send_request_notice
+from planner.models import Meeting, OutgoingMessage, Participant
+from planner.notifications.invites import queue_publish_notices
+from planner.notifications.notices import send_request_notice
 from planner.notifications.outbox import compose
-from planner.timetables.entries import version_meetings
+from planner.timetables.changes import diff_versions
 from tests import factories
+from tests.notifications.replay import Replay, check_message
 
 
 @pytest.fixture
@@ -42,11 +43,33 @@ def _calendar_parts(raw: bytes):
     return message, parts
 
 
-def test_first_publish_notifies_everyone_with_a_meeting(scenario):
+def _invitations(messages):
+    return [m for m in messages if m.kind == "invitation"]
+
+
+def _parsed(message):
+    return email.message_from_bytes(message.mime, policy=policy.default)
+
+
+def test_first_publish_sends_one_invitation_per_meeting_and_person_and_a_digest(scenario):
     messages = queue_publish_notices(scenario["event"].id, scenario["version"].id, None)
     people = {p.id for firm in scenario["firms"].values() for p in firm.participants}
     assert {m.participant_id for m in messages} == people
-    assert all(m.state == "queued" and m.kind == "schedule_update" for m in messages)
+    assert all(m.state == "queued" and m.mime for m in messages), "composed in the publish's transaction"
+    digests = [m for m in messages if m.kind == "schedule_update"]
+    assert sorted(m.participant_id for m in digests) == sorted(people)
+    toos = scenario["firms"]["toos"].participants[0]
+    mine = [m for m in _invitations(messages) if m.participant_id == toos.id]
+    assert sorted(m.payload["request_id"] for m in mine) == sorted(
+        scenario["requests"][name].id for name in ("toos-ural", "toos-zlat"))
+    for message in _invitations(messages):
+        method, vevents = check_message(_parsed(message))
+        assert method == "REQUEST" and len(vevents) == 1
+        assert str(vevents[0]["UID"]) == db.session.get(Meeting, message.payload["meeting_id"]).uid
+        attendee = vevents[0]["ATTENDEE"] if isinstance(vevents[0]["ATTENDEE"], list) else [vevents[0]["ATTENDEE"]]
+        assert all(a.params["RSVP"] == "FALSE" for a in attendee)
+    for digest in digests:
+        assert check_message(_parsed(digest)) is None, "the digest carries no calendar part"
     locales = {db.session.get(Participant, m.participant_id).firm.region.country: m.locale for m in messages}
     assert locales == {"IR": "fa", "RU": "ru"}
 
@@ -59,61 +82,114 @@ def test_moving_one_meeting_notifies_exactly_its_people_with_same_uid_and_higher
     request = scenario["requests"]["sahand-zlat"]
     expected = {p.id for p in request.requester_firm.participants + request.target_firm.participants}
     assert {m.participant_id for m in messages} == expected
-    for message in messages:
-        assert message.payload["changed"] == [request.id] and not message.payload["added"] and not message.payload["cancel"]
+    for message in _invitations(messages):
+        assert message.payload["request_id"] == request.id and message.payload["what"] == "changed"
         raw = compose(message)
-        parsed, parts = _calendar_parts(raw)
-        methods = {part.get_param("method") for part in parts}
-        assert methods == {"REQUEST"}
-        body = parts[0].get_payload(decode=True)
-        cal = Calendar.from_ical(body)
-        assert cal["METHOD"] == "REQUEST"
-        (vevent,) = cal.walk("VEVENT")
-        assert str(vevent["UID"]) == request.uid
+        method, (vevent,) = check_message(email.message_from_bytes(raw, policy=policy.default))
+        assert method == "REQUEST"
+        assert str(vevent["UID"]) == request.uid and request.uid.endswith("@" + "karvan.test")
         assert int(vevent["SEQUENCE"]) == 1
         assert vevent.decoded("DTSTART") == scenario["slots"][1].start_dt
-        assert vobject.readOne(body.decode()).vevent.uid.value == request.uid
+        body = email.message_from_bytes(raw, policy=policy.default)
+        part = next(p for p in body.walk() if p.get_content_type() == "text/calendar")
+        assert vobject.readOne(part.get_payload(decode=True).decode()).vevent.uid.value == request.uid
+    assert len(_invitations(messages)) == len(expected)
 
 
-def test_removing_a_meeting_sends_cancel_with_raised_sequence(scenario):
+def test_removing_a_meeting_sends_one_inline_cancel_with_raised_sequence(scenario):
     first = scenario["version"]
     second = factories.publish_meetings(scenario["event"], _placements(scenario, **{"toos-zlat": None}), previous=first)
     messages = queue_publish_notices(scenario["event"].id, second.id, first.id)
     request = scenario["requests"]["toos-zlat"]
     assert {m.participant_id for m in messages} == {p.id for p in request.requester_firm.participants + request.target_firm.participants}
-    message = next(m for m in messages if m.participant.firm.region.country == "RU")
-    assert message.payload["cancel"] == [{"request_id": request.id, "sequence": request.ical_sequence}]
-    parsed, parts = _calendar_parts(compose(message))
-    assert [part.get_param("method") for part in parts] == ["CANCEL", "CANCEL"]  # inline + attachment
-    cal = Calendar.from_ical(parts[0].get_payload(decode=True))
-    (vevent,) = cal.walk("VEVENT")
-    assert cal["METHOD"] == "CANCEL" and vevent["STATUS"] == "CANCELLED"
+    message = next(m for m in _invitations(messages) if m.participant.firm.region.country == "RU")
+    assert message.payload["what"] == "cancelled" and message.payload["sequence"] == request.ical_sequence
+    parsed = _parsed(message)
+    method, (vevent,) = check_message(parsed)
+    assert method == "CANCEL" and vevent["STATUS"] == "CANCELLED"
     assert str(vevent["UID"]) == request.uid and int(vevent["SEQUENCE"]) == 1 > 0
     assert parsed["Content-Language"] == "ru"
-    assert "Отменённые встречи" in parsed.get_body(("plain",)).get_content()
+    assert "отменена" in parsed.get_body(("plain",)).get_content()
+    digest = next(m for m in messages if m.kind == "schedule_update" and m.participant_id == message.participant_id)
+    assert "Отменённые встречи" in _parsed(digest).get_body(("plain",)).get_content()
+
+
+def test_a_person_taken_off_a_meeting_that_still_happens_gets_a_cancel_without_status(scenario):
+    first = scenario["version"]
+    toos = scenario["firms"]["toos"]
+    leaving, staying = toos.participants
+    request = scenario["requests"]["toos-ural"]
+    placements = _placements(scenario)
+    for item in placements:
+        if item["request"] is request:
+            item["people"] = [staying] + list(request.requester_firm.participants)
+    second = factories.publish_meetings(scenario["event"], placements, previous=first)
+    messages = queue_publish_notices(scenario["event"].id, second.id, first.id)
+    to_leaving = [m for m in _invitations(messages) if m.participant_id == leaving.id]
+    assert [m.payload["what"] for m in to_leaving] == ["left"]
+    method, (vevent,) = check_message(_parsed(to_leaving[0]))
+    assert method == "CANCEL" and "STATUS" not in vevent
+    assert str(vevent["ATTENDEE"]) == f"mailto:{leaving.email}"
+    assert int(vevent["SEQUENCE"]) == request.ical_sequence == 1
+    # the others keep the meeting and get its update (new attendee list, higher SEQUENCE)
+    others = {m.participant_id: m.payload["what"] for m in _invitations(messages) if m.participant_id != leaving.id}
+    assert set(others.values()) == {"changed"} and staying.id in others
+
+
+def test_replaying_every_message_gives_each_persons_published_meetings(scenario):
+    from tests.notifications.replay import published_by_email
+
+    event = scenario["event"]
+    replay = Replay()
+    queued = list(queue_publish_notices(event.id, scenario["version"].id, None))
+    second = factories.publish_meetings(event, _placements(scenario, **{"sahand-zlat": (1, 1), "toos-zlat": None}),
+                                        previous=scenario["version"])
+    queued += queue_publish_notices(event.id, second.id, scenario["version"].id)
+    for message in sorted(queued, key=lambda m: m.id):
+        replay.apply_raw(message.recipient, message.mime)
+    expected = published_by_email(event)
+    everyone = {m.recipient.lower() for m in queued}
+    for person in everyone:
+        assert replay.meetings(person) == expected.get(person, {}), person
 
 
 def test_unchanged_republish_sends_nothing(scenario):
     first = scenario["version"]
     second = factories.publish_meetings(scenario["event"], _placements(scenario), previous=first)
     assert queue_publish_notices(scenario["event"].id, second.id, first.id) == []
-    assert diff_versions(version_meetings(second), version_meetings(first)) == {}
+    diff = diff_versions(first, second)
+    assert not diff.changed and diff.by_person() == {} and diff.unchanged == 3
 
 
-def test_message_has_pdf_and_matching_methods(scenario):
+def test_one_diff_tells_moves_interpreter_changes_and_people_apart(scenario):
     first = scenario["version"]
-    second = factories.publish_meetings(scenario["event"], _placements(scenario, **{"toos-zlat": None, "toos-ural": (3, 0)}),
-                                        previous=first)
-    messages = queue_publish_notices(scenario["event"].id, second.id, first.id)
-    toos = scenario["firms"]["toos"].participants[0]
-    message = next(m for m in messages if m.participant_id == toos.id)
-    parsed, parts = _calendar_parts(compose(message))
-    for part in parts:
-        assert part.get_param("method") == Calendar.from_ical(part.get_payload(decode=True))["METHOD"]
-    assert {part.get_param("method") for part in parts} == {"REQUEST", "CANCEL"}
-    pdfs = [part for part in parsed.walk() if part.get_content_type() == "application/pdf"]
-    assert len(pdfs) == 1 and pdfs[0].get_payload(decode=True).startswith(b"%PDF")
-    assert parsed["Content-Language"] == "fa"
+    placements = _placements(scenario, **{"sahand-zlat": (1, 1)})
+    for item in placements:
+        if item["request"] is scenario["requests"]["toos-ural"]:
+            item["interpreter"] = None
+    second = factories.publish_meetings(scenario["event"], placements, previous=first)
+    diff = diff_versions(first, second)
+    assert diff.counts() == {"added": 0, "moved": 1, "interpreter": 1, "people": 0, "cancelled": 0, "unchanged": 1}
+    assert diff.changed_requests() == {scenario["requests"]["sahand-zlat"].id, scenario["requests"]["toos-ural"].id}
+
+
+def test_digest_links_the_personal_feed_from_the_base_url(scenario, app):
+    app.config["KARVAN_BASE_URL"] = "https://b2b.example.org/karvan"
+    messages = queue_publish_notices(scenario["event"].id, scenario["version"].id, None)
+    ural = scenario["firms"]["ural"].participants[0]
+    digest = next(m for m in messages if m.kind == "schedule_update" and m.participant_id == ural.id)
+    text = _parsed(digest).get_body(("plain",)).get_content()
+    assert ural.feed_token and f"https://b2b.example.org/karvan/feeds/p/{ural.feed_token}.ics" in text
+
+
+def test_persian_text_lines_starting_with_latin_get_a_right_to_left_mark(scenario):
+    messages = queue_publish_notices(scenario["event"].id, scenario["version"].id, None)
+    sahand = scenario["firms"]["sahand"].participants[0]
+    message = next(m for m in _invitations(messages) if m.participant_id == sahand.id)
+    text = _parsed(message).get_body(("plain",)).get_content()
+    latin_lines = [line for line in text.splitlines() if line.strip() and line.lstrip("\u200f -")[:1].isascii()
+                   and line.lstrip("\u200f -")[:1].isalpha()]
+    assert latin_lines and all(line.startswith("\u200f") for line in latin_lines)
 
 
 def test_request_notice_goes_to_the_other_firm_in_its_language(scenario):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import email
 from email import policy
 
-from planner.notifications.invites import send_request_notice
+from planner.notifications.notices import send_request_notice
 from planner.notifications.outbox import compose
 from tests import factories
 

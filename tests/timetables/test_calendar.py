@@ -23,7 +23,8 @@ def _meeting(start: datetime, *, uid="karvan-meeting-7@karvan", sequence=0, minu
     return IcsMeeting(uid=uid, sequence=sequence, start=start, end=start + timedelta(minutes=minutes),
                       summary=fields.pop("summary", "B2B meeting with Uraltrubstal"),
                       location=fields.pop("location", "Mashhad International Exhibition Center, Hall 5, Table T01"),
-                      attendees=(IcsPerson("Ali Ahmadi", "ali@toos.example"), IcsPerson("Anna Kuznetsova", "anna@ural.example")),
+                      attendees=fields.pop("attendees", (IcsPerson("Ali Ahmadi", "ali@toos.example"),
+                                                         IcsPerson("Anna Kuznetsova", "anna@ural.example"))),
                       **fields)
 
 
@@ -53,13 +54,13 @@ def test_tehran_is_0330_in_january_and_july(month):
 
 
 def test_request_has_organiser_attendees_and_matching_method():
-    data = request_ics([_meeting(datetime(2026, 11, 8, 5, 30, tzinfo=UTC), sequence=2, language="ru")],
+    data = request_ics(_meeting(datetime(2026, 11, 8, 5, 30, tzinfo=UTC), sequence=2, language="ru"),
                        calendar_name="Test", organiser=ORGANISER)
     ical, vcal, [(event, vevent)] = both_parsers(data)
     assert ical["METHOD"] == "REQUEST" and vcal.method.value == "REQUEST"
     assert str(event["ORGANIZER"]) == "mailto:b2b@karvan.example"
     assert sorted(str(a) for a in event["ATTENDEE"]) == ["mailto:ali@toos.example", "mailto:anna@ural.example"]
-    assert event["ATTENDEE"][0].params["RSVP"] == "TRUE" and event["ATTENDEE"][0].params["PARTSTAT"] == "NEEDS-ACTION"
+    assert event["ATTENDEE"][0].params["RSVP"] == "FALSE" and event["ATTENDEE"][0].params["PARTSTAT"] == "NEEDS-ACTION"
     assert int(event["SEQUENCE"]) == 2 and event["STATUS"] == "CONFIRMED"
     assert event["SUMMARY"].params["LANGUAGE"] == "ru"
     assert "Hall 5" in str(event["LOCATION"]) and vevent.location.value == str(event["LOCATION"])
@@ -70,9 +71,9 @@ def test_update_keeps_uid_and_raises_sequence_and_cancel_is_cancelled():
     moved = _meeting(datetime(2026, 11, 8, 6, 30, tzinfo=UTC), sequence=1)
     cancelled = _meeting(moved.start, sequence=2)
     events = []
-    for data in (request_ics([first], calendar_name="T", organiser=ORGANISER),
-                 request_ics([moved], calendar_name="T", organiser=ORGANISER),
-                 cancel_ics([cancelled], calendar_name="T", organiser=ORGANISER)):
+    for data in (request_ics(first, calendar_name="T", organiser=ORGANISER),
+                 request_ics(moved, calendar_name="T", organiser=ORGANISER),
+                 cancel_ics(cancelled, calendar_name="T", organiser=ORGANISER)):
         ical, vcal, [(event, vevent)] = both_parsers(data)
         events.append((ical["METHOD"], str(event["UID"]), int(event["SEQUENCE"]), str(event["STATUS"]), vevent.sequence.value))
     assert [e[1] for e in events] == [first.uid] * 3
@@ -82,15 +83,33 @@ def test_update_keeps_uid_and_raises_sequence_and_cancel_is_cancelled():
 
 def test_itip_methods_need_an_organiser_and_times_must_be_aware():
     with pytest.raises(ValueError):
-        request_ics([_meeting(datetime(2026, 11, 8, 5, 30, tzinfo=UTC))], calendar_name="T", organiser=None)
+        request_ics(_meeting(datetime(2026, 11, 8, 5, 30, tzinfo=UTC)), calendar_name="T", organiser=None)
+    with pytest.raises(ValueError, match="one meeting"):
+        meetings_ics([_meeting(datetime(2026, 11, 8, 5, 30, tzinfo=UTC), uid="a@x"),
+                      _meeting(datetime(2026, 11, 8, 6, 30, tzinfo=UTC), uid="b@x")],
+                     calendar_name="T", method="REQUEST", organiser=ORGANISER)
     with pytest.raises(ValueError):
         meetings_ics([_meeting(datetime(2026, 11, 8, 9, 0))], calendar_name="T")
 
 
-def test_single_meeting_download_is_publish():
+def test_single_meeting_download_is_publish_without_attendees():
     data = meeting_ics(_meeting(datetime(2026, 11, 8, 5, 30, tzinfo=UTC)), calendar_name="T", organiser=ORGANISER)
     ical, _vcal, pairs = both_parsers(data)
     assert ical["METHOD"] == "PUBLISH" and len(pairs) == 1
+    assert "ATTENDEE" not in pairs[0][0] and str(pairs[0][0]["ORGANIZER"]) == "mailto:b2b@karvan.example"
+
+
+def test_cancel_for_people_leaving_a_meeting_names_them_without_status():
+    leaving = _meeting(datetime(2026, 11, 8, 5, 30, tzinfo=UTC), sequence=3, attendees_removed=True,
+                       attendees=(IcsPerson("Ali Ahmadi", "ali@toos.example"),))
+    ical, _vcal, [(event, _vevent)] = both_parsers(cancel_ics(leaving, calendar_name="T", organiser=ORGANISER))
+    assert ical["METHOD"] == "CANCEL" and "STATUS" not in event and int(event["SEQUENCE"]) == 3
+    assert str(event["ATTENDEE"]) == "mailto:ali@toos.example"
+
+
+def test_calendar_name_is_escaped():
+    data = meetings_ics([_meeting(datetime(2026, 11, 8, 5, 30, tzinfo=UTC))], calendar_name="Toos, Ural; T\\1\nx")
+    assert b"X-WR-CALNAME:Toos\\, Ural\\; T\\\\1\\nx\r\n" in data
 
 
 def test_output_is_reproducible_and_ordered():

@@ -216,7 +216,7 @@ def test_venue_in_the_readers_language(client, auth, scenario):
 def _mail_text(scenario, firm: str) -> str:
     messages = queue_publish_notices(scenario["event"].id, scenario["version"].id, None)
     person = scenario["firms"][firm].participants[0]
-    (message,) = [m for m in messages if m.participant_id == person.id]
+    (message,) = [m for m in messages if m.participant_id == person.id and m.kind == "schedule_update"]
     parsed = email.message_from_bytes(compose(message), policy=policy.default)
     return parsed.get_body(preferencelist=("plain",)).get_content() + parsed.get_body(preferencelist=("html",)).get_content()
 
