@@ -44,6 +44,7 @@ from .decompose import plan_sessions
 from .greedy import Board, booking_order, compact_fill, fill, improve_holes, solve_greedy
 from .index import Prepared, prepare
 from .model import ScheduleModel
+from .naming import name_resources
 from .precheck import precheck, reason
 from .tiers import TierResult, solve_tiers
 from .types import Assignment, Config, Problem, Solution, Stats, Status
@@ -70,7 +71,7 @@ def solve(problem: Problem, config: Config = Config(), *, method: str = "cp-sat"
 
     board = Board.empty(prep)
     left = fill(board, booking_order(prep))
-    greedy_ok = not any(prep.meetings[k].forced for k in left)
+    greedy_ok = not any(prep.meetings[k].mandatory for k in left)
     n_vars = sum(len(f.slots) for f in prep.meetings)
     decompose = len(prep.session_slots) > 1 and (
         config.decompose == "always" or (config.decompose == "auto" and n_vars > config.decompose_min_vars))
@@ -155,7 +156,7 @@ def _solve_decomposed(prep: Prepared, ctx: Context, board: Board, greedy_ok: boo
         result = solve_tiers(sm, ctx, budget, _from_board(prep, sub), hint_valid=len(sub.placed) == len(mine),
                              try_zero=try_zero)
         if result.status not in ("OPTIMAL", "FEASIBLE"):
-            sm = ScheduleModel(prep, mine, slot_set, base_count=base, soft_forced=True)
+            sm = ScheduleModel(prep, mine, slot_set, base_count=base, soft_mandatory=True)
             budget = (ctx.remaining() - reserve - build_rate * later) * sizes[S] / max(1, sum(sizes[S:]))
             result = solve_tiers(sm, ctx, budget, _from_board(prep, sub), hint_valid=True, try_zero=try_zero)
         sessions_stats.append({"session": prep.problem.sessions[S].id, "meetings": len(mine),
@@ -188,8 +189,8 @@ def _solve_decomposed(prep: Prepared, ctx: Context, board: Board, greedy_ok: boo
         assignments = final.assignments()
     extra["sessions"] = sessions_stats
     extra["repaired"] = repaired
-    if any(prep.meetings[k].forced for k in unplaced):
-        extra["unplaced_required"] = [prep.meetings[k].meeting.id for k in unplaced if prep.meetings[k].forced]
+    if any(prep.meetings[k].mandatory for k in unplaced):
+        extra["unplaced_required"] = [prep.meetings[k].meeting.id for k in unplaced if prep.meetings[k].mandatory]
         if greedy_ok:  # the first-fit schedule is valid: better than nothing
             return _finish(prep, Status.FEASIBLE, board.assignments(), ctx.started, plan.value_bound,
                            {}, extra)
@@ -248,83 +249,6 @@ def _from_board(prep: Prepared, board: Board) -> tuple[Placement, set[int]]:
         if prev is not None and prev.slot == prep.slot_ids[s] and prev.table == prep.table_ids[t]:
             kept.add(k)
     return placement, kept
-
-
-def name_resources(prep: Prepared, placement: Placement, kept: set[int]) -> list[Assignment]:
-    """Give each placed meeting a table and, when needed, an interpreter.
-
-    Tables: pinned meetings first, then kept meetings at their previous table, then
-    the rest (their previous table when free, else the first free non-host table).
-    Interpreters: a bipartite matching per slot (the model guarantees one exists),
-    trying each meeting's previous interpreter first.
-    """
-    by_slot: dict[int, list[int]] = {}
-    for k, (s, _kind) in placement.items():
-        by_slot.setdefault(s, []).append(k)
-    out: list[Assignment] = []
-    for s, ks in by_slot.items():
-        def rank(k: int) -> int:
-            return 0 if prep.meetings[k].table is not None else 1 if k in kept else 2
-        ks.sort(key=lambda k: (rank(k), k))
-        used_tables: set[int] = set()
-        table_of: dict[int, int] = {}
-        cursor = 0  # into prep.table_order: interchangeable tables first
-        for k in ks:
-            facts = prep.meetings[k]
-            prev = prep.previous.get(k)
-            if facts.table is not None:
-                table = facts.table
-            else:
-                want = prep.table_index[prev.table] if prev is not None and prev.slot == prep.slot_ids[s] else None
-                if want is not None and want not in used_tables:
-                    table = want
-                else:
-                    while prep.table_order[cursor] in used_tables:
-                        cursor += 1
-                    table = prep.table_order[cursor]
-            if table in used_tables:
-                raise RuntimeError(f"table clash for meeting {facts.meeting.id} in slot {prep.slot_ids[s]}")
-            used_tables.add(table)
-            table_of[k] = table
-        interp_of = _match_interpreters(prep, s, [k for k in ks if prep.meetings[k].needs_interpreter])
-        for k in ks:
-            n = interp_of.get(k)
-            out.append(Assignment(prep.meetings[k].meeting.id, prep.slot_ids[s], prep.table_ids[table_of[k]],
-                                  None if n is None else prep.problem.interpreters[n].id))
-    order = {m.id: i for i, m in enumerate(prep.problem.meetings)}
-    out.sort(key=lambda a: order[a.meeting])
-    return out
-
-
-def _match_interpreters(prep: Prepared, s: int, needing: list[int]) -> dict[int, int]:
-    """Kuhn's augmenting paths: meeting -> interpreter, previous interpreters preferred."""
-    candidates: dict[int, list[int]] = {}
-    for k in needing:
-        pool = [n for kind in prep.meetings[k].kinds for n in prep.kind_members[kind]
-                if s in prep.interpreter_available[n]]
-        prev = prep.previous.get(k)
-        if prev is not None and prev.interpreter in prep.interpreter_pos:
-            want = prep.interpreter_pos[prev.interpreter]
-            if want in pool:
-                pool.remove(want)
-                pool.insert(0, want)
-        candidates[k] = pool
-    owner: dict[int, int] = {}  # interpreter -> meeting
-
-    def augment(k: int, seen: set[int]) -> bool:
-        for n in candidates[k]:
-            if n in seen:
-                continue
-            seen.add(n)
-            if n not in owner or augment(owner[n], seen):
-                owner[n] = k
-                return True
-        return False
-
-    for k in sorted(needing, key=lambda k: (len(candidates[k]), k)):
-        if not augment(k, set()):
-            raise RuntimeError(f"no interpreter for meeting {prep.meetings[k].meeting.id} in slot {prep.slot_ids[s]}")
-    return {k: n for n, k in owner.items()}
 
 
 def _tier_stats(result: TierResult) -> dict:

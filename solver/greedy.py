@@ -47,7 +47,7 @@ class Board:
             limit = prep.problem.participants[p].max_meetings
             if limit is not None and self.count[p] >= limit:
                 return None
-        table = self._table(facts.table, s, want_table)
+        table = self._table(k, s, want_table)
         if table is None:
             return None
         interp = None
@@ -57,14 +57,19 @@ class Board:
                 return None
         return table, interp
 
-    def _table(self, pinned: int | None, s: int, want: int | None) -> int | None:
+    def _table(self, k: int, s: int, want: int | None) -> int | None:
+        facts = self.prep.meetings[k]
         busy = self.table_busy[s]
-        if pinned is not None:
-            return None if pinned in busy else pinned
-        if want is not None and want not in busy:
+        if facts.table is not None:
+            return None if facts.table in busy else facts.table
+        if want is not None and want not in busy and self.prep.admits(want, k):
             return want
-        # tables are only ever taken, never freed, so a cursor per slot over the table
-        # order (interchangeable tables first, host tables last) finds the next free one
+        # a reserved table of one of its participants first: general tables stay free for others
+        for t in facts.owned:
+            if t not in busy:
+                return t
+        # a cursor per slot over the general tables (interchangeable first, host tables
+        # last) finds the next free one; `unplace` resets it
         order = self.prep.table_order
         i = self.cursor[s]
         while i < len(order) and order[i] in busy:
@@ -141,16 +146,21 @@ class Board:
 
 
 def booking_order(prep: Prepared, meetings: list[int] | None = None) -> list[int]:
-    """Fixed first, then previous plan, then required, then optional; input order within each."""
+    """Meeting indices in booking order: required meetings fixed to a slot, then the previous
+    plan (so that a re-plan starts from it), then required, then optional fixed ones, then
+    other optional ones; input order within each."""
     ks = list(range(len(prep.meetings))) if meetings is None else list(meetings)
 
     def rank(k: int) -> int:
         m = prep.meetings[k].meeting
-        if m.fixed is not None and m.fixed.slot is not None:
+        fixed = m.fixed is not None and m.fixed.slot is not None
+        if fixed and m.mandatory:
             return 0
         if k in prep.previous:
             return 1
-        return 2 if m.required else 3
+        if m.mandatory:
+            return 2
+        return 3 if fixed else 4
     return sorted(ks, key=lambda k: (rank(k), k))
 
 
@@ -220,7 +230,7 @@ def compact_fill(board: Board, meetings: list[int], slots: list[int]) -> list[in
                         visited.add(q)
                         queue.append(q)
     rank = {k: i for i, k in enumerate(order)}
-    order.sort(key=lambda k: (not (prep.meetings[k].forced or k in prep.previous), rank[k]))
+    order.sort(key=lambda k: (not (prep.meetings[k].mandatory or k in prep.previous), rank[k]))
     left = []
     for k in order:
         if k in prep.previous and board.keep_previous(k):
@@ -379,7 +389,7 @@ def solve_greedy(problem: Problem, prep: Prepared | None = None) -> Solution:
     left = fill(board, booking_order(prep))
     assignments = board.assignments()
     unscheduled = tuple(prep.meetings[k].meeting.id for k in sorted(left))
-    forced_left = [k for k in left if prep.meetings[k].forced]
+    forced_left = [k for k in left if prep.meetings[k].mandatory]
     figures = check(problem, assignments).figures
     extra = {}
     if forced_left:

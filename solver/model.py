@@ -1,9 +1,11 @@
 """The CP-SAT model of one scope: a set of meetings over a set of slots.
 
 Slots are decided first: a boolean ``x[k, s]`` exists only for the slots meeting
-``k`` may take (see `solver.index`).  Interchangeable tables are a per-slot
-capacity; tables a meeting is pinned to (host or fixed) are exact per-slot
-constraints; the concrete table is given afterwards (`solver.engine`).
+``k`` may take (see `solver.index`).  General (unreserved) tables are a per-slot
+capacity for the meetings that use them; tables a meeting is pinned to (host or
+fixed) are exact per-slot constraints; a meeting with a participant who owns a
+reserved table always finds that table free, so it needs no capacity; the
+concrete table is given afterwards (`solver.naming`).
 Interpreters with the same languages form a kind whose per-slot capacity is the
 number of free members, which makes the interpreter assignment exact: a meeting
 that needs one is placed in one qualified kind per slot (``y[k, s, n]`` when it
@@ -36,21 +38,21 @@ class ScheduleModel:
     """Builds the model for `meetings` (indices into `prep.meetings`) over `slots`.
 
     `base_count[p]` is how many meetings participant p already has outside this
-    scope (for min/max meetings).  With `soft_forced`, forced meetings become
+    scope (for min/max meetings).  With `soft_mandatory`, forced meetings become
     optional with a weight larger than everything else together, so the model is
     never infeasible because of them (used for sessions of a decomposition).
     Meetings in `must` have to be scheduled, whatever their own settings.
     """
 
     def __init__(self, prep: Prepared, meetings: list[int], slots: set[int] | None = None, *,
-                 base_count: dict[int, int] | None = None, soft_forced: bool = False,
+                 base_count: dict[int, int] | None = None, soft_mandatory: bool = False,
                  must: set[int] | None = None):
         self.prep = prep
         self.model = cp_model.CpModel()
         self.meetings = list(meetings)
         self.slots = set(range(prep.n_slots)) if slots is None else set(slots)
         self.base_count = base_count or {}
-        self.soft_forced = soft_forced
+        self.soft_mandatory = soft_mandatory
         self.must = must or set()  # scheduled for sure in this scope (hard), besides forced ones
         self.x: dict[tuple[int, int], cp_model.IntVar] = {}
         self.y: dict[tuple[int, int, int], cp_model.IntVar] = {}
@@ -60,7 +62,7 @@ class ScheduleModel:
         self.chains: list[Chain] = []
         self.at_slot: dict[int, list[int]] = {}  # slot -> meetings that may be there
         self.people: dict[int, list[int]] = {}  # participant -> meetings in scope
-        self.forced_bonus = 0
+        self.mandatory_bonus = 0
         self._add_constraints()
         self._add_objective_terms()
 
@@ -72,6 +74,7 @@ class ScheduleModel:
         self._add_interpreter_rules()
         self._add_meeting_counts()
         self._add_moves()
+        self._add_table_capacity()
         self._add_holes()
 
     def _add_slot_choice(self) -> None:
@@ -84,7 +87,7 @@ class ScheduleModel:
                 self.x[k, s] = self.model.new_bool_var(f"x[{facts.meeting.id},{prep.slot_ids[s]}]")
                 self.at_slot.setdefault(s, []).append(k)
             lits = [self.x[k, s] for s in options]
-            if (facts.forced and not self.soft_forced) or k in self.must:
+            if (facts.mandatory and not self.soft_mandatory) or k in self.must:  # rule 4
                 self.model.add_exactly_one(lits)
             elif len(lits) > 1:
                 self.model.add_at_most_one(lits)
@@ -115,17 +118,30 @@ class ScheduleModel:
                 self.model.add(sum(self.busy[p, s] for s in per_slot) == sum(self.scheduled(k) for k in ks))
 
     def _add_table_rules(self) -> None:
-        """Rule 1/2: per slot at most |tables| meetings; a pinned table hosts at most one per slot."""
-        n_tables = len(self.prep.table_ids)
-        pinned: dict[tuple[int, int], list] = {}
+        """Rule 1/2: collects, per slot, the meetings on general tables and, per slot and
+        pinned table, the meetings there; `_add_moves` adds the kept meetings and
+        `_add_table_capacity` posts the limits."""
+        self._general: dict[int, list] = {}
+        self._pinned: dict[tuple[int, int], list] = {}
         for s, ks in self.at_slot.items():
-            if len(ks) > n_tables:
-                self.model.add(sum(self.x[k, s] for k in ks) <= n_tables)
             for k in ks:
-                t = self.prep.meetings[k].table
-                if t is not None:
-                    pinned.setdefault((s, t), []).append(self.x[k, s])
-        self._pinned = pinned  # keep literals are added by _add_moves
+                facts = self.prep.meetings[k]
+                if facts.general:
+                    self._general.setdefault(s, []).append(self.x[k, s])
+                if facts.table is not None:
+                    self._pinned.setdefault((s, facts.table), []).append(self.x[k, s])
+
+    def _add_table_capacity(self) -> None:
+        """Per slot, meetings on general tables <= general tables; a pinned (or kept) table
+        hosts at most one meeting per slot.  Meetings of an owner of a reserved table are
+        not counted: the owner attends one meeting per slot, so their table is free."""
+        n_general = self.prep.n_general
+        for lits in self._general.values():
+            if len(lits) > n_general:
+                self.model.add(sum(lits) <= n_general)
+        for lits in self._pinned.values():
+            if len(lits) > 1:
+                self.model.add_at_most_one(lits)
 
     def _add_interpreter_rules(self) -> None:
         """Rule 3, exactly: per slot, the meetings that need an interpreter can be matched to
@@ -188,19 +204,21 @@ class ScheduleModel:
             s, t = prep.slot_index[prev.slot], prep.table_index[prev.table]
             if (k, s) not in self.x:
                 continue
-            pinned = prep.meetings[k].table
-            if pinned is not None:
-                if pinned == t:
+            facts = prep.meetings[k]
+            if facts.table is not None:
+                if facts.table == t:
                     self.keep[k] = self.x[k, s]
                 continue
-            keep = self.model.new_bool_var(f"keep[{prep.meetings[k].meeting.id}]")
+            if not prep.admits(t, k):  # its previous table is now reserved for someone else
+                continue
+            keep = self.model.new_bool_var(f"keep[{facts.meeting.id}]")
             self.model.add_implication(keep, self.x[k, s])
             self.keep[k] = keep
             self.keep_slot_table[k] = (s, t)
             self._pinned.setdefault((s, t), []).append(keep)
-        for lits in self._pinned.values():
-            if len(lits) > 1:
-                self.model.add_at_most_one(lits)
+            if not facts.general and t not in prep.reserved:
+                # an owner's meeting kept at a general table takes one of them
+                self._general.setdefault(s, []).append(keep)
 
     def _add_holes(self) -> None:
         """Rule 5, per participant and session: hole >= before + after - 1 - busy on available slots."""
@@ -248,11 +266,11 @@ class ScheduleModel:
     def _add_objective_terms(self) -> None:
         prep = self.prep
         weight = {k: prep.meetings[k].meeting.weight for k in self.meetings}
-        if self.soft_forced:
+        if self.soft_mandatory:
             bonus = sum(weight.values()) + sum(p.min_meetings for p in prep.problem.participants) + 1
-            self.forced_bonus = bonus
+            self.mandatory_bonus = bonus
             for k in self.meetings:
-                if prep.meetings[k].forced:
+                if prep.meetings[k].mandatory:
                     weight[k] += bonus
         self.weight = weight
         self.value = (sum(weight[k] * self.x[k, s] for (k, s) in self.x)
@@ -263,8 +281,8 @@ class ScheduleModel:
             need = prep.problem.participants[p].min_meetings - self.base_count.get(p, 0)
             possible = sum(1 for k in self.people[p] if any((k, s) in self.x for s in prep.meetings[k].slots))
             self.value_ub -= max(0, need - possible)
-        self.value_constant = not self.soft_forced and all(
-            k in self.must or prep.meetings[k].forced for k in self.meetings)
+        self.value_constant = not self.soft_mandatory and all(
+            k in self.must or prep.meetings[k].mandatory for k in self.meetings)
         n_prev = sum(1 for k in self.meetings if k in prep.previous)
         self.moved = n_prev - sum(self.keep.values())
         self.moved_lb = n_prev - len(self.keep)

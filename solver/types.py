@@ -45,7 +45,15 @@ class Slot:
 
 @dataclass(frozen=True)
 class Table:
+    """A meeting table.  With `reserved_for` (a participant id, e.g. a host's own stand)
+    it takes only meetings of that participant; without it, any meeting."""
+
     id: str
+    reserved_for: str | None = None
+
+    def admits(self, meeting: "Meeting") -> bool:
+        """Rule 2 (reserved tables): may `meeting` take place at this table?"""
+        return self.reserved_for is None or self.reserved_for in meeting.participants
 
 
 @dataclass(frozen=True)
@@ -81,6 +89,12 @@ class Meeting:
     required: bool = False
     sessions: frozenset[str] | None = None  # None: any session
     fixed: Fixed | None = None
+
+    @property
+    def mandatory(self) -> bool:
+        """Rule 4, the one definition every part of the solver uses: only `required` makes a
+        meeting mandatory.  `fixed` and `sessions` say *where* it goes if it happens, not *whether*."""
+        return self.required
 
 
 @dataclass(frozen=True)
