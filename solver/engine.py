@@ -41,7 +41,8 @@ from typing import Callable
 
 from .cpsat import Context
 from .decompose import plan_sessions
-from .greedy import Board, booking_order, compact_fill, fill, improve_holes, solve_greedy
+from .compact import compact_fill, improve_holes
+from .greedy import Board, booking_order, fill, solve_greedy
 from .index import Prepared, prepare
 from .model import ScheduleModel
 from .naming import name_resources

@@ -59,7 +59,8 @@ def test_required_only_holes_not_above_greedy(params, seed):
 @SETTINGS
 @given(params=small, seed=st.integers(0, 10_000))
 def test_session_hints_break_no_rule(params, seed):
-    from solver.greedy import Board, compact_fill, improve_holes
+    from solver.compact import compact_fill, improve_holes
+    from solver.greedy import Board
     from solver.index import prepare
 
     prob = generate(params, seed)
