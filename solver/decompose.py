@@ -12,7 +12,6 @@ problem.  The greedy schedule gives the starting hint.
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model

@@ -45,6 +45,7 @@ from .compact import compact_fill, improve_holes
 from .greedy import Board, booking_order, fill, solve_greedy
 from .index import Prepared, prepare
 from .model import ScheduleModel
+from .improve import board_schedule, compact_rehint, improve_pairs
 from .naming import name_resources
 from .precheck import precheck, reason
 from .tiers import TierResult, solve_tiers
@@ -85,9 +86,11 @@ def solve(problem: Problem, config: Config = Config(), *, method: str = "cp-sat"
 
 def _solve_whole(prep: Prepared, ctx: Context, board: Board, greedy_ok: bool) -> Solution:
     sm = ScheduleModel(prep, list(range(len(prep.meetings))))
-    hint = _from_board(prep, board)
-    result = solve_tiers(sm, ctx, ctx.remaining(), hint, hint_valid=greedy_ok)
-    extra = {"decomposed": False, "tiers": _tier_stats(result)}
+    hint = board_schedule(prep, board)
+    result = solve_tiers(sm, ctx, ctx.remaining(), hint, hint_valid=greedy_ok,
+                         rehint=compact_rehint(prep, list(range(len(prep.session_slots)))))
+    extra = {"decomposed": False, "tiers": _tier_stats(result), "revisits": result.revisits,
+             "holes_bound": _holes_bound(result)}
     if result.status == "INFEASIBLE":
         extra["reason"] = {"code": "proven_infeasible", "message": "the required and fixed meetings "
                            "cannot all be scheduled together", "meetings": [], "participants": []}
@@ -107,7 +110,8 @@ def _solve_whole(prep: Prepared, ctx: Context, board: Board, greedy_ok: bool) ->
 
 def _solve_decomposed(prep: Prepared, ctx: Context, board: Board, greedy_ok: bool) -> Solution:
     greedy_session = {k: prep.session_of[s] for k, (s, _t, _i) in board.placed.items()}
-    plan = plan_sessions(prep, ctx, min(ctx.remaining() * 0.1, 30.0), greedy_session)
+    # phase 1 gets a first slice; whatever it leaves unproven, `improve_pairs` revisits later
+    plan = plan_sessions(prep, ctx, min(ctx.remaining() * 0.15, 30.0), greedy_session)
     trivial = _trivial_bound(prep)
     if plan.value_bound is None or plan.value_bound > trivial:
         plan.value_bound = trivial
@@ -154,17 +158,17 @@ def _solve_decomposed(prep: Prepared, ctx: Context, board: Board, greedy_ok: boo
         build_rate = max(build_rate, (time.perf_counter() - built) / len(mine))
         later = sum(sizes[S + 1:])
         budget = (ctx.remaining() - reserve - build_rate * later) * sizes[S] / max(1, sum(sizes[S:]))
-        result = solve_tiers(sm, ctx, budget, _from_board(prep, sub), hint_valid=len(sub.placed) == len(mine),
+        result = solve_tiers(sm, ctx, budget, board_schedule(prep, sub), hint_valid=len(sub.placed) == len(mine),
                              try_zero=try_zero)
         if result.status not in ("OPTIMAL", "FEASIBLE"):
             sm = ScheduleModel(prep, mine, slot_set, base_count=base, soft_mandatory=True)
             budget = (ctx.remaining() - reserve - build_rate * later) * sizes[S] / max(1, sum(sizes[S:]))
-            result = solve_tiers(sm, ctx, budget, _from_board(prep, sub), hint_valid=True, try_zero=try_zero)
+            result = solve_tiers(sm, ctx, budget, board_schedule(prep, sub), hint_valid=True, try_zero=try_zero)
         sessions_stats.append({"session": prep.problem.sessions[S].id, "meetings": len(mine),
                                "status": result.status, "wall_s": round(result.wall_s, 3),
                                "holes": result.values.get("holes")})
         if result.status not in ("OPTIMAL", "FEASIBLE"):
-            result = TierResult("FEASIBLE", *_from_board(prep, sub))
+            result = TierResult("FEASIBLE", *board_schedule(prep, sub))
             all_optimal = False
         all_optimal = all_optimal and result.status == "OPTIMAL"
         placement.update(result.placement)
@@ -175,6 +179,9 @@ def _solve_decomposed(prep: Prepared, ctx: Context, board: Board, greedy_ok: boo
                 planned[p] -= 1
                 count[p] += k in result.placement
 
+    # the time the sessions left: re-solve pairs of sessions across phase 1's split
+    if ctx.remaining() > reserve + 1.0:
+        extra["pairs"] = improve_pairs(prep, ctx, placement, kept, reserve)
     assignments = name_resources(prep, placement, kept)
     # meetings no session took: first fit into whatever is left
     final = Board.empty(prep)
@@ -189,6 +196,7 @@ def _solve_decomposed(prep: Prepared, ctx: Context, board: Board, greedy_ok: boo
         all_optimal = False
         assignments = final.assignments()
     extra["sessions"] = sessions_stats
+    extra["holes_bound"] = 0.0  # per-session bounds hold only for phase 1's split
     extra["repaired"] = repaired
     if any(prep.meetings[k].mandatory for k in unplaced):
         extra["unplaced_required"] = [prep.meetings[k].meeting.id for k in unplaced if prep.meetings[k].mandatory]
@@ -207,8 +215,9 @@ def _solve_decomposed(prep: Prepared, ctx: Context, board: Board, greedy_ok: boo
         if (g.value, -g.moved, -g.holes) > (sol.value, -st.moved, -st.holes):
             extra["fallback"] = "greedy"
             return _finish(prep, Status.FEASIBLE, board.assignments(), ctx.started, plan.value_bound, {}, extra)
+    # a proof without any phase's: tier (a) at a valid bound, moves and holes at trivial bounds
     trivially = (st.holes == 0 and st.moved == _min_moved(prep))
-    if all_optimal and plan.value_bound is not None and sol.value >= plan.value_bound and trivially:
+    if plan.value_bound is not None and sol.value >= plan.value_bound and trivially:
         return Solution(Status.OPTIMAL, sol.assignments, sol.unscheduled, st)
     return sol
 
@@ -241,15 +250,11 @@ def _min_moved(prep: Prepared) -> int:
 
 # ---------------------------------------------------------------- helpers
 
-def _from_board(prep: Prepared, board: Board) -> tuple[Placement, set[int]]:
-    placement: Placement = {}
-    kept: set[int] = set()
-    for k, (s, t, n) in board.placed.items():
-        placement[k] = (s, None if n is None else prep.interpreter_kind[n])
-        prev = prep.previous.get(k)
-        if prev is not None and prev.slot == prep.slot_ids[s] and prev.table == prep.table_ids[t]:
-            kept.add(k)
-    return placement, kept
+def _holes_bound(result: TierResult) -> float:
+    """Least holes any schedule can have: the holes tier's bound once tiers (a) and (b) are proven
+    (holes only count at their values), else the trivial 0."""
+    proven = result.optimal.get("value", True) and result.optimal.get("moved", True)
+    return float(result.bounds.get("holes", 0) or 0) if proven else 0.0
 
 
 def _tier_stats(result: TierResult) -> dict:
