@@ -79,6 +79,8 @@ def solve(problem: Problem, config: Config = Config(), *, method: str = "cp-sat"
         config.decompose == "always" or (config.decompose == "auto" and n_vars > config.decompose_min_vars))
     if decompose:
         return _solve_decomposed(prep, ctx, board, greedy_ok)
+    if len(prep.session_slots) > 1 and config.minimise_holes and n_vars > config.whole_holes_max_vars:
+        return _solve_split(prep, ctx, board, greedy_ok)
     return _solve_whole(prep, ctx, board, greedy_ok)
 
 
@@ -91,12 +93,8 @@ def _solve_whole(prep: Prepared, ctx: Context, board: Board, greedy_ok: bool) ->
                          rehint=compact_rehint(prep, list(range(len(prep.session_slots)))))
     extra = {"decomposed": False, "tiers": _tier_stats(result), "revisits": result.revisits,
              "holes_bound": _holes_bound(result)}
-    if result.status == "INFEASIBLE":
-        extra["reason"] = {"code": "proven_infeasible", "message": "the required and fixed meetings "
-                           "cannot all be scheduled together", "meetings": [], "participants": []}
-        return _empty(prep.problem, Status.INFEASIBLE, ctx.started, extra)
-    if result.status in ("UNKNOWN", "MODEL_INVALID"):
-        return _empty(prep.problem, Status(result.status), ctx.started, extra)
+    if result.status not in ("OPTIMAL", "FEASIBLE"):
+        return _whole_failed(prep, ctx, result, extra)
     assignments = name_resources(prep, result.placement, result.kept)
     status = Status.OPTIMAL if result.status == "OPTIMAL" else Status.FEASIBLE
     # participants without any meeting: their shortfall is a constant the model leaves out
@@ -106,6 +104,14 @@ def _solve_whole(prep: Prepared, ctx: Context, board: Board, greedy_ok: bool) ->
     return _finish(prep, status, assignments, ctx.started, None if bound is None else bound - idle, values, extra)
 
 
+def _whole_failed(prep: Prepared, ctx: Context, result: TierResult, extra: dict) -> Solution:
+    if result.status == "INFEASIBLE":
+        extra["reason"] = {"code": "proven_infeasible", "message": "the required meetings "
+                           "cannot all be scheduled together", "meetings": [], "participants": []}
+        return _empty(prep.problem, Status.INFEASIBLE, ctx.started, extra)
+    return _empty(prep.problem, Status(result.status), ctx.started, extra)
+
+
 # ---------------------------------------------------------------- decomposition
 
 def _solve_decomposed(prep: Prepared, ctx: Context, board: Board, greedy_ok: bool) -> Solution:
@@ -113,15 +119,41 @@ def _solve_decomposed(prep: Prepared, ctx: Context, board: Board, greedy_ok: boo
     # phase 1 gets a first slice; whatever it leaves unproven, `improve_pairs` revisits later
     plan = plan_sessions(prep, ctx, min(ctx.remaining() * 0.15, 30.0), greedy_session)
     trivial = _trivial_bound(prep)
-    if plan.value_bound is None or plan.value_bound > trivial:
-        plan.value_bound = trivial
+    value_bound = trivial if plan.value_bound is None else min(plan.value_bound, trivial)
     extra: dict = {"decomposed": True, "phase1": {"status": plan.status, "wall_s": round(plan.wall_s, 3)}}
     if plan.status == "INFEASIBLE":
         extra["reason"] = {"code": "proven_infeasible", "message": "the required and fixed meetings "
                            "cannot all be distributed over the sessions", "meetings": [], "participants": []}
         return _empty(prep.problem, Status.INFEASIBLE, ctx.started, extra)
     session_of = plan.session_of if plan.session_of else greedy_session
+    return _solve_sessions(prep, ctx, board, greedy_ok, session_of, value_bound, extra)
 
+
+def _solve_split(prep: Prepared, ctx: Context, board: Board, greedy_ok: bool) -> Solution:
+    """Tiers (a) and (b) on the whole model without hole chains, then holes session by session.
+
+    Given which meetings happen in which session, holes are independent per session, and
+    a session model started from a hole-aware booking reaches few holes far faster than
+    the whole model's holes tier; `improve_pairs` then revisits the split."""
+    sm = ScheduleModel(prep, list(range(len(prep.meetings))), holes=False)
+    result = solve_tiers(sm, ctx, ctx.remaining() * 0.5, board_schedule(prep, board), hint_valid=greedy_ok)
+    extra: dict = {"decomposed": False, "split": True, "tiers": _tier_stats(result), "revisits": result.revisits}
+    if result.status not in ("OPTIMAL", "FEASIBLE"):
+        return _whole_failed(prep, ctx, result, extra)
+    idle = sum(p.min_meetings for n, p in enumerate(prep.problem.participants) if not prep.by_participant[n])
+    bound = min(result.bounds.get("value", sm.value_ub) - idle, _trivial_bound(prep))
+    session_of = {k: prep.session_of[s] for k, (s, _n) in result.placement.items()}
+    return _solve_sessions(prep, ctx, board, greedy_ok, session_of, bound, extra,
+                           incumbent=(result.placement, result.kept))
+
+
+def _solve_sessions(prep: Prepared, ctx: Context, board: Board, greedy_ok: bool, session_of: dict[int, int],
+                    value_bound: float | None, extra: dict, incumbent: tuple[Placement, set[int]] | None = None
+                    ) -> Solution:
+    """Solve each session with the meetings `session_of` gives it, then improve across sessions.
+
+    `incumbent`, a valid schedule with the same sessions, is the fallback hint of a session
+    whose hole-aware booking misses a meeting."""
     placement: Placement = {}
     kept: set[int] = set()
     count = [0] * len(prep.by_participant)  # meetings per participant in solved sessions
@@ -130,7 +162,7 @@ def _solve_decomposed(prep: Prepared, ctx: Context, board: Board, greedy_ok: boo
         for pid in prep.meetings[k].meeting.participants:
             planned[prep.participant_index[pid]] += 1
     sizes = [sum(1 for S2 in session_of.values() if S2 == S) for S in range(len(prep.session_slots))]
-    all_optimal, sessions_stats = plan.optimal, []
+    sessions_stats = []
     reserve = 0.3 + len(prep.meetings) / 5000  # naming, repair and figures at the end
     build_rate = 0.0
     for S, slots in enumerate(prep.session_slots):
@@ -139,7 +171,6 @@ def _solve_decomposed(prep: Prepared, ctx: Context, board: Board, greedy_ok: boo
         if not mine:
             continue
         if ctx.stop_requested():
-            all_optimal = False
             break
         base = {}
         for k in mine:
@@ -158,8 +189,11 @@ def _solve_decomposed(prep: Prepared, ctx: Context, board: Board, greedy_ok: boo
         build_rate = max(build_rate, (time.perf_counter() - built) / len(mine))
         later = sum(sizes[S + 1:])
         budget = (ctx.remaining() - reserve - build_rate * later) * sizes[S] / max(1, sum(sizes[S:]))
-        result = solve_tiers(sm, ctx, budget, board_schedule(prep, sub), hint_valid=len(sub.placed) == len(mine),
-                             try_zero=try_zero)
+        hint, valid = board_schedule(prep, sub), len(sub.placed) == len(mine)
+        if not valid and incumbent is not None:
+            hint = ({k: incumbent[0][k] for k in mine}, set(incumbent[1]) & set(mine))
+            valid = True
+        result = solve_tiers(sm, ctx, budget, hint, hint_valid=valid, try_zero=try_zero)
         if result.status not in ("OPTIMAL", "FEASIBLE"):
             sm = ScheduleModel(prep, mine, slot_set, base_count=base, soft_mandatory=True)
             budget = (ctx.remaining() - reserve - build_rate * later) * sizes[S] / max(1, sum(sizes[S:]))
@@ -169,8 +203,6 @@ def _solve_decomposed(prep: Prepared, ctx: Context, board: Board, greedy_ok: boo
                                "holes": result.values.get("holes")})
         if result.status not in ("OPTIMAL", "FEASIBLE"):
             result = TierResult("FEASIBLE", *board_schedule(prep, sub))
-            all_optimal = False
-        all_optimal = all_optimal and result.status == "OPTIMAL"
         placement.update(result.placement)
         kept |= result.kept
         for k in mine:
@@ -193,7 +225,6 @@ def _solve_decomposed(prep: Prepared, ctx: Context, board: Board, greedy_ok: boo
     unplaced = fill(final, left)
     repaired = len(left) - len(unplaced)
     if repaired:
-        all_optimal = False
         assignments = final.assignments()
     extra["sessions"] = sessions_stats
     extra["holes_bound"] = 0.0  # per-session bounds hold only for phase 1's split
@@ -201,12 +232,12 @@ def _solve_decomposed(prep: Prepared, ctx: Context, board: Board, greedy_ok: boo
     if any(prep.meetings[k].mandatory for k in unplaced):
         extra["unplaced_required"] = [prep.meetings[k].meeting.id for k in unplaced if prep.meetings[k].mandatory]
         if greedy_ok:  # the first-fit schedule is valid: better than nothing
-            return _finish(prep, Status.FEASIBLE, board.assignments(), ctx.started, plan.value_bound,
+            return _finish(prep, Status.FEASIBLE, board.assignments(), ctx.started, value_bound,
                            {}, extra)
         return _empty(prep.problem, Status.UNKNOWN, ctx.started, extra)
     figures_status = Status.FEASIBLE
     result_values: dict = {}
-    sol = _finish(prep, figures_status, assignments, ctx.started, plan.value_bound, result_values, extra)
+    sol = _finish(prep, figures_status, assignments, ctx.started, value_bound, result_values, extra)
     # proven optimal when every phase was optimal, phase 1's bound is met and nothing was lost
     st = sol.stats
     if greedy_ok:  # never worse than the first-fit baseline, tier by tier
@@ -214,10 +245,10 @@ def _solve_decomposed(prep: Prepared, ctx: Context, board: Board, greedy_ok: boo
         g = check(prep.problem, board.assignments()).figures
         if (g.value, -g.moved, -g.holes) > (sol.value, -st.moved, -st.holes):
             extra["fallback"] = "greedy"
-            return _finish(prep, Status.FEASIBLE, board.assignments(), ctx.started, plan.value_bound, {}, extra)
+            return _finish(prep, Status.FEASIBLE, board.assignments(), ctx.started, value_bound, {}, extra)
     # a proof without any phase's: tier (a) at a valid bound, moves and holes at trivial bounds
     trivially = (st.holes == 0 and st.moved == _min_moved(prep))
-    if plan.value_bound is not None and sol.value >= plan.value_bound and trivially:
+    if value_bound is not None and sol.value >= value_bound and trivially:
         return Solution(Status.OPTIMAL, sol.assignments, sol.unscheduled, st)
     return sol
 

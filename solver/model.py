@@ -46,14 +46,15 @@ class ScheduleModel:
 
     def __init__(self, prep: Prepared, meetings: list[int], slots: set[int] | None = None, *,
                  base_count: dict[int, int] | None = None, soft_mandatory: bool = False,
-                 must: set[int] | None = None):
+                 must: set[int] | None = None, holes: bool = True):
         self.prep = prep
         self.model = cp_model.CpModel()
         self.meetings = list(meetings)
         self.slots = set(range(prep.n_slots)) if slots is None else set(slots)
         self.base_count = base_count or {}
         self.soft_mandatory = soft_mandatory
-        self.must = must or set()  # scheduled for sure in this scope (hard), besides forced ones
+        self.must = must or set()  # scheduled for sure in this scope (hard), besides mandatory ones
+        self.with_holes = holes  # False: no hole chains (tier c is solved per session later)
         self.x: dict[tuple[int, int], cp_model.IntVar] = {}
         self.y: dict[tuple[int, int, int], cp_model.IntVar] = {}
         self.keep: dict[int, cp_model.IntVar] = {}  # previous meeting kept at its slot and table
@@ -222,6 +223,8 @@ class ScheduleModel:
 
     def _add_holes(self) -> None:
         """Rule 5, per participant and session: hole >= before + after - 1 - busy on available slots."""
+        if not self.with_holes:
+            return
         for p, ks in self.people.items():
             if len(ks) < 2:
                 continue

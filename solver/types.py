@@ -133,6 +133,7 @@ class Config:
     tier_shares: tuple[float, float, float] = (0.5, 0.2, 0.3)  # of the remaining time, per tier
     decompose: str = "auto"  # "auto" | "always" | "never"
     decompose_min_vars: int = 12_000  # auto: decompose when meeting x slot booleans exceed this
+    whole_holes_max_vars: int = 1_500  # above: holes per session after tiers (a), (b) on the whole model
     zero_holes_max_meetings: int = 0  # sessions up to this size first search for zero holes (0: never)
     log_search: bool = False
 
