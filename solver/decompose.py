@@ -110,6 +110,7 @@ def plan_sessions(prep: Prepared, ctx: Context, budget_s: float,
         moved_terms.append(1 - z[k, S] if (k, S) in z else 1)
     scale = len(moved_terms) + 1
     model.maximize(scale * value - sum(moved_terms))
+    heuristic_moved: int | None = None  # session-level moves of the starting point, below
     # starting point: meetings in booking order (fixed, previous, required, optional), each
     # into the least loaded session where the counts allow
     from .greedy import booking_order
@@ -120,15 +121,22 @@ def plan_sessions(prep: Prepared, ctx: Context, budget_s: float,
         model.add_hint(v, int(heuristic.get(k) == S))
     for p, short in short_of.items():
         model.add_hint(short, max(0, prep.problem.participants[p].min_meetings - loads.count[p]))
+    if ctx.config.stable and ctx.config.minimise_moves and moved_terms and all(k in heuristic for k, f in enumerate(prep.meetings) if f.mandatory):
+        # stability first: no session split moves more previous meetings off their session
+        heuristic_moved = sum(1 for k, prev in prep.previous.items()
+                              if heuristic.get(k) != prep.session_of[prep.slot_index[prev.slot]])
+        model.add(sum(moved_terms) <= heuristic_moved)
     solver, status = run(model, ctx, budget_s, **PHASE1_PARAMS)
     plan = SessionPlan(solver.status_name(status), wall_s=solver.wall_time)
+    if status == cp_model.INFEASIBLE and heuristic_moved is not None:
+        plan.status = "UNKNOWN"  # only the stability cap was refuted: the heuristic split stands
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         plan.optimal = status == cp_model.OPTIMAL
         plan.value_bound = (solver.best_objective_bound + len(moved_terms)) // scale
         plan.session_of = {k: S for (k, S), v in z.items() if solver.value(v)}
-    elif status == cp_model.INFEASIBLE:
+    elif status == cp_model.INFEASIBLE and heuristic_moved is None:
         return plan
-    elif all(k in heuristic for k in range(len(prep.meetings)) if prep.meetings[k].mandatory):
+    elif heuristic_moved is not None or all(k in heuristic for k in range(len(prep.meetings)) if prep.meetings[k].mandatory):
         plan.session_of = heuristic
     else:
         return plan

@@ -212,7 +212,7 @@ def _solve_sessions(prep: Prepared, ctx: Context, board: Board, greedy_ok: bool,
                 count[p] += k in result.placement
 
     # the time the sessions left: re-solve pairs of sessions across phase 1's split
-    if ctx.remaining() > reserve + 1.0:
+    if ctx.remaining() > reserve + 0.3:
         extra["pairs"] = improve_pairs(prep, ctx, placement, kept, reserve)
     assignments = name_resources(prep, placement, kept)
     # meetings no session took: first fit into whatever is left

@@ -101,10 +101,10 @@ def improve_pairs(prep: Prepared, ctx: Context, placement: Placement, kept: set[
         todo.sort(key=lambda pair: -sum(holes[S] + waiting[S] for S in pair))
         for i, pair in enumerate(todo):
             left = ctx.remaining() - reserve_s
-            if left < 1.0 or ctx.stop_requested():
+            if left < 0.3 or ctx.stop_requested():
                 stats["proven"] = len(proven)
                 return stats
-            budget = max(1.0, left / (len(todo) - i))
+            budget = max(min(left, 1.0), left / (len(todo) - i))
             status, better = _solve_pair(prep, ctx, placement, kept, pair, budget)
             stats["solves"] += 1
             if better:

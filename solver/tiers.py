@@ -98,6 +98,9 @@ def solve_tiers(sm: ScheduleModel, ctx: Context, budget_s: float,
             incumbent, inc = hint, {"value": value, "moved": moved, "holes": holes}
     if not tiers and incumbent is None:  # nothing to optimise, but a schedule is needed
         tiers.append(_Tier("value", sm.value, True, sm.value_ub, 1.0))
+    if config.stable and config.minimise_moves and sm.keep and incumbent is not None:
+        # stability first (DESIGN rule 6): no answer moves more meetings than its start
+        sm.model.add(sm.moved <= round(inc["moved"]))
 
     ranked = {"value"} | {t.name for t in tiers}  # tiers switched off do not rank schedules
 

@@ -129,6 +129,7 @@ class Config:
     workers: int | None = None  # None: the CPU count
     seed: int = 0
     minimise_moves: bool = True  # tier (b)
+    stable: bool = True  # with previous: never more moves than the start (the previous plan, where it fits)
     minimise_holes: bool = True  # tier (c)
     tier_shares: tuple[float, float, float] = (0.5, 0.2, 0.3)  # of the remaining time, per tier
     decompose: str = "auto"  # "auto" | "always" | "never"

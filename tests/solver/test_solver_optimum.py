@@ -6,7 +6,8 @@ from solver.validate import check
 
 from .builders import brute_force, figures, random_tiny
 
-FAST = Config(time_limit_s=10, workers=2, seed=1)
+# the exact lexicographic order of rule 6, without the stability cap (see test_solver_replan)
+FAST = Config(time_limit_s=10, workers=2, seed=1, stable=False)
 
 
 @pytest.mark.parametrize("seed", range(80))
@@ -29,7 +30,7 @@ def test_cp_sat_matches_brute_force(seed):
 def test_decomposed_matches_brute_force_on_value(seed):
     prob = random_tiny(seed)
     expected = brute_force(prob)
-    sol = solve(prob, Config(time_limit_s=10, workers=2, decompose="always"))
+    sol = solve(prob, Config(time_limit_s=10, workers=2, decompose="always", stable=False))
     if expected is None:
         assert sol.status in (Status.INFEASIBLE, Status.UNKNOWN)
         return

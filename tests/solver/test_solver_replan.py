@@ -65,3 +65,18 @@ def test_a_change_moves_only_what_it_must():
     must_move = sum(1 for a in first.assignments if a.meeting in theirs and a.slot in late)
     if second.status == Status.OPTIMAL:
         assert report.figures.moved <= must_move + 0  # nobody else's meeting moves
+
+
+def test_stability_cap_and_the_plain_lexicographic_order():
+    from solver.types import Assignment
+    from .builders import meeting, person, problem
+    # c can only come in s1-1, where the published ab sits; moving ab would let ac (weight 5) in
+    prob = problem(sessions=(2,), tables=1, participants=[person("a"), person("b"), person("c", off=("s1-2",))],
+                   meetings=[meeting("ab", "a", "b"), meeting("ac", "a", "c", weight=5)],
+                   previous=[Assignment("ab", "s1-1", "T1")])
+    stable = solve(prob, Config(time_limit_s=5, workers=2))
+    assert stable.status == Status.OPTIMAL and check(prob, stable).ok
+    assert (stable.stats.moved, stable.value) == (0, 1)
+    plain = solve(prob, Config(time_limit_s=5, workers=2, stable=False))
+    assert plain.status == Status.OPTIMAL and check(prob, plain).ok
+    assert (plain.stats.moved, plain.value) == (1, 6)
