@@ -1,38 +1,38 @@
-"""`solve()`: pre-check, greedy start, CP-SAT (whole or decomposed), naming, figures.
+"""`solve()`: pre-check, a start, CP-SAT (whole, split or decomposed), improvement, naming, figures.
 
 How a problem is solved
 -----------------------
 1. `solver.precheck` counts demand against capacity for the meetings that must
-   happen; a violated count answers INFEASIBLE at once with a reason.
-2. The first-fit greedy schedule (`solver.greedy`) is built; it is the starting
-   hint and the fallback when CP-SAT finds nothing better in time.
-3. Small problems (meeting x slot booleans <= `Config.decompose_min_vars`, or a
-   single session) are one `ScheduleModel`, solved tier by tier (`solver.tiers`).
-4. Larger ones are decomposed by session, since holes are counted per session
-   and sessions share no slot:
-   a. `solver.decompose.plan_sessions` decides the session of every meeting with
-      a counting model (a relaxation, so its bound on tier (a) is global),
-      started from a counting insertion heuristic, then levels each
-      participant's load over the sessions by local moves (low per-session
-      loads make hole-free sessions much easier to find);
-   b. each session is then a `ScheduleModel` over its own slots and meetings,
-      in which every meeting phase 1 gave it must be scheduled (if that fails,
-      again with required meetings soft, weighted above everything else); the
-      hint is a best-fit greedy schedule of the session
-      (`solver.greedy.compact_fill`) polished by moves and swaps that remove
-      holes (`improve_holes`), and holes are then minimised by LNS;
-   c. meetings a session could not take are offered first-fit to every slot left;
-      if the result is worse than first-fit's, first-fit's is returned.
-   The time limit is shared: phase 1 gets up to 10 % (at most 30 s), the
-   sessions the rest in proportion to their size after the Python work still
-   to come, unused time carrying over.  Peak memory is that of one session
-   model plus the problem (888 MB on XL, see bench/README.md).
-5. Tables are named per slot: pinned meetings first, then kept meetings of the
-   previous plan at their previous table, then the rest (previous table when
-   free, else the first free non-host table).  Interpreters are a bipartite
-   matching per slot, previous interpreters tried first.
+   happen (`Meeting.mandatory`: required ones); a violated count answers
+   INFEASIBLE at once with a reason.
+2. The start is built by first-fit (`solver.greedy`) in booking order: required
+   meetings fixed to a slot, then the previous plan at its slots and tables, then
+   the rest.  It is the first incumbent (with `previous`, the stability cap of
+   DESIGN rule 7) and the fallback when CP-SAT finds nothing better in time.
+3. Small problems (meeting x slot booleans <= `Config.whole_holes_max_vars`, or a
+   single session) are one `ScheduleModel`, solved tier by tier (`solver.tiers`);
+   an unproven tier is revisited with all tiers at once until the deadline.
+4. Up to `Config.decompose_min_vars`, tiers (a) and (b) are settled on the whole
+   model without hole chains (half the budget at most, stopping at a proof);
+   above it, `solver.decompose.plan_sessions` decides each meeting's session with a
+   counting model (a relaxation: its bound on tier (a) is global; 15 % of the
+   budget) and levels loads over sessions.  Either way holes are counted per
+   session and sessions share no slot, so then:
+   a. each session is a `ScheduleModel` over its own slots and meetings, in which
+      every meeting it was given must be scheduled (if that fails, again with
+      required meetings soft, weighted above everything else); the hint is a
+      best-fit booking (`solver.compact`), and moves and holes are minimised by
+      LNS; sessions share the time in proportion to their size;
+   b. the time the sessions leave goes to `solver.improve.improve_pairs`: pairs of
+      sessions re-solved with every tier from the current schedule, unscheduled
+      meetings included, until the deadline or until every pair is proven;
+   c. meetings still unscheduled are offered first-fit to every slot left; if the
+      result is worse than the start, the start is returned.
+   An answer is OPTIMAL when tier (a) meets a valid bound, holes are 0 and moves
+   at their trivial bound.  Peak memory is that of one pair model plus the problem.
+5. Tables and interpreters are named per slot (`solver.naming`).
 6. Figures in `Stats` come from `solver.validate.check`; the model's own tier
-   values are in ``stats["model"]``.
+   values are in ``stats["model"]``, the holes bound in ``stats["holes_bound"]``.
 """
 from __future__ import annotations
 

@@ -16,22 +16,12 @@ expressions with trivial bounds so the engine can solve them lexicographically.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import os
 
 from ortools.sat.python import cp_model
 
+from .holes import HOLE_FORMS, add_holes
 from .index import Prepared
-
-
-@dataclass
-class Chain:
-    """Hole bookkeeping for one participant in one session (rule 5)."""
-
-    busy: list  # per position: literal, or None when no meeting can be there
-    available: list[bool]
-    before: list  # bool vars, position i: some meeting strictly before i
-    after: list
-    holes: dict[int, cp_model.IntVar] = field(default_factory=dict)  # position -> hole var
 
 
 class ScheduleModel:
@@ -46,7 +36,7 @@ class ScheduleModel:
 
     def __init__(self, prep: Prepared, meetings: list[int], slots: set[int] | None = None, *,
                  base_count: dict[int, int] | None = None, soft_mandatory: bool = False,
-                 must: set[int] | None = None, holes: bool = True):
+                 must: set[int] | None = None, holes: bool = True, hole_form: str | None = None):
         self.prep = prep
         self.model = cp_model.CpModel()
         self.meetings = list(meetings)
@@ -55,12 +45,16 @@ class ScheduleModel:
         self.soft_mandatory = soft_mandatory
         self.must = must or set()  # scheduled for sure in this scope (hard), besides mandatory ones
         self.with_holes = holes  # False: no hole chains (tier c is solved per session later)
+        # KARVAN_HOLE_FORM overrides the default for measurements (bench/README.md)
+        self.hole_form = hole_form or os.environ.get("KARVAN_HOLE_FORM", "span")
+        if self.hole_form not in HOLE_FORMS:
+            raise ValueError(f"unknown hole form {self.hole_form!r}")
         self.x: dict[tuple[int, int], cp_model.IntVar] = {}
         self.y: dict[tuple[int, int, int], cp_model.IntVar] = {}
         self.keep: dict[int, cp_model.IntVar] = {}  # previous meeting kept at its slot and table
         self.keep_slot_table: dict[int, tuple[int, int]] = {}
         self.shortfall: dict[int, cp_model.IntVar] = {}
-        self.chains: list[Chain] = []
+        self.chains: list = []  # solver.holes.Chain or Span, one per participant and session
         self.at_slot: dict[int, list[int]] = {}  # slot -> meetings that may be there
         self.people: dict[int, list[int]] = {}  # participant -> meetings in scope
         self.mandatory_bonus = 0
@@ -222,48 +216,9 @@ class ScheduleModel:
                 self._general.setdefault(s, []).append(keep)
 
     def _add_holes(self) -> None:
-        """Rule 5, per participant and session: hole >= before + after - 1 - busy on available slots."""
-        if not self.with_holes:
-            return
-        for p, ks in self.people.items():
-            if len(ks) < 2:
-                continue
-            for session_slots in self.prep.session_slots:
-                positions = [s for s in session_slots if s in self.slots]
-                busy = [self.busy.get((p, s)) for s in positions]
-                used = [i for i, b in enumerate(busy) if b is not None]
-                if len(used) < 2 or not self._may_meet_twice(ks, set(positions)):
-                    continue
-                lo, hi = used[0], used[-1]
-                busy = busy[lo:hi + 1]
-                avail = [positions[i] in self.prep.available[p] for i in range(lo, hi + 1)]
-                n = len(busy)
-                before = [None] + [self.model.new_bool_var(f"before[{p},{positions[lo + i]}]") for i in range(1, n)]
-                after = [self.model.new_bool_var(f"after[{p},{positions[lo + i]}]") for i in range(n - 1)] + [None]
-                for i in range(1, n):
-                    if before[i - 1] is not None:
-                        self.model.add_implication(before[i - 1], before[i])
-                    if busy[i - 1] is not None:
-                        self.model.add_implication(busy[i - 1], before[i])
-                for i in range(n - 2, -1, -1):
-                    if after[i + 1] is not None:
-                        self.model.add_implication(after[i + 1], after[i])
-                    if busy[i + 1] is not None:
-                        self.model.add_implication(busy[i + 1], after[i])
-                chain = Chain(busy, avail, before, after)
-                for i in range(1, n - 1):
-                    if not avail[i]:
-                        continue
-                    h = self.model.new_bool_var(f"hole[{p},{positions[lo + i]}]")
-                    b = busy[i] if busy[i] is not None else 0
-                    self.model.add(h >= before[i] + after[i] - 1 - b)
-                    chain.holes[i] = h
-                if chain.holes:
-                    self.chains.append(chain)
-
-    def _may_meet_twice(self, ks: list[int], positions: set[int]) -> bool:
-        inside = [k for k in ks if any(s in positions for s in self.prep.meetings[k].slots if (k, s) in self.x)]
-        return len(inside) >= 2
+        """Rule 5, per participant and session (`solver.holes`, in the form `hole_form`)."""
+        if self.with_holes:
+            self.chains = add_holes(self, self.hole_form)
 
     # ------------------------------------------------------------ objective tiers
     def _add_objective_terms(self) -> None:
@@ -295,8 +250,7 @@ class ScheduleModel:
         out = list(self.x.values()) + list(self.y.values()) + list(self.busy.values())
         out += list(self.keep.values()) + list(self.shortfall.values())
         for c in self.chains:
-            out += [v for v in c.before if v is not None] + [v for v in c.after if v is not None]
-            out += list(c.holes.values())
+            out += c.variables()
         seen, unique = set(), []
         for v in out:
             if isinstance(v, cp_model.IntVar) and v.index not in seen:
@@ -344,20 +298,7 @@ class ScheduleModel:
             return 0 if lit is None else value.get(lit.index, 0)
 
         for c in self.chains:
-            n = len(c.busy)
-            b = [lit_value(x) for x in c.busy]
-            seen = 0
-            for i in range(n):
-                if c.before[i] is not None:
-                    put(c.before[i], seen)
-                seen = seen or b[i]
-            seen = 0
-            for i in range(n - 1, -1, -1):
-                if c.after[i] is not None:
-                    put(c.after[i], seen)
-                seen = seen or b[i]
-            for i, h in c.holes.items():
-                put(h, int(value.get(c.before[i].index, 0) and value.get(c.after[i].index, 0) and not b[i]))
+            c.hint(put, lit_value)
         tier_value = (sum(self.weight[k] for k in placement if k in self.weight)
                       - sum(value[v.index] for v in self.shortfall.values()))
         moved = sum(1 for k in self.meetings if k in self.prep.previous) - sum(

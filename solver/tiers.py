@@ -205,7 +205,7 @@ def _revisit(sm: ScheduleModel, ctx: Context, deadline: float, tiers: list[_Tier
     """
     for index in fixes:
         sm.model.proto.constraints[index].clear_linear()
-    n_holes = sum(len(c.holes) for c in sm.chains)
+    n_holes = sum(c.max_holes for c in sm.chains)
     n_prev = sm.moved_lb + len(sm.keep)
     w_moved = n_holes + 1
     w_value = (n_prev + 1) * w_moved
