@@ -126,7 +126,7 @@ def plan_sessions(prep: Prepared, ctx: Context, budget_s: float,
         heuristic_moved = sum(1 for k, prev in prep.previous.items()
                               if heuristic.get(k) != prep.session_of[prep.slot_index[prev.slot]])
         model.add(sum(moved_terms) <= heuristic_moved)
-    solver, status = run(model, ctx, budget_s, **PHASE1_PARAMS)
+    solver, status = run(model, ctx, budget_s, patience=1.0, **PHASE1_PARAMS)
     plan = SessionPlan(solver.status_name(status), wall_s=solver.wall_time)
     if status == cp_model.INFEASIBLE and heuristic_moved is not None:
         plan.status = "UNKNOWN"  # only the stability cap was refuted: the heuristic split stands
