@@ -38,3 +38,17 @@ def test_decomposed_matches_brute_force_on_value(seed):
     assert figures(prob, sol)[0] <= expected[0]
     if sol.status == Status.OPTIMAL:
         assert figures(prob, sol) == expected
+
+
+@pytest.mark.parametrize("seed", range(1, 80, 16))
+def test_chain_hole_form_matches_brute_force(seed, monkeypatch):
+    # the older per-slot formulation of rule 5 stays exact (solver.holes)
+    monkeypatch.setenv("KARVAN_HOLE_FORM", "chain")
+    prob = random_tiny(seed)
+    expected = brute_force(prob)
+    sol = solve(prob, FAST)
+    if expected is None:
+        assert sol.status == Status.INFEASIBLE
+        return
+    assert sol.status == Status.OPTIMAL and check(prob, sol).ok
+    assert figures(prob, sol) == expected

@@ -28,7 +28,7 @@ def test_rerun_of_an_unchanged_round_moves_nothing(decompose):
     assert second.value >= first.value  # never worse on tier (a)
 
 
-@pytest.mark.parametrize("seed", range(0, 80, 5))
+@pytest.mark.parametrize("seed", range(0, 80, 10))
 def test_rerun_of_tiny_rounds_moves_nothing(seed):
     prob = replace(random_tiny(seed), previous=())
     first = solve(prob, Config(time_limit_s=5, workers=2))
@@ -42,7 +42,8 @@ def test_rerun_of_tiny_rounds_moves_nothing(seed):
 def test_short_time_limit_still_starts_from_the_previous_plan():
     # a tiny budget: whatever the search reaches, the previous plan is kept
     prob = generate(GenParams(60, 240, 2, slots_per_session=6), seed=11)
-    first = solve(prob, Config(time_limit_s=5, workers=2))
+    first = solve(prob, Config(time_limit_s=10, workers=2))
+    assert first.status.has_schedule
     again = replace(prob, previous=first.assignments)
     second = solve(again, Config(time_limit_s=0.5, workers=2))
     assert second.status.has_schedule and check(again, second).ok
