@@ -168,8 +168,9 @@ def _solve_sessions(prep: Prepared, ctx: Context, board: Board, greedy_ok: bool,
             planned[prep.participant_index[pid]] += 1
     sizes = [sum(1 for S2 in session_of.values() if S2 == S) for S in range(len(prep.session_slots))]
     sessions_stats = []
-    # naming, repair and figures at the end (measured: ~13 s on XL with the machine busy)
-    reserve = 0.5 + len(prep.meetings) / 1500
+    # naming, repair and figures at the end: XL overran its 180 s by 6-9 s on a busy machine
+    # with meetings / 1500 (13 s), so about 20 s there
+    reserve = 0.5 + len(prep.meetings) / 1000
     build_rate = 0.0
     for S, slots in enumerate(prep.session_slots):
         slot_set = set(slots)

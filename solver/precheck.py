@@ -33,6 +33,8 @@ def finding(code: str, message: str, **ids: list[str]) -> dict:
 
 
 def precheck(prep: Prepared) -> list[dict]:
+    """Counting checks on the mandatory meetings of `prep`; returns findings (dicts with a
+    ``code``, a ``message`` and the ids involved), empty when every count fits."""
     mandatory = [f for f in prep.meetings if f.mandatory]
     found: list[dict] = []
     for f in mandatory:
