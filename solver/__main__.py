@@ -12,7 +12,7 @@ import sys
 
 from . import io
 from .engine import solve
-from .generate import GenParams, params_for, generate
+from .generate import GenParams, generate, params_for
 from .types import Config, Status
 from .validate import check
 
@@ -35,7 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     g = sub.add_parser("generate", help="print a generated b2b-instance/1")
     g.add_argument("--size", choices=("S", "M", "L", "XL"), default=None)
     g.add_argument("--seed", type=int, default=0)
-    g.add_argument("--variant", choices=("interpreter", "optional"), default=None)
+    g.add_argument("--variant", choices=("interpreter", "optional", "pinned", "hosts"), default=None)
     for name in ("participants", "meetings", "days", "tables", "interpreters", "slots-per-session",
                  "sessions-per-day"):
         g.add_argument(f"--{name}", type=int, default=None)

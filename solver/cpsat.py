@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from ortools.sat.python import cp_model
 
@@ -41,8 +41,10 @@ class _Callback(cp_model.CpSolverSolutionCallback):
     def __init__(self, ctx: Context):
         super().__init__()
         self.ctx = ctx
+        self.last_improvement = time.perf_counter()
 
     def on_solution_callback(self) -> None:
+        self.last_improvement = time.perf_counter()
         if self.ctx.on_progress is not None:
             self.ctx.on_progress(self.ctx.elapsed(), self.objective_value, self.best_objective_bound)
         if self.ctx.stop_requested():
@@ -50,9 +52,13 @@ class _Callback(cp_model.CpSolverSolutionCallback):
 
 
 def run(model: cp_model.CpModel, ctx: Context, time_limit: float,
-        seed: int | None = None, **extra) -> tuple[cp_model.CpSolver, int]:
-    """Solve with the context's workers and seed; a watcher thread honours `should_stop`.
+        seed: int | None = None, patience: float | None = None, **extra) -> tuple[cp_model.CpSolver, int]:
+    """Solve within `time_limit` seconds with the context's workers and seed; returns
+    (solver, status).  A watcher thread honours `should_stop`.
 
+    With `patience` (a fraction), the search also stops once no solution has improved for
+    max(3 s, patience x elapsed): on a busy machine improvements come slower, so the
+    search runs longer instead of stopping at a fixed slice with a worse answer.
     `extra` sets further CP-SAT parameters by name."""
     solver = cp_model.CpSolver()
     params = solver.parameters
@@ -64,16 +70,21 @@ def run(model: cp_model.CpModel, ctx: Context, time_limit: float,
         setattr(params, name, value)
     done = threading.Event()
     watcher = None
-    if ctx.should_stop is not None:
+    callback = _Callback(ctx)
+    if ctx.should_stop is not None or patience is not None:
+        began = time.perf_counter()
+
         def watch() -> None:
             while not done.wait(0.05):
-                if ctx.stop_requested():
+                now = time.perf_counter()
+                idle = now - callback.last_improvement
+                if ctx.stop_requested() or (patience is not None and idle > max(3.0, patience * (now - began))):
                     solver.stop_search()
                     return
         watcher = threading.Thread(target=watch, name="solver-stop-watch", daemon=True)
         watcher.start()
     try:
-        status = solver.solve(model, _Callback(ctx))
+        status = solver.solve(model, callback)
     finally:
         done.set()
         if watcher is not None:

@@ -12,7 +12,6 @@ problem.  The greedy schedule gives the starting hint.
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -43,7 +42,7 @@ def plan_sessions(prep: Prepared, ctx: Context, budget_s: float,
         for S in options:
             z[f.index, S] = model.new_bool_var(f"z[{f.meeting.id},{S}]")
         lits = [z[f.index, S] for S in options]
-        if f.forced:
+        if f.mandatory:
             model.add_exactly_one(lits)
         elif len(lits) > 1:
             model.add_at_most_one(lits)
@@ -72,17 +71,18 @@ def plan_sessions(prep: Prepared, ctx: Context, budget_s: float,
             shortfall.append(short)
             short_of[p] = short
 
-    # tables: per session and per pinned table
-    n_tables = len(prep.table_ids)
+    # tables: general tables per session (owners' meetings use their reserved table), pinned tables
+    n_tables, n_general = len(prep.table_ids), prep.n_general
     for S in range(n_sessions):
         ks = [f.index for f in prep.meetings if (f.index, S) in z]
-        if len(ks) > n_tables * len(prep.session_slots[S]):
-            model.add(sum(z[k, S] for k in ks) <= n_tables * len(prep.session_slots[S]))
+        general = [k for k in ks if prep.meetings[k].general]
+        if len(general) > n_general * len(prep.session_slots[S]):
+            model.add(sum(z[k, S] for k in general) <= n_general * len(prep.session_slots[S]))
         pinned: dict[int, list[int]] = {}
         for k in ks:
             if prep.meetings[k].table is not None:
                 pinned.setdefault(prep.meetings[k].table, []).append(k)
-        for t, group in pinned.items():
+        for group in pinned.values():
             usable = set().union(*(in_session(k, S) for k in group))
             if len(group) > len(usable):
                 model.add(sum(z[k, S] for k in group) <= len(usable))
@@ -110,6 +110,7 @@ def plan_sessions(prep: Prepared, ctx: Context, budget_s: float,
         moved_terms.append(1 - z[k, S] if (k, S) in z else 1)
     scale = len(moved_terms) + 1
     model.maximize(scale * value - sum(moved_terms))
+    heuristic_moved: int | None = None  # session-level moves of the starting point, below
     # starting point: meetings in booking order (fixed, previous, required, optional), each
     # into the least loaded session where the counts allow
     from .greedy import booking_order
@@ -120,15 +121,22 @@ def plan_sessions(prep: Prepared, ctx: Context, budget_s: float,
         model.add_hint(v, int(heuristic.get(k) == S))
     for p, short in short_of.items():
         model.add_hint(short, max(0, prep.problem.participants[p].min_meetings - loads.count[p]))
-    solver, status = run(model, ctx, budget_s, **PHASE1_PARAMS)
+    if ctx.config.stable and ctx.config.minimise_moves and moved_terms and all(k in heuristic for k, f in enumerate(prep.meetings) if f.mandatory):
+        # stability first: no session split moves more previous meetings off their session
+        heuristic_moved = sum(1 for k, prev in prep.previous.items()
+                              if heuristic.get(k) != prep.session_of[prep.slot_index[prev.slot]])
+        model.add(sum(moved_terms) <= heuristic_moved)
+    solver, status = run(model, ctx, budget_s, patience=1.0, **PHASE1_PARAMS)
     plan = SessionPlan(solver.status_name(status), wall_s=solver.wall_time)
+    if status == cp_model.INFEASIBLE and heuristic_moved is not None:
+        plan.status = "UNKNOWN"  # only the stability cap was refuted: the heuristic split stands
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         plan.optimal = status == cp_model.OPTIMAL
         plan.value_bound = (solver.best_objective_bound + len(moved_terms)) // scale
         plan.session_of = {k: S for (k, S), v in z.items() if solver.value(v)}
-    elif status == cp_model.INFEASIBLE:
+    elif status == cp_model.INFEASIBLE and heuristic_moved is None:
         return plan
-    elif all(k in heuristic for k in range(len(prep.meetings)) if prep.meetings[k].forced):
+    elif heuristic_moved is not None or all(k in heuristic for k in range(len(prep.meetings)) if prep.meetings[k].mandatory):
         plan.session_of = heuristic
     else:
         return plan
@@ -160,7 +168,7 @@ class SessionLoads:
                 for s in f.slots:
                     pinned_slots.setdefault((f.table, prep.session_of[s]), set()).add(s)
         self.cap_t = {key: len(v) for key, v in pinned_slots.items()}
-        self.room = [n_tables * len(slots) for slots in prep.session_slots]
+        self.room = [prep.n_general * len(slots) for slots in prep.session_slots]  # general tables
         kinds = range(len(prep.kinds))
         self.interp_room = [sum(min(n_tables, sum(prep.kind_capacity[n][s] for n in kinds)) for s in slots)
                             for slots in prep.session_slots]
@@ -181,7 +189,8 @@ class SessionLoads:
         for p in self.people[k]:
             self.load_p[p, S] = self.load_p.get((p, S), 0) + sign
             self.count[p] += sign
-        self.load_s[S] += sign
+        if f.general:
+            self.load_s[S] += sign
         if f.table is not None:
             self.load_t[f.table, S] = self.load_t.get((f.table, S), 0) + sign
         if f.needs_interpreter:
@@ -191,7 +200,7 @@ class SessionLoads:
 
     def fits(self, k: int, S: int, new: bool = False) -> bool:
         f = self.prep.meetings[k]
-        if self.load_s[S] + 1 > self.room[S]:
+        if f.general and self.load_s[S] + 1 > self.room[S]:
             return False
         if any(self.load_p.get((p, S), 0) + 1 > self.cap_p[p, S] for p in self.people[k]):
             return False
@@ -220,10 +229,10 @@ class SessionLoads:
             for S in self.options[k]:
                 if self.fits(k, S, new=True):
                     key = (S != home, sum(self.load_p.get((p, S), 0) for p in self.people[k]),
-                           self.load_s[S] / self.room[S])
+                           self.load_s[S] / max(1, self.room[S]))
                     if best is None or key < best[0]:
                         best = (key, S)
-            if best is None and self.prep.meetings[k].forced:
+            if best is None and self.prep.meetings[k].mandatory:
                 best = self._make_room(k)
             if best is not None:
                 self.session_of[k] = best[1]
@@ -237,7 +246,7 @@ class SessionLoads:
             for p in self.people[k]:
                 while self.load_p.get((p, S), 0) + 1 > self.cap_p[p, S]:
                     victims = [j for j in prep.by_participant[p]
-                               if self.session_of.get(j) == S and not prep.meetings[j].forced]
+                               if self.session_of.get(j) == S and not prep.meetings[j].mandatory]
                     if not victims:
                         break
                     j = min(victims, key=lambda j: (prep.meetings[j].meeting.weight, -j))
@@ -277,7 +286,8 @@ def level_sessions(prep: Prepared, session_of: dict[int, int], passes: int = 8) 
                 if S2 == S:
                     continue
                 gain = float(sum(2 * (load_p.get((p, S2), 0) - load_p[p, S] + 1) for p in loads.people[k]))
-                gain += 5 * ((2 * load_s[S2] + 1) / room[S2] - (2 * load_s[S] - 1) / room[S])
+                if prep.meetings[k].general:
+                    gain += 5 * ((2 * load_s[S2] + 1) / max(1, room[S2]) - (2 * load_s[S] - 1) / max(1, room[S]))
                 if prep.meetings[k].needs_interpreter:
                     gain += 10 * ((2 * load_i[S2] + 1) / max(1, interp_room[S2])
                                   - (2 * load_i[S] - 1) / max(1, interp_room[S]))

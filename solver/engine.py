@@ -1,49 +1,53 @@
-"""`solve()`: pre-check, greedy start, CP-SAT (whole or decomposed), naming, figures.
+"""`solve()`: pre-check, a start, CP-SAT (whole, split or decomposed), improvement, naming, figures.
 
 How a problem is solved
 -----------------------
 1. `solver.precheck` counts demand against capacity for the meetings that must
-   happen; a violated count answers INFEASIBLE at once with a reason.
-2. The first-fit greedy schedule (`solver.greedy`) is built; it is the starting
-   hint and the fallback when CP-SAT finds nothing better in time.
-3. Small problems (meeting x slot booleans <= `Config.decompose_min_vars`, or a
-   single session) are one `ScheduleModel`, solved tier by tier (`solver.tiers`).
-4. Larger ones are decomposed by session, since holes are counted per session
-   and sessions share no slot:
-   a. `solver.decompose.plan_sessions` decides the session of every meeting with
-      a counting model (a relaxation, so its bound on tier (a) is global),
-      started from a counting insertion heuristic, then levels each
-      participant's load over the sessions by local moves (low per-session
-      loads make hole-free sessions much easier to find);
-   b. each session is then a `ScheduleModel` over its own slots and meetings,
-      in which every meeting phase 1 gave it must be scheduled (if that fails,
-      again with required meetings soft, weighted above everything else); the
-      hint is a best-fit greedy schedule of the session
-      (`solver.greedy.compact_fill`) polished by moves and swaps that remove
-      holes (`improve_holes`), and holes are then minimised by LNS;
-   c. meetings a session could not take are offered first-fit to every slot left;
-      if the result is worse than first-fit's, first-fit's is returned.
-   The time limit is shared: phase 1 gets up to 10 % (at most 30 s), the
-   sessions the rest in proportion to their size after the Python work still
-   to come, unused time carrying over.  Peak memory is that of one session
-   model plus the problem (888 MB on XL, see bench/README.md).
-5. Tables are named per slot: pinned meetings first, then kept meetings of the
-   previous plan at their previous table, then the rest (previous table when
-   free, else the first free non-host table).  Interpreters are a bipartite
-   matching per slot, previous interpreters tried first.
+   happen (`Meeting.mandatory`: required ones); a violated count answers
+   INFEASIBLE at once with a reason.
+2. The start is built by first-fit (`solver.greedy`) in booking order: required
+   meetings fixed to a slot, then the previous plan at its slots and tables, then
+   the rest.  It is the first incumbent (with `previous`, the stability cap of
+   DESIGN rule 7) and the fallback when CP-SAT finds nothing better in time.
+3. Small problems (meeting x slot booleans <= `Config.whole_holes_max_vars`, or a
+   single session) are one `ScheduleModel`, solved tier by tier (`solver.tiers`);
+   an unproven tier is revisited with all tiers at once until the deadline.
+4. Up to `Config.decompose_min_vars`, tiers (a) and (b) are settled on the whole
+   model without hole chains (half the budget at most, stopping at a proof);
+   above it, `solver.decompose.plan_sessions` decides each meeting's session with a
+   counting model (a relaxation: its bound on tier (a) is global), run while it
+   improves (up to 35 % of the budget, 15 % above 2,000 meetings), and levels
+   loads over sessions.  Either way holes are counted per
+   session and sessions share no slot, so then:
+   a. each session is a `ScheduleModel` over its own slots and meetings, in which
+      every meeting it was given must be scheduled (if that fails, again with
+      required meetings soft, weighted above everything else); the hint is a
+      best-fit booking (`solver.compact`), and moves and holes are minimised by
+      LNS; sessions share the time in proportion to their size;
+   b. the time the sessions leave goes to `solver.improve.improve_pairs`: pairs of
+      sessions re-solved with every tier from the current schedule, unscheduled
+      meetings included, until the deadline or until every pair is proven;
+   c. meetings still unscheduled are offered first-fit to every slot left; if the
+      result is worse than the start, the start is returned.
+   An answer is OPTIMAL when tier (a) meets a valid bound, holes are 0 and moves
+   at their trivial bound.  Peak memory is that of one pair model plus the problem.
+5. Tables and interpreters are named per slot (`solver.naming`).
 6. Figures in `Stats` come from `solver.validate.check`; the model's own tier
-   values are in ``stats["model"]``.
+   values are in ``stats["model"]``, the holes bound in ``stats["holes_bound"]``.
 """
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
+from .compact import compact_fill, improve_holes
 from .cpsat import Context
 from .decompose import plan_sessions
-from .greedy import Board, booking_order, compact_fill, fill, improve_holes, solve_greedy
+from .greedy import Board, booking_order, fill, solve_greedy
+from .improve import board_schedule, compact_rehint, improve_pairs
 from .index import Prepared, prepare
 from .model import ScheduleModel
+from .naming import name_resources
 from .precheck import precheck, reason
 from .tiers import TierResult, solve_tiers
 from .types import Assignment, Config, Problem, Solution, Stats, Status
@@ -70,12 +74,14 @@ def solve(problem: Problem, config: Config = Config(), *, method: str = "cp-sat"
 
     board = Board.empty(prep)
     left = fill(board, booking_order(prep))
-    greedy_ok = not any(prep.meetings[k].forced for k in left)
+    greedy_ok = not any(prep.meetings[k].mandatory for k in left)
     n_vars = sum(len(f.slots) for f in prep.meetings)
     decompose = len(prep.session_slots) > 1 and (
         config.decompose == "always" or (config.decompose == "auto" and n_vars > config.decompose_min_vars))
     if decompose:
         return _solve_decomposed(prep, ctx, board, greedy_ok)
+    if len(prep.session_slots) > 1 and config.minimise_holes and n_vars > config.whole_holes_max_vars:
+        return _solve_split(prep, ctx, board, greedy_ok)
     return _solve_whole(prep, ctx, board, greedy_ok)
 
 
@@ -83,15 +89,13 @@ def solve(problem: Problem, config: Config = Config(), *, method: str = "cp-sat"
 
 def _solve_whole(prep: Prepared, ctx: Context, board: Board, greedy_ok: bool) -> Solution:
     sm = ScheduleModel(prep, list(range(len(prep.meetings))))
-    hint = _from_board(prep, board)
-    result = solve_tiers(sm, ctx, ctx.remaining(), hint, hint_valid=greedy_ok)
-    extra = {"decomposed": False, "tiers": _tier_stats(result)}
-    if result.status == "INFEASIBLE":
-        extra["reason"] = {"code": "proven_infeasible", "message": "the required and fixed meetings "
-                           "cannot all be scheduled together", "meetings": [], "participants": []}
-        return _empty(prep.problem, Status.INFEASIBLE, ctx.started, extra)
-    if result.status in ("UNKNOWN", "MODEL_INVALID"):
-        return _empty(prep.problem, Status(result.status), ctx.started, extra)
+    hint = board_schedule(prep, board)
+    result = solve_tiers(sm, ctx, ctx.remaining(), hint, hint_valid=greedy_ok,
+                         rehint=compact_rehint(prep, list(range(len(prep.session_slots)))))
+    extra = {"decomposed": False, "tiers": _tier_stats(result), "revisits": result.revisits,
+             "holes_bound": _holes_bound(result)}
+    if result.status not in ("OPTIMAL", "FEASIBLE"):
+        return _whole_failed(prep, ctx, result, extra)
     assignments = name_resources(prep, result.placement, result.kept)
     status = Status.OPTIMAL if result.status == "OPTIMAL" else Status.FEASIBLE
     # participants without any meeting: their shortfall is a constant the model leaves out
@@ -101,31 +105,72 @@ def _solve_whole(prep: Prepared, ctx: Context, board: Board, greedy_ok: bool) ->
     return _finish(prep, status, assignments, ctx.started, None if bound is None else bound - idle, values, extra)
 
 
+def _whole_failed(prep: Prepared, ctx: Context, result: TierResult, extra: dict) -> Solution:
+    if result.status == "INFEASIBLE":
+        extra["reason"] = {"code": "proven_infeasible", "message": "the required meetings "
+                           "cannot all be scheduled together", "meetings": [], "participants": []}
+        return _empty(prep.problem, Status.INFEASIBLE, ctx.started, extra)
+    return _empty(prep.problem, Status(result.status), ctx.started, extra)
+
+
 # ---------------------------------------------------------------- decomposition
 
 def _solve_decomposed(prep: Prepared, ctx: Context, board: Board, greedy_ok: bool) -> Solution:
     greedy_session = {k: prep.session_of[s] for k, (s, _t, _i) in board.placed.items()}
-    plan = plan_sessions(prep, ctx, min(ctx.remaining() * 0.1, 30.0), greedy_session)
+    # phase 1 runs while it improves, up to 35 % of the budget (15 % above 2,000 meetings, whose
+    # sessions need the time for holes; at most 30 s); `improve_pairs` revisits what it leaves
+    share = 0.35 if len(prep.meetings) <= 2000 else 0.15
+    plan = plan_sessions(prep, ctx, min(ctx.remaining() * share, 30.0), greedy_session)
     trivial = _trivial_bound(prep)
-    if plan.value_bound is None or plan.value_bound > trivial:
-        plan.value_bound = trivial
+    value_bound = trivial if plan.value_bound is None else min(plan.value_bound, trivial)
     extra: dict = {"decomposed": True, "phase1": {"status": plan.status, "wall_s": round(plan.wall_s, 3)}}
     if plan.status == "INFEASIBLE":
         extra["reason"] = {"code": "proven_infeasible", "message": "the required and fixed meetings "
                            "cannot all be distributed over the sessions", "meetings": [], "participants": []}
         return _empty(prep.problem, Status.INFEASIBLE, ctx.started, extra)
     session_of = plan.session_of if plan.session_of else greedy_session
+    return _solve_sessions(prep, ctx, board, greedy_ok, session_of, value_bound, extra)
 
+
+def _solve_split(prep: Prepared, ctx: Context, board: Board, greedy_ok: bool) -> Solution:
+    """Tiers (a) and (b) on the whole model without hole chains, then holes session by session.
+
+    Given which meetings happen in which session, holes are independent per session, and
+    a session model started from a hole-aware booking reaches few holes far faster than
+    the whole model's holes tier; `improve_pairs` then revisits the split."""
+    sm = ScheduleModel(prep, list(range(len(prep.meetings))), holes=False)
+    result = solve_tiers(sm, ctx, ctx.remaining() * 0.5, board_schedule(prep, board), hint_valid=greedy_ok)
+    extra: dict = {"decomposed": False, "split": True, "tiers": _tier_stats(result), "revisits": result.revisits}
+    if result.status == "UNKNOWN" and ctx.remaining() > 0.5 and not ctx.stop_requested():
+        return _solve_decomposed(prep, ctx, board, greedy_ok)  # nothing yet: the rest of the budget, split
+    if result.status not in ("OPTIMAL", "FEASIBLE"):
+        return _whole_failed(prep, ctx, result, extra)
+    idle = sum(p.min_meetings for n, p in enumerate(prep.problem.participants) if not prep.by_participant[n])
+    bound = min(result.bounds.get("value", sm.value_ub) - idle, _trivial_bound(prep))
+    session_of = {k: prep.session_of[s] for k, (s, _n) in result.placement.items()}
+    return _solve_sessions(prep, ctx, board, greedy_ok, session_of, bound, extra,
+                           incumbent=(result.placement, result.kept))
+
+
+def _solve_sessions(prep: Prepared, ctx: Context, board: Board, greedy_ok: bool, session_of: dict[int, int],
+                    value_bound: float | None, extra: dict, incumbent: tuple[Placement, set[int]] | None = None
+                    ) -> Solution:
+    """Solve each session with the meetings `session_of` gives it, then improve across sessions.
+
+    `incumbent`, a valid schedule with the same sessions, is the fallback hint of a session
+    whose hole-aware booking misses a meeting."""
     placement: Placement = {}
     kept: set[int] = set()
     count = [0] * len(prep.by_participant)  # meetings per participant in solved sessions
     planned = [0] * len(prep.by_participant)
-    for k, S in session_of.items():
+    for k in session_of:
         for pid in prep.meetings[k].meeting.participants:
             planned[prep.participant_index[pid]] += 1
     sizes = [sum(1 for S2 in session_of.values() if S2 == S) for S in range(len(prep.session_slots))]
-    all_optimal, sessions_stats = plan.optimal, []
-    reserve = 0.3 + len(prep.meetings) / 5000  # naming, repair and figures at the end
+    sessions_stats = []
+    # naming, repair and figures at the end: XL overran its 180 s by 6-9 s on a busy machine
+    # with meetings / 1500 (13 s), so about 20 s there
+    reserve = 0.5 + len(prep.meetings) / 1000
     build_rate = 0.0
     for S, slots in enumerate(prep.session_slots):
         slot_set = set(slots)
@@ -133,7 +178,6 @@ def _solve_decomposed(prep: Prepared, ctx: Context, board: Board, greedy_ok: boo
         if not mine:
             continue
         if ctx.stop_requested():
-            all_optimal = False
             break
         base = {}
         for k in mine:
@@ -152,19 +196,20 @@ def _solve_decomposed(prep: Prepared, ctx: Context, board: Board, greedy_ok: boo
         build_rate = max(build_rate, (time.perf_counter() - built) / len(mine))
         later = sum(sizes[S + 1:])
         budget = (ctx.remaining() - reserve - build_rate * later) * sizes[S] / max(1, sum(sizes[S:]))
-        result = solve_tiers(sm, ctx, budget, _from_board(prep, sub), hint_valid=len(sub.placed) == len(mine),
-                             try_zero=try_zero)
+        hint, valid = board_schedule(prep, sub), len(sub.placed) == len(mine)
+        if not valid and incumbent is not None:
+            hint = ({k: incumbent[0][k] for k in mine}, set(incumbent[1]) & set(mine))
+            valid = True
+        result = solve_tiers(sm, ctx, budget, hint, hint_valid=valid, try_zero=try_zero)
         if result.status not in ("OPTIMAL", "FEASIBLE"):
-            sm = ScheduleModel(prep, mine, slot_set, base_count=base, soft_forced=True)
+            sm = ScheduleModel(prep, mine, slot_set, base_count=base, soft_mandatory=True)
             budget = (ctx.remaining() - reserve - build_rate * later) * sizes[S] / max(1, sum(sizes[S:]))
-            result = solve_tiers(sm, ctx, budget, _from_board(prep, sub), hint_valid=True, try_zero=try_zero)
+            result = solve_tiers(sm, ctx, budget, board_schedule(prep, sub), hint_valid=True, try_zero=try_zero)
         sessions_stats.append({"session": prep.problem.sessions[S].id, "meetings": len(mine),
                                "status": result.status, "wall_s": round(result.wall_s, 3),
                                "holes": result.values.get("holes")})
         if result.status not in ("OPTIMAL", "FEASIBLE"):
-            result = TierResult("FEASIBLE", *_from_board(prep, sub))
-            all_optimal = False
-        all_optimal = all_optimal and result.status == "OPTIMAL"
+            result = TierResult("FEASIBLE", *board_schedule(prep, sub))
         placement.update(result.placement)
         kept |= result.kept
         for k in mine:
@@ -173,6 +218,9 @@ def _solve_decomposed(prep: Prepared, ctx: Context, board: Board, greedy_ok: boo
                 planned[p] -= 1
                 count[p] += k in result.placement
 
+    # the time the sessions left: re-solve pairs of sessions across phase 1's split
+    if ctx.remaining() > reserve + 0.3:
+        extra["pairs"] = improve_pairs(prep, ctx, placement, kept, reserve)
     assignments = name_resources(prep, placement, kept)
     # meetings no session took: first fit into whatever is left
     final = Board.empty(prep)
@@ -184,19 +232,19 @@ def _solve_decomposed(prep: Prepared, ctx: Context, board: Board, greedy_ok: boo
     unplaced = fill(final, left)
     repaired = len(left) - len(unplaced)
     if repaired:
-        all_optimal = False
         assignments = final.assignments()
     extra["sessions"] = sessions_stats
+    extra["holes_bound"] = 0.0  # per-session bounds hold only for phase 1's split
     extra["repaired"] = repaired
-    if any(prep.meetings[k].forced for k in unplaced):
-        extra["unplaced_required"] = [prep.meetings[k].meeting.id for k in unplaced if prep.meetings[k].forced]
+    if any(prep.meetings[k].mandatory for k in unplaced):
+        extra["unplaced_required"] = [prep.meetings[k].meeting.id for k in unplaced if prep.meetings[k].mandatory]
         if greedy_ok:  # the first-fit schedule is valid: better than nothing
-            return _finish(prep, Status.FEASIBLE, board.assignments(), ctx.started, plan.value_bound,
+            return _finish(prep, Status.FEASIBLE, board.assignments(), ctx.started, value_bound,
                            {}, extra)
         return _empty(prep.problem, Status.UNKNOWN, ctx.started, extra)
     figures_status = Status.FEASIBLE
     result_values: dict = {}
-    sol = _finish(prep, figures_status, assignments, ctx.started, plan.value_bound, result_values, extra)
+    sol = _finish(prep, figures_status, assignments, ctx.started, value_bound, result_values, extra)
     # proven optimal when every phase was optimal, phase 1's bound is met and nothing was lost
     st = sol.stats
     if greedy_ok:  # never worse than the first-fit baseline, tier by tier
@@ -204,9 +252,10 @@ def _solve_decomposed(prep: Prepared, ctx: Context, board: Board, greedy_ok: boo
         g = check(prep.problem, board.assignments()).figures
         if (g.value, -g.moved, -g.holes) > (sol.value, -st.moved, -st.holes):
             extra["fallback"] = "greedy"
-            return _finish(prep, Status.FEASIBLE, board.assignments(), ctx.started, plan.value_bound, {}, extra)
+            return _finish(prep, Status.FEASIBLE, board.assignments(), ctx.started, value_bound, {}, extra)
+    # a proof without any phase's: tier (a) at a valid bound, moves and holes at trivial bounds
     trivially = (st.holes == 0 and st.moved == _min_moved(prep))
-    if all_optimal and plan.value_bound is not None and sol.value >= plan.value_bound and trivially:
+    if value_bound is not None and sol.value >= value_bound and trivially:
         return Solution(Status.OPTIMAL, sol.assignments, sol.unscheduled, st)
     return sol
 
@@ -239,92 +288,11 @@ def _min_moved(prep: Prepared) -> int:
 
 # ---------------------------------------------------------------- helpers
 
-def _from_board(prep: Prepared, board: Board) -> tuple[Placement, set[int]]:
-    placement: Placement = {}
-    kept: set[int] = set()
-    for k, (s, t, n) in board.placed.items():
-        placement[k] = (s, None if n is None else prep.interpreter_kind[n])
-        prev = prep.previous.get(k)
-        if prev is not None and prev.slot == prep.slot_ids[s] and prev.table == prep.table_ids[t]:
-            kept.add(k)
-    return placement, kept
-
-
-def name_resources(prep: Prepared, placement: Placement, kept: set[int]) -> list[Assignment]:
-    """Give each placed meeting a table and, when needed, an interpreter.
-
-    Tables: pinned meetings first, then kept meetings at their previous table, then
-    the rest (their previous table when free, else the first free non-host table).
-    Interpreters: a bipartite matching per slot (the model guarantees one exists),
-    trying each meeting's previous interpreter first.
-    """
-    by_slot: dict[int, list[int]] = {}
-    for k, (s, _kind) in placement.items():
-        by_slot.setdefault(s, []).append(k)
-    out: list[Assignment] = []
-    for s, ks in by_slot.items():
-        def rank(k: int) -> int:
-            return 0 if prep.meetings[k].table is not None else 1 if k in kept else 2
-        ks.sort(key=lambda k: (rank(k), k))
-        used_tables: set[int] = set()
-        table_of: dict[int, int] = {}
-        cursor = 0  # into prep.table_order: interchangeable tables first
-        for k in ks:
-            facts = prep.meetings[k]
-            prev = prep.previous.get(k)
-            if facts.table is not None:
-                table = facts.table
-            else:
-                want = prep.table_index[prev.table] if prev is not None and prev.slot == prep.slot_ids[s] else None
-                if want is not None and want not in used_tables:
-                    table = want
-                else:
-                    while prep.table_order[cursor] in used_tables:
-                        cursor += 1
-                    table = prep.table_order[cursor]
-            if table in used_tables:
-                raise RuntimeError(f"table clash for meeting {facts.meeting.id} in slot {prep.slot_ids[s]}")
-            used_tables.add(table)
-            table_of[k] = table
-        interp_of = _match_interpreters(prep, s, [k for k in ks if prep.meetings[k].needs_interpreter])
-        for k in ks:
-            n = interp_of.get(k)
-            out.append(Assignment(prep.meetings[k].meeting.id, prep.slot_ids[s], prep.table_ids[table_of[k]],
-                                  None if n is None else prep.problem.interpreters[n].id))
-    order = {m.id: i for i, m in enumerate(prep.problem.meetings)}
-    out.sort(key=lambda a: order[a.meeting])
-    return out
-
-
-def _match_interpreters(prep: Prepared, s: int, needing: list[int]) -> dict[int, int]:
-    """Kuhn's augmenting paths: meeting -> interpreter, previous interpreters preferred."""
-    candidates: dict[int, list[int]] = {}
-    for k in needing:
-        pool = [n for kind in prep.meetings[k].kinds for n in prep.kind_members[kind]
-                if s in prep.interpreter_available[n]]
-        prev = prep.previous.get(k)
-        if prev is not None and prev.interpreter in prep.interpreter_pos:
-            want = prep.interpreter_pos[prev.interpreter]
-            if want in pool:
-                pool.remove(want)
-                pool.insert(0, want)
-        candidates[k] = pool
-    owner: dict[int, int] = {}  # interpreter -> meeting
-
-    def augment(k: int, seen: set[int]) -> bool:
-        for n in candidates[k]:
-            if n in seen:
-                continue
-            seen.add(n)
-            if n not in owner or augment(owner[n], seen):
-                owner[n] = k
-                return True
-        return False
-
-    for k in sorted(needing, key=lambda k: (len(candidates[k]), k)):
-        if not augment(k, set()):
-            raise RuntimeError(f"no interpreter for meeting {prep.meetings[k].meeting.id} in slot {prep.slot_ids[s]}")
-    return {k: n for n, k in owner.items()}
+def _holes_bound(result: TierResult) -> float:
+    """Least holes any schedule can have: the holes tier's bound once tiers (a) and (b) are proven
+    (holes only count at their values), else the trivial 0."""
+    proven = result.optimal.get("value", True) and result.optimal.get("moved", True)
+    return float(result.bounds.get("holes", 0) or 0) if proven else 0.0
 
 
 def _tier_stats(result: TierResult) -> dict:

@@ -12,8 +12,13 @@ for a session.
 
 Sizes follow issue 3: S 40/150/1 day, M 200/1,000/2, L 1,000/6,000/3,
 XL 3,000/20,000/4.  Variants: ``interpreter`` (interpreters are the bottleneck,
-many meetings optional) and ``optional`` (more requests than table capacity,
-weighted optional meetings).
+many meetings optional), ``optional`` (more requests than table capacity,
+weighted optional meetings), ``pinned`` (a quarter of the optional meetings are
+fixed to a slot, and participants with a maximum may attend no more than their
+required meetings, so pinned optional meetings must give way) and ``hosts``
+(10 % of region B host at their own stand, reserved for them: ``reserved_for``).
+The variants draw extra random numbers only after the base instance, so the base
+part of an instance is the same for every variant.
 """
 from __future__ import annotations
 
@@ -22,7 +27,7 @@ import random
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 
-from .types import Interpreter, Meeting, Participant, Problem, Session, Slot, Table
+from .types import Fixed, Interpreter, Meeting, Participant, Problem, Session, Slot, Table
 
 TEHRAN = timezone(timedelta(hours=3, minutes=30))
 
@@ -37,7 +42,7 @@ class GenParams:
     slot_minutes: int = 30
     tables: int | None = None  # None: enough for the meetings with 25 % slack
     interpreters: int | None = None  # None: enough with 30 % slack
-    variant: str | None = None  # None | "interpreter" | "optional"
+    variant: str | None = None  # None | "interpreter" | "optional" | "pinned" | "hosts"
     required_share: float = 0.85
     english_share: float = 0.6
     unavailable_share: float = 0.12
@@ -57,6 +62,9 @@ SIZES = {
 }
 
 
+VARIANTS = (None, "interpreter", "optional", "pinned", "hosts")
+
+
 def params_for(size: str, variant: str | None = None, **overrides) -> GenParams:
     try:
         base = SIZES[size.upper()]
@@ -69,7 +77,7 @@ def generate(size_or_params: str | GenParams, seed: int = 0, variant: str | None
     params = params_for(size_or_params, variant) if isinstance(size_or_params, str) else size_or_params
     if variant is not None and isinstance(size_or_params, GenParams):
         params = replace(params, variant=variant)
-    if params.variant not in (None, "interpreter", "optional"):
+    if params.variant not in VARIANTS:
         raise ValueError(f"unknown variant {params.variant!r}")
     return _Generator(params, random.Random(seed)).build()
 
@@ -138,13 +146,15 @@ class _Generator:
             meetings_raw.append(tuple(group))
 
         # host tables for a few busy exhibitors of region B
-        hosts = [i for i in side["B"] if rng.random() < p.host_share]
+        share = 0.1 if p.variant == "hosts" else p.host_share
+        hosts = [i for i in side["B"] if rng.random() < share]
         n_pool = p.tables or math.ceil(len(meetings_raw) / n_slots * 1.25)
         if p.variant == "optional":
             n_pool = p.tables or math.ceil(p.meetings / n_slots * 1.1)
         tables = [Table(f"T{n + 1:03d}") for n in range(n_pool)]
         host_table = {i: f"H{n + 1:02d}" for n, i in enumerate(hosts)}
-        tables += [Table(t) for t in host_table.values()]
+        owner = {t: people[i][0] for i, t in host_table.items()} if p.variant == "hosts" else {}
+        tables += [Table(t, owner.get(t)) for t in host_table.values()]
 
         required_share = p.required_share
         if p.variant == "optional":
@@ -182,8 +192,27 @@ class _Generator:
             participants.append(Participant(pid, frozenset(off), langs, lo or 0, hi, host_table.get(i)))
 
         interpreters = self._interpreters(meetings, participants, n_slots, sessions)
+        if p.variant == "pinned":
+            meetings, participants = self._pin(meetings, participants, required_count, slot_ids)
         return Problem(tuple(sessions), tuple(slots), tuple(tables), tuple(participants),
                        tuple(interpreters), tuple(meetings), ())
+
+    def _pin(self, meetings, participants, required_count, slot_ids):
+        """Fix a quarter of the optional meetings to a slot their participants share; a
+        participant with a maximum may attend only their required meetings (rule 4: the
+        pinned optional ones must give way, they are not mandatory)."""
+        rng = self.rng
+        off = {q.id: q.unavailable for q in participants}
+        pinned = []
+        for m in meetings:
+            free = [s for s in slot_ids if not any(s in off[x] for x in m.participants)]
+            if not m.required and free and rng.random() < 0.25:
+                m = replace(m, fixed=Fixed(rng.choice(free), None))
+            pinned.append(m)
+        index = {q.id: i for i, q in enumerate(participants)}
+        people = [replace(q, max_meetings=required_count[index[q.id]]) if q.max_meetings is not None else q
+                  for q in participants]
+        return pinned, people
 
     def _calendar(self) -> tuple[list[Session], list[Slot]]:
         p = self.p

@@ -2,8 +2,14 @@
 
 For each meeting: the slots it may take (sessions, fixed slot, everyone available,
 an interpreter of a suitable kind free), the table it is pinned to (a host table
-or a fixed table), whether it needs an interpreter and which interpreter kinds
-qualify.  Interpreters with the same language set are interchangeable within a
+or a fixed table), the reserved tables it may use (reserved for one of its
+participants), whether it draws on the general (unreserved) tables, whether it
+needs an interpreter and which interpreter kinds qualify.
+
+Tables: a table with `reserved_for` takes only that participant's meetings.  Since
+a participant attends one meeting per slot, a meeting with such an owner never
+competes for the owner's table, so per slot only the meetings that use a general
+table have to fit into the general tables (`MeetingFacts.general`).  Interpreters with the same language set are interchangeable within a
 slot, so they are grouped into kinds with a per-slot capacity; individuals are
 named after the slots are chosen.  `solver.validate` does not use this module.
 """
@@ -22,8 +28,10 @@ class MeetingFacts:
     table: int | None  # pinned table index
     needs_interpreter: bool
     kinds: list[int]  # qualified interpreter kinds (when needed)
-    forced: bool  # must be scheduled: required, or fixed to a slot
+    mandatory: bool  # Meeting.mandatory (rule 4): required
     why_not: str | None = None  # code when `slots` is empty
+    owned: list[int] = field(default_factory=list)  # unpinned: reserved tables of its participants
+    general: bool = True  # takes a general (unreserved) table: pinned to one, or unpinned without `owned`
 
 
 @dataclass
@@ -45,7 +53,8 @@ class Prepared:
     by_participant: list[list[int]] = field(default_factory=list)  # participant -> meetings
     previous: dict[int, Assignment] = field(default_factory=dict)  # meeting index -> assignment
     host_tables: set[int] = field(default_factory=set)  # tables some participant is hosted at
-    table_order: list[int] = field(default_factory=list)  # interchangeable tables first, host tables last
+    reserved: set[int] = field(default_factory=set)  # tables with reserved_for
+    table_order: list[int] = field(default_factory=list)  # general tables: interchangeable first, host last
     meeting_pos: dict[str, int] = field(default_factory=dict)
     interpreter_pos: dict[str, int] = field(default_factory=dict)
     interpreter_kind: list[int] = field(default_factory=list)  # interpreter -> kind
@@ -53,6 +62,15 @@ class Prepared:
     @property
     def n_slots(self) -> int:
         return len(self.slot_ids)
+
+    @property
+    def n_general(self) -> int:
+        """Tables any meeting may use (not reserved)."""
+        return len(self.table_order)
+
+    def admits(self, t: int, k: int) -> bool:
+        """May meeting k sit at table t (`Table.admits`)?"""
+        return self.problem.tables[t].admits(self.meetings[k].meeting)
 
 
 def prepare(problem: Problem) -> Prepared:
@@ -69,7 +87,9 @@ def prepare(problem: Problem) -> Prepared:
     prep.participant_index = {p.id: i for i, p in enumerate(problem.participants)}
     all_slots = set(range(prep.n_slots))
     prep.host_tables = {prep.table_index[p.table] for p in problem.participants if p.table is not None}
-    prep.table_order = sorted(range(len(prep.table_ids)), key=lambda t: (t in prep.host_tables, t))
+    prep.reserved = {t for t, table in enumerate(problem.tables) if table.reserved_for is not None}
+    prep.table_order = sorted((t for t in range(len(prep.table_ids)) if t not in prep.reserved),
+                              key=lambda t: (t in prep.host_tables, t))
     prep.available = [all_slots - {prep.slot_index[s] for s in p.unavailable}
                       for p in problem.participants]
 
@@ -103,17 +123,21 @@ def _meeting_facts(prep: Prepared, meeting: Meeting, k: int, session_sets: dict[
                    all_slots: set[int]) -> MeetingFacts:
     problem = prep.problem
     people = [problem.participants[prep.participant_index[p]] for p in meeting.participants]
-    forced = meeting.required or (meeting.fixed is not None and meeting.fixed.slot is not None)
     why: str | None = None
 
     tables = {p.table for p in people if p.table is not None}
     if meeting.fixed is not None and meeting.fixed.table is not None:
         tables.add(meeting.fixed.table)
     table = prep.table_index[next(iter(tables))] if len(tables) == 1 else None
+    owned = [] if tables else [t for t, item in enumerate(problem.tables)
+                               if item.reserved_for is not None and item.admits(meeting)]
     if len(tables) > 1:
         why = "table_conflict"
-    elif not prep.table_ids:
+    elif table is not None and not problem.tables[table].admits(meeting):
+        why = "table_reserved"
+    elif table is None and not owned and not prep.table_order:
         why = "no_tables"
+    general = table not in prep.reserved if table is not None else not owned
 
     shared = frozenset.intersection(*(p.languages for p in people))
     needs = not shared
@@ -140,4 +164,4 @@ def _meeting_facts(prep: Prepared, meeting: Meeting, k: int, session_sets: dict[
             why = "no_common_slot"
     if why is not None:
         slots = set()
-    return MeetingFacts(meeting, k, sorted(slots), table, needs, kinds, forced, why)
+    return MeetingFacts(meeting, k, sorted(slots), table, needs, kinds, meeting.mandatory, why, owned, general)

@@ -5,18 +5,23 @@ offending value, for example ``meetings[3].participants[1]: unknown participant 
 Optional keys and their defaults: participant ``unavailable`` [], ``languages`` [],
 ``min_meetings`` 0, ``max_meetings`` null, ``table`` null; interpreter
 ``unavailable`` []; meeting ``weight`` 1, ``required`` false, ``sessions`` null,
-``fixed`` null; instance ``interpreters`` [] and ``previous`` [].  Unknown keys
-are rejected so that typos do not pass silently.
+``fixed`` null; table ``reserved_for`` null; instance ``interpreters`` [] and
+``previous`` [].  A top-level ``name`` (string) and ``meta`` (object) label an
+instance and are ignored.  Every other unknown key is rejected so that typos do
+not pass silently.
+
+A hand-written reader rather than pydantic: it needs no extra dependency in the
+solver package and its messages are JSON paths that the tests and the planner rely on.
 """
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
-from .types import (Assignment, Fixed, Interpreter, Meeting, Participant, Problem,
-                    Session, Slot, Solution, Stats, Status, Table)
+from .types import Assignment, Fixed, Interpreter, Meeting, Participant, Problem, Session, Slot, Solution, Stats, Status, Table
 
 INSTANCE_FORMAT = "b2b-instance/1"
 SOLUTION_FORMAT = "b2b-solution/1"
@@ -124,9 +129,14 @@ def _unique(items: list, path: str, kind: str, parse: Callable[[Any, str], Any])
 def problem_from_dict(data: Any) -> Problem:
     """Parse and check a `b2b-instance/1` object; raises InstanceError."""
     _obj(data, "", ("format", "sessions", "slots", "tables", "participants", "meetings"),
-         ("interpreters", "previous"))
+         ("interpreters", "previous", "name", "meta"))
     if data["format"] != INSTANCE_FORMAT:
         raise InstanceError("format", f"expected {INSTANCE_FORMAT!r}, got {data['format']!r}")
+    # "name" and "meta" label an instance for people and tools; the solver ignores them
+    if "name" in data:
+        _str(data["name"], "name")
+    if "meta" in data and not isinstance(data["meta"], dict):
+        raise InstanceError("meta", f"expected an object, got {type(data['meta']).__name__}")
 
     def slot(raw: Any, path: str) -> Slot:
         _obj(raw, path, ("id", "start", "end"))
@@ -159,8 +169,11 @@ def problem_from_dict(data: Any) -> Problem:
             raise InstanceError(f"slots[{i}]", f"slot {s.id!r} is in no session")
     session_ids = {s.id for s in sessions}
 
-    tables = _unique(data["tables"], "tables", "table",
-                     lambda raw, path: Table(_str(_obj(raw, path, ("id",))["id"], f"{path}.id")))
+    def table(raw: Any, path: str) -> Table:
+        _obj(raw, path, ("id",), ("reserved_for",))
+        return Table(_str(raw["id"], f"{path}.id"), _opt_str(raw.get("reserved_for"), f"{path}.reserved_for"))
+
+    tables = _unique(data["tables"], "tables", "table", table)
     table_ids = {t.id for t in tables}
 
     def participant(raw: Any, path: str) -> Participant:
@@ -180,6 +193,9 @@ def problem_from_dict(data: Any) -> Problem:
 
     participants = _unique(data["participants"], "participants", "participant", participant)
     participant_ids = {p.id for p in participants}
+    for i, t in enumerate(tables):
+        if t.reserved_for is not None and t.reserved_for not in participant_ids:
+            raise InstanceError(f"tables[{i}].reserved_for", f"unknown participant {t.reserved_for!r}")
 
     def interpreter(raw: Any, path: str) -> Interpreter:
         _obj(raw, path, ("id", "languages"), ("unavailable",))
@@ -257,7 +273,8 @@ def problem_to_dict(problem: Problem) -> dict:
         "sessions": [{"id": s.id, "slots": list(s.slots)} for s in problem.sessions],
         "slots": [{"id": s.id, "start": s.start.isoformat(), "end": s.end.isoformat()}
                   for s in problem.slots],
-        "tables": [{"id": t.id} for t in problem.tables],
+        "tables": [{"id": t.id} if t.reserved_for is None else {"id": t.id, "reserved_for": t.reserved_for}
+                   for t in problem.tables],
         "participants": [{"id": p.id, "unavailable": sorted(p.unavailable),
                           "languages": sorted(p.languages), "min_meetings": p.min_meetings,
                           "max_meetings": p.max_meetings, "table": p.table}

@@ -1,9 +1,11 @@
 """The CP-SAT model of one scope: a set of meetings over a set of slots.
 
 Slots are decided first: a boolean ``x[k, s]`` exists only for the slots meeting
-``k`` may take (see `solver.index`).  Interchangeable tables are a per-slot
-capacity; tables a meeting is pinned to (host or fixed) are exact per-slot
-constraints; the concrete table is given afterwards (`solver.engine`).
+``k`` may take (see `solver.index`).  General (unreserved) tables are a per-slot
+capacity for the meetings that use them; tables a meeting is pinned to (host or
+fixed) are exact per-slot constraints; a meeting with a participant who owns a
+reserved table always finds that table free, so it needs no capacity; the
+concrete table is given afterwards (`solver.naming`).
 Interpreters with the same languages form a kind whose per-slot capacity is the
 number of free members, which makes the interpreter assignment exact: a meeting
 that needs one is placed in one qualified kind per slot (``y[k, s, n]`` when it
@@ -14,53 +16,48 @@ expressions with trivial bounds so the engine can solve them lexicographically.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import os
 
 from ortools.sat.python import cp_model
 
+from .holes import HOLE_FORMS, add_holes
 from .index import Prepared
-
-
-@dataclass
-class Chain:
-    """Hole bookkeeping for one participant in one session (rule 5)."""
-
-    busy: list  # per position: literal, or None when no meeting can be there
-    available: list[bool]
-    before: list  # bool vars, position i: some meeting strictly before i
-    after: list
-    holes: dict[int, cp_model.IntVar] = field(default_factory=dict)  # position -> hole var
 
 
 class ScheduleModel:
     """Builds the model for `meetings` (indices into `prep.meetings`) over `slots`.
 
     `base_count[p]` is how many meetings participant p already has outside this
-    scope (for min/max meetings).  With `soft_forced`, forced meetings become
+    scope (for min/max meetings).  With `soft_mandatory`, forced meetings become
     optional with a weight larger than everything else together, so the model is
     never infeasible because of them (used for sessions of a decomposition).
     Meetings in `must` have to be scheduled, whatever their own settings.
     """
 
     def __init__(self, prep: Prepared, meetings: list[int], slots: set[int] | None = None, *,
-                 base_count: dict[int, int] | None = None, soft_forced: bool = False,
-                 must: set[int] | None = None):
+                 base_count: dict[int, int] | None = None, soft_mandatory: bool = False,
+                 must: set[int] | None = None, holes: bool = True, hole_form: str | None = None):
         self.prep = prep
         self.model = cp_model.CpModel()
         self.meetings = list(meetings)
         self.slots = set(range(prep.n_slots)) if slots is None else set(slots)
         self.base_count = base_count or {}
-        self.soft_forced = soft_forced
-        self.must = must or set()  # scheduled for sure in this scope (hard), besides forced ones
+        self.soft_mandatory = soft_mandatory
+        self.must = must or set()  # scheduled for sure in this scope (hard), besides mandatory ones
+        self.with_holes = holes  # False: no hole chains (tier c is solved per session later)
+        # KARVAN_HOLE_FORM overrides the default for measurements (bench/README.md)
+        self.hole_form = hole_form or os.environ.get("KARVAN_HOLE_FORM", "span")
+        if self.hole_form not in HOLE_FORMS:
+            raise ValueError(f"unknown hole form {self.hole_form!r}")
         self.x: dict[tuple[int, int], cp_model.IntVar] = {}
         self.y: dict[tuple[int, int, int], cp_model.IntVar] = {}
         self.keep: dict[int, cp_model.IntVar] = {}  # previous meeting kept at its slot and table
         self.keep_slot_table: dict[int, tuple[int, int]] = {}
         self.shortfall: dict[int, cp_model.IntVar] = {}
-        self.chains: list[Chain] = []
+        self.chains: list = []  # solver.holes.Chain or Span, one per participant and session
         self.at_slot: dict[int, list[int]] = {}  # slot -> meetings that may be there
         self.people: dict[int, list[int]] = {}  # participant -> meetings in scope
-        self.forced_bonus = 0
+        self.mandatory_bonus = 0
         self._add_constraints()
         self._add_objective_terms()
 
@@ -72,6 +69,7 @@ class ScheduleModel:
         self._add_interpreter_rules()
         self._add_meeting_counts()
         self._add_moves()
+        self._add_table_capacity()
         self._add_holes()
 
     def _add_slot_choice(self) -> None:
@@ -84,7 +82,7 @@ class ScheduleModel:
                 self.x[k, s] = self.model.new_bool_var(f"x[{facts.meeting.id},{prep.slot_ids[s]}]")
                 self.at_slot.setdefault(s, []).append(k)
             lits = [self.x[k, s] for s in options]
-            if (facts.forced and not self.soft_forced) or k in self.must:
+            if (facts.mandatory and not self.soft_mandatory) or k in self.must:  # rule 4
                 self.model.add_exactly_one(lits)
             elif len(lits) > 1:
                 self.model.add_at_most_one(lits)
@@ -115,17 +113,30 @@ class ScheduleModel:
                 self.model.add(sum(self.busy[p, s] for s in per_slot) == sum(self.scheduled(k) for k in ks))
 
     def _add_table_rules(self) -> None:
-        """Rule 1/2: per slot at most |tables| meetings; a pinned table hosts at most one per slot."""
-        n_tables = len(self.prep.table_ids)
-        pinned: dict[tuple[int, int], list] = {}
+        """Rule 1/2: collects, per slot, the meetings on general tables and, per slot and
+        pinned table, the meetings there; `_add_moves` adds the kept meetings and
+        `_add_table_capacity` posts the limits."""
+        self._general: dict[int, list] = {}
+        self._pinned: dict[tuple[int, int], list] = {}
         for s, ks in self.at_slot.items():
-            if len(ks) > n_tables:
-                self.model.add(sum(self.x[k, s] for k in ks) <= n_tables)
             for k in ks:
-                t = self.prep.meetings[k].table
-                if t is not None:
-                    pinned.setdefault((s, t), []).append(self.x[k, s])
-        self._pinned = pinned  # keep literals are added by _add_moves
+                facts = self.prep.meetings[k]
+                if facts.general:
+                    self._general.setdefault(s, []).append(self.x[k, s])
+                if facts.table is not None:
+                    self._pinned.setdefault((s, facts.table), []).append(self.x[k, s])
+
+    def _add_table_capacity(self) -> None:
+        """Per slot, meetings on general tables <= general tables; a pinned (or kept) table
+        hosts at most one meeting per slot.  Meetings of an owner of a reserved table are
+        not counted: the owner attends one meeting per slot, so their table is free."""
+        n_general = self.prep.n_general
+        for lits in self._general.values():
+            if len(lits) > n_general:
+                self.model.add(sum(lits) <= n_general)
+        for lits in self._pinned.values():
+            if len(lits) > 1:
+                self.model.add_at_most_one(lits)
 
     def _add_interpreter_rules(self) -> None:
         """Rule 3, exactly: per slot, the meetings that need an interpreter can be matched to
@@ -188,71 +199,36 @@ class ScheduleModel:
             s, t = prep.slot_index[prev.slot], prep.table_index[prev.table]
             if (k, s) not in self.x:
                 continue
-            pinned = prep.meetings[k].table
-            if pinned is not None:
-                if pinned == t:
+            facts = prep.meetings[k]
+            if facts.table is not None:
+                if facts.table == t:
                     self.keep[k] = self.x[k, s]
                 continue
-            keep = self.model.new_bool_var(f"keep[{prep.meetings[k].meeting.id}]")
+            if not prep.admits(t, k):  # its previous table is now reserved for someone else
+                continue
+            keep = self.model.new_bool_var(f"keep[{facts.meeting.id}]")
             self.model.add_implication(keep, self.x[k, s])
             self.keep[k] = keep
             self.keep_slot_table[k] = (s, t)
             self._pinned.setdefault((s, t), []).append(keep)
-        for lits in self._pinned.values():
-            if len(lits) > 1:
-                self.model.add_at_most_one(lits)
+            if not facts.general and t not in prep.reserved:
+                # an owner's meeting kept at a general table takes one of them
+                self._general.setdefault(s, []).append(keep)
 
     def _add_holes(self) -> None:
-        """Rule 5, per participant and session: hole >= before + after - 1 - busy on available slots."""
-        for p, ks in self.people.items():
-            if len(ks) < 2:
-                continue
-            for session_slots in self.prep.session_slots:
-                positions = [s for s in session_slots if s in self.slots]
-                busy = [self.busy.get((p, s)) for s in positions]
-                used = [i for i, b in enumerate(busy) if b is not None]
-                if len(used) < 2 or not self._may_meet_twice(ks, set(positions)):
-                    continue
-                lo, hi = used[0], used[-1]
-                busy = busy[lo:hi + 1]
-                avail = [positions[i] in self.prep.available[p] for i in range(lo, hi + 1)]
-                n = len(busy)
-                before = [None] + [self.model.new_bool_var(f"before[{p},{positions[lo + i]}]") for i in range(1, n)]
-                after = [self.model.new_bool_var(f"after[{p},{positions[lo + i]}]") for i in range(n - 1)] + [None]
-                for i in range(1, n):
-                    if before[i - 1] is not None:
-                        self.model.add_implication(before[i - 1], before[i])
-                    if busy[i - 1] is not None:
-                        self.model.add_implication(busy[i - 1], before[i])
-                for i in range(n - 2, -1, -1):
-                    if after[i + 1] is not None:
-                        self.model.add_implication(after[i + 1], after[i])
-                    if busy[i + 1] is not None:
-                        self.model.add_implication(busy[i + 1], after[i])
-                chain = Chain(busy, avail, before, after)
-                for i in range(1, n - 1):
-                    if not avail[i]:
-                        continue
-                    h = self.model.new_bool_var(f"hole[{p},{positions[lo + i]}]")
-                    b = busy[i] if busy[i] is not None else 0
-                    self.model.add(h >= before[i] + after[i] - 1 - b)
-                    chain.holes[i] = h
-                if chain.holes:
-                    self.chains.append(chain)
-
-    def _may_meet_twice(self, ks: list[int], positions: set[int]) -> bool:
-        inside = [k for k in ks if any(s in positions for s in self.prep.meetings[k].slots if (k, s) in self.x)]
-        return len(inside) >= 2
+        """Rule 5, per participant and session (`solver.holes`, in the form `hole_form`)."""
+        if self.with_holes:
+            self.chains = add_holes(self, self.hole_form)
 
     # ------------------------------------------------------------ objective tiers
     def _add_objective_terms(self) -> None:
         prep = self.prep
         weight = {k: prep.meetings[k].meeting.weight for k in self.meetings}
-        if self.soft_forced:
+        if self.soft_mandatory:
             bonus = sum(weight.values()) + sum(p.min_meetings for p in prep.problem.participants) + 1
-            self.forced_bonus = bonus
+            self.mandatory_bonus = bonus
             for k in self.meetings:
-                if prep.meetings[k].forced:
+                if prep.meetings[k].mandatory:
                     weight[k] += bonus
         self.weight = weight
         self.value = (sum(weight[k] * self.x[k, s] for (k, s) in self.x)
@@ -263,8 +239,8 @@ class ScheduleModel:
             need = prep.problem.participants[p].min_meetings - self.base_count.get(p, 0)
             possible = sum(1 for k in self.people[p] if any((k, s) in self.x for s in prep.meetings[k].slots))
             self.value_ub -= max(0, need - possible)
-        self.value_constant = not self.soft_forced and all(
-            k in self.must or prep.meetings[k].forced for k in self.meetings)
+        self.value_constant = not self.soft_mandatory and all(
+            k in self.must or prep.meetings[k].mandatory for k in self.meetings)
         n_prev = sum(1 for k in self.meetings if k in prep.previous)
         self.moved = n_prev - sum(self.keep.values())
         self.moved_lb = n_prev - len(self.keep)
@@ -274,8 +250,7 @@ class ScheduleModel:
         out = list(self.x.values()) + list(self.y.values()) + list(self.busy.values())
         out += list(self.keep.values()) + list(self.shortfall.values())
         for c in self.chains:
-            out += [v for v in c.before if v is not None] + [v for v in c.after if v is not None]
-            out += list(c.holes.values())
+            out += c.variables()
         seen, unique = set(), []
         for v in out:
             if isinstance(v, cp_model.IntVar) and v.index not in seen:
@@ -323,20 +298,7 @@ class ScheduleModel:
             return 0 if lit is None else value.get(lit.index, 0)
 
         for c in self.chains:
-            n = len(c.busy)
-            b = [lit_value(x) for x in c.busy]
-            seen = 0
-            for i in range(n):
-                if c.before[i] is not None:
-                    put(c.before[i], seen)
-                seen = seen or b[i]
-            seen = 0
-            for i in range(n - 1, -1, -1):
-                if c.after[i] is not None:
-                    put(c.after[i], seen)
-                seen = seen or b[i]
-            for i, h in c.holes.items():
-                put(h, int(value.get(c.before[i].index, 0) and value.get(c.after[i].index, 0) and not b[i]))
+            c.hint(put, lit_value)
         tier_value = (sum(self.weight[k] for k in placement if k in self.weight)
                       - sum(value[v.index] for v in self.shortfall.values()))
         moved = sum(1 for k in self.meetings if k in self.prep.previous) - sum(

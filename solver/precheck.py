@@ -1,7 +1,8 @@
 """Counting pre-check: can the meetings that must happen fit at all?
 
 Before any search, count demand against capacity for the meetings that must be
-scheduled (required, or fixed to a slot): per meeting (is any slot left?), per
+scheduled (`Meeting.mandatory`: required ones only; a fixed optional meeting may
+be left out, rule 4): per meeting (is any slot left?), per
 participant and per host table (Hall's condition over groups of meetings with
 the same allowed slots), per slot for tables, and overall for tables and
 interpreters.  Every finding is a code with the ids involved; the engine puts
@@ -16,7 +17,8 @@ from .index import Prepared
 
 _WHY = {
     "table_conflict": "its participants are hosted at different tables",
-    "no_tables": "the event has no tables",
+    "no_tables": "the event has no table it may use",
+    "table_reserved": "its table is reserved for someone who is not in it",
     "participant_without_language": "a participant has no language, so no interpreter can help",
     "no_qualified_interpreter": "no interpreter speaks a language of every participant",
     "no_interpreter_free": "no qualified interpreter is free in any slot its participants share",
@@ -31,9 +33,11 @@ def finding(code: str, message: str, **ids: list[str]) -> dict:
 
 
 def precheck(prep: Prepared) -> list[dict]:
-    forced = [f for f in prep.meetings if f.forced]
+    """Counting checks on the mandatory meetings of `prep`; returns findings (dicts with a
+    ``code``, a ``message`` and the ids involved), empty when every count fits."""
+    mandatory = [f for f in prep.meetings if f.mandatory]
     found: list[dict] = []
-    for f in forced:
+    for f in mandatory:
         if not f.slots:
             found.append(finding("meeting_cannot_fit", f"meeting {f.meeting.id!r} cannot be scheduled: "
                                  f"{_WHY.get(f.why_not or '', f.why_not)}", meetings=[f.meeting.id],
@@ -44,7 +48,7 @@ def precheck(prep: Prepared) -> list[dict]:
     problem = prep.problem
     mine: dict[int, list] = defaultdict(list)
     pinned: dict[int, list] = defaultdict(list)
-    for f in forced:
+    for f in mandatory:
         for pid in f.meeting.participants:
             mine[prep.participant_index[pid]].append(f)
         if f.table is not None:
@@ -69,21 +73,23 @@ def precheck(prep: Prepared) -> list[dict]:
             found.append(finding("table_overloaded", f"table {prep.table_ids[t]!r} must host {len(metas)} "
                                  f"meetings within {len(slots)} usable slots", tables=[prep.table_ids[t]],
                                  meetings=metas, slots=[prep.slot_ids[s] for s in sorted(slots)]))
+    # general (unreserved) tables: meetings with an owner of a reserved table do not count
+    general = [f for f in mandatory if f.general]
     per_slot: dict[int, list[str]] = defaultdict(list)
-    for f in forced:
+    for f in general:
         if len(f.slots) == 1:
             per_slot[f.slots[0]].append(f.meeting.id)
     for s, metas in per_slot.items():
-        if len(metas) > len(prep.table_ids):
+        if len(metas) > prep.n_general:
             found.append(finding("slot_overloaded", f"{len(metas)} meetings are fixed to slot "
-                                 f"{prep.slot_ids[s]!r} which has {len(prep.table_ids)} tables",
+                                 f"{prep.slot_ids[s]!r} which has {prep.n_general} tables",
                                  meetings=metas, slots=[prep.slot_ids[s]]))
-    used = set().union(*(f.slots for f in forced)) if forced else set()
-    if len(forced) > len(prep.table_ids) * len(used):
-        found.append(finding("tables_insufficient", f"{len(forced)} required meetings but only "
-                             f"{len(prep.table_ids) * len(used)} table slots",
-                             meetings=[f.meeting.id for f in forced]))
-    interpreted = [f for f in forced if f.needs_interpreter]
+    used = set().union(*(f.slots for f in general)) if general else set()
+    if len(general) > prep.n_general * len(used):
+        found.append(finding("tables_insufficient", f"{len(general)} required meetings but only "
+                             f"{prep.n_general * len(used)} table slots",
+                             meetings=[f.meeting.id for f in general]))
+    interpreted = [f for f in mandatory if f.needs_interpreter]
     if interpreted:
         usable = set().union(*(f.slots for f in interpreted))
         capacity = sum(min(sum(prep.kind_capacity[n][s] for n in range(len(prep.kinds))), len(prep.table_ids))

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import enum
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any
 
 
-class Status(str, enum.Enum):
+class Status(str, enum.Enum):  # noqa: UP042  (str() of a member is "Status.X" in messages; the contract uses .value)
     """Outcome of a solve, named as in the JSON contract."""
 
     OPTIMAL = "OPTIMAL"
@@ -45,7 +46,15 @@ class Slot:
 
 @dataclass(frozen=True)
 class Table:
+    """A meeting table.  With `reserved_for` (a participant id, e.g. a host's own stand)
+    it takes only meetings of that participant; without it, any meeting."""
+
     id: str
+    reserved_for: str | None = None
+
+    def admits(self, meeting: Meeting) -> bool:
+        """Rule 2 (reserved tables): may `meeting` take place at this table?"""
+        return self.reserved_for is None or self.reserved_for in meeting.participants
 
 
 @dataclass(frozen=True)
@@ -82,6 +91,12 @@ class Meeting:
     sessions: frozenset[str] | None = None  # None: any session
     fixed: Fixed | None = None
 
+    @property
+    def mandatory(self) -> bool:
+        """Rule 4, the one definition every part of the solver uses: only `required` makes a
+        meeting mandatory.  `fixed` and `sessions` say *where* it goes if it happens, not *whether*."""
+        return self.required
+
 
 @dataclass(frozen=True)
 class Assignment:
@@ -115,10 +130,12 @@ class Config:
     workers: int | None = None  # None: the CPU count
     seed: int = 0
     minimise_moves: bool = True  # tier (b)
+    stable: bool = True  # with previous: never more moves than the start (the previous plan, where it fits)
     minimise_holes: bool = True  # tier (c)
     tier_shares: tuple[float, float, float] = (0.5, 0.2, 0.3)  # of the remaining time, per tier
     decompose: str = "auto"  # "auto" | "always" | "never"
     decompose_min_vars: int = 12_000  # auto: decompose when meeting x slot booleans exceed this
+    whole_holes_max_vars: int = 1_500  # above: holes per session after tiers (a), (b) on the whole model
     zero_holes_max_meetings: int = 0  # sessions up to this size first search for zero holes (0: never)
     log_search: bool = False
 

@@ -10,15 +10,19 @@ Violation codes (stable, for the web app to translate):
 ``unknown_meeting``, ``unknown_slot``, ``unknown_table``, ``unknown_interpreter``,
 ``meeting_assigned_twice``, ``assigned_and_unscheduled``, ``table_double_booked``,
 ``participant_double_booked``, ``participant_unavailable``, ``session_not_allowed``,
-``fixed_slot_moved``, ``fixed_table_moved``, ``fixed_unscheduled``, ``host_table_violated``,
+``fixed_slot_moved``, ``fixed_table_moved``, ``host_table_violated``, ``table_reserved``,
 ``interpreter_missing``, ``interpreter_unqualified``, ``interpreter_double_booked``,
 ``interpreter_unavailable``, ``required_unscheduled``, ``max_meetings_exceeded``.
+
+Rule 4 is `Meeting.mandatory` and the reserved-table rule is `Table.admits`, the same
+definitions the model is built from; a `fixed` meeting that is not required may be
+left out (``fixed_unscheduled`` was retired with issue 15).
 """
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from .types import Assignment, Problem, Solution
 
@@ -84,7 +88,7 @@ def check(problem: Problem, solution: Solution | Iterable[Assignment]) -> Report
 
     meetings = {m.id: m for m in problem.meetings}
     slots = {s.id: s for s in problem.slots}
-    tables = {t.id for t in problem.tables}
+    tables = {t.id: t for t in problem.tables}
     people = {p.id: p for p in problem.participants}
     interpreters = {i.id: i for i in problem.interpreters}
     session_of = {sid: s.id for s in problem.sessions for sid in s.slots}
@@ -117,6 +121,11 @@ def check(problem: Problem, solution: Solution | Iterable[Assignment]) -> Report
     for a in placed.values():
         m = meetings[a.meeting]
         by_table[(a.slot, a.table)].append(m.id)
+        if not tables[a.table].admits(m):
+            add(Violation("table_reserved", f"table {a.table!r} is reserved for participant "
+                          f"{tables[a.table].reserved_for!r}, who is not in meeting {m.id!r}",
+                          meetings=(m.id,), participants=(tables[a.table].reserved_for,), slots=(a.slot,),
+                          tables=(a.table,)))
         if m.sessions is not None and session_of[a.slot] not in m.sessions:
             add(Violation("session_not_allowed", f"meeting {m.id!r} is in session {session_of[a.slot]!r}, "
                           "which it may not use", meetings=(m.id,), slots=(a.slot,)))
@@ -155,9 +164,7 @@ def check(problem: Problem, solution: Solution | Iterable[Assignment]) -> Report
     for m in problem.meetings:
         if m.id in placed:
             continue
-        if m.fixed is not None and m.fixed.slot is not None and claims_schedule:
-            add(Violation("fixed_unscheduled", f"meeting {m.id!r} is fixed but not scheduled", meetings=(m.id,)))
-        elif m.required and claims_schedule:
+        if m.mandatory and claims_schedule:
             add(Violation("required_unscheduled", f"required meeting {m.id!r} is not scheduled", meetings=(m.id,)))
     for p in problem.participants:
         if p.max_meetings is not None and count[p.id] > p.max_meetings:

@@ -179,7 +179,9 @@ def violation_message(violation: Violation, event: Event) -> str:
         return _("%(interpreter)s is already interpreting at %(time)s.", interpreter=interpreter, time=slot)
     if code == "interpreter_unavailable":
         return _("%(interpreter)s is not available at %(time)s.", interpreter=interpreter, time=slot)
-    if code in ("fixed_slot_moved", "fixed_table_moved", "fixed_unscheduled"):
+    if code == "table_reserved":
+        return _("Table %(table)s is a firm's own stand; only that firm's meetings take place there.", table=table)
+    if code in ("fixed_slot_moved", "fixed_table_moved"):
         return _("The meeting is locked; unlock it first.")
     if code == "max_meetings_exceeded":
         return _("%(person)s would have more meetings than the event allows.", person=person)

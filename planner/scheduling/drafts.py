@@ -12,7 +12,7 @@ from planner.models import Event, Meeting, MeetingRequest, Participant, Schedule
 from planner.models.base import utcnow
 from planner.models.enums import RequestPriority, RequestStatus, VersionStatus
 from planner.models.shapes import UnscheduledEntry, VersionStats
-from planner.scheduling.explain import explain_unscheduled, release_host_tables, zero_meeting_firms
+from planner.scheduling.explain import explain_unscheduled, zero_meeting_firms
 from planner.scheduling.interpreters import keep_previous_interpreters
 from planner.scheduling.translate import Translation, build_problem, row_id, version_assignments, version_solution
 from planner.scheduling.versions import latest_version, next_version_number, published_version
@@ -132,7 +132,7 @@ def solve_event(event: Event, *, time_limit_s: float = 30.0, base: ScheduleVersi
         translation.problem = relaxed if extra["relaxed_required"] else original
     if not solution.status.has_schedule or (should_stop and should_stop()):
         return None, solution
-    solution = release_host_tables(translation.problem, keep_previous_interpreters(translation.problem, solution))
+    solution = keep_previous_interpreters(translation.problem, solution)
     version = store_draft(translation, solution, base=base, job_id=job_id, user_id=user_id, extra_stats=extra)
     return version, solution
 

@@ -4,7 +4,6 @@ solver only swapped. Pure functions over `solver` types."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import replace
 
 from markupsafe import Markup
 
@@ -176,39 +175,3 @@ def zero_meeting_firms(translation, assignments) -> list[ZeroMeetingFirm]:
     return out
 
 
-def release_host_tables(problem: solver.Problem, solution: solver.Solution) -> solver.Solution:
-    """Keep host tables (a firm's stand) for their firm's meetings.
-
-    The solver contract pins a host's meetings to its table but does not reserve the table:
-    when the other tables are full it seats other meetings there. Such a meeting moves to a
-    free non-host table in the same slot, else it is left unscheduled ("no_table"). Fixed
-    and required meetings stay where they are (dropping them would break a hard rule)."""
-    hosts = {p.table for p in problem.participants if p.table}
-    if not hosts or not solution.assignments:
-        return solution
-    people = {p.id: p for p in problem.participants}
-    meetings = {m.id: m for m in problem.meetings}
-    general = [t.id for t in problem.tables if t.id not in hosts]
-    taken = {(a.slot, a.table) for a in solution.assignments}
-    kept, dropped = [], []
-    for a in solution.assignments:
-        meeting = meetings[a.meeting]
-        own = {people[p].table for p in meeting.participants if people[p].table}
-        if a.table not in hosts or a.table in own or meeting.fixed is not None:
-            kept.append(a)
-            continue
-        free = next((t for t in general if (a.slot, t) not in taken), None)
-        if free is not None:
-            taken.discard((a.slot, a.table))
-            taken.add((a.slot, free))
-            kept.append(replace(a, table=free))
-        elif meeting.required:
-            kept.append(a)
-        else:
-            taken.discard((a.slot, a.table))
-            dropped.append(a.meeting)
-    if not dropped and kept == list(solution.assignments):
-        return solution
-    status = solver.Status.FEASIBLE if dropped and solution.status == solver.Status.OPTIMAL else solution.status
-    return replace(solution, status=status, assignments=tuple(kept),
-                   unscheduled=tuple(solution.unscheduled) + tuple(dropped))

@@ -12,8 +12,8 @@ How rows become a problem:
   The firm's minimum number of meetings is put on its first person only, so a shortfall
   counts once per firm; the maximum on every person (they attend the same meetings).
 - A host table (a firm's stand) is the table of every person of that firm, and of no other
-  meeting: the solver contract cannot reserve it, so `explain.release_host_tables` moves
-  others off it (or leaves them unscheduled) after solving, and the board refuses such moves.
+  meeting: it goes to the solver `reserved_for` the firm's first core person (who attends
+  every meeting of the firm), so the solver, its validator and the board all keep it.
 - Accepted requests become meetings: "must" → required, "would like" → optional with a
   weight; with `Event.suggest_for_shortfall`, the best-scoring partners of firms below
   their minimum become optional meetings weighted by the match score.
@@ -128,7 +128,6 @@ def build_problem(event: Event, *, base: ScheduleVersion | None = None, previous
             ids.append(sid(slot.id))
         sessions.append(solver.Session(f"session{session.id}", tuple(ids)))
     days_with_slots = sorted(set(slot_day.values()))
-    tables = [solver.Table(tid(table.id)) for table in event.tables]
     host_table = {table.host_firm_id: tid(table.id) for table in reversed(event.tables) if table.host_firm_id}
 
     # people of registered firms
@@ -208,7 +207,10 @@ def build_problem(event: Event, *, base: ScheduleVersion | None = None, previous
         meetings.append(solver.Meeting(
             id=key,
             participants=tuple(pid(p.id) for firm_id in pair for p in firm_people[firm_id]),
-            weight=weight, required=request.priority == RequestPriority.MUST and not request.suggested, fixed=fixed.get(key)))
+            # A locked meeting is kept where it is: `fixed` says where, `required` that it happens
+            # (contract rule 4: a fixed optional meeting may be dropped).
+            weight=weight, required=(request.priority == RequestPriority.MUST and not request.suggested) or key in fixed,
+            fixed=fixed.get(key)))
         translation.requests[key] = request
         translation.firm_of_meeting[key] = pair
         if key in fixed:
@@ -228,6 +230,10 @@ def build_problem(event: Event, *, base: ScheduleVersion | None = None, previous
                 interpreter = iid(meeting.interpreter_id) if meeting.interpreter_id else None
                 prior.append(solver.Assignment(key, sid(meeting.slot_id), tid(meeting.table_id),
                                                interpreter if interpreter in interpreter_ids else None))
+    # A stand takes only its firm's meetings: reserved for the firm's first core person, who is in
+    # every meeting of the firm. A stand whose firm sends nobody is an ordinary table.
+    tables = [solver.Table(tid(table.id), reserved_for=pid(firm_people[table.host_firm_id][0].id)
+                           if table.host_firm_id in firm_people else None) for table in event.tables]
     translation.problem = solver.Problem(tuple(sessions), tuple(slots), tuple(tables), tuple(people),
                                          tuple(interpreters), tuple(meetings), tuple(prior))
     return translation

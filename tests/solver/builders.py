@@ -84,8 +84,15 @@ def random_tiny(seed: int) -> Problem:
     for m in meetings:
         if rng.random() < 0.3:
             previous.append(Assignment(m.id, rng.choice(slot_ids), rng.choice(table_ids)))
-    return Problem(sess, slots, tuple(Table(t) for t in table_ids), tuple(people), tuple(interps),
+    # reserved tables from a second stream, so the draws above stay as they were
+    extra = random.Random(seed * 7919 + 1)
+    owner = {table_ids[-1]: rng_choice_id(extra, people)} if n_tables > 1 and extra.random() < 0.3 else {}
+    return Problem(sess, slots, tuple(Table(t, owner.get(t)) for t in table_ids), tuple(people), tuple(interps),
                    tuple(meetings), tuple(previous))
+
+
+def rng_choice_id(rng: random.Random, people) -> str:
+    return rng.choice(people).id
 
 
 def brute_force(prob: Problem) -> tuple[int, int, int] | None:

@@ -104,3 +104,22 @@ def test_generate_explicit_counts_and_variant():
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert len(data["participants"]) == 12 and len(data["meetings"]) == 20
+
+
+def test_check_reports_a_guest_meeting_at_a_reserved_table(tmp_path):
+    inst = {"format": "b2b-instance/1", "name": "stand test", "meta": {"source": "test"},
+            "sessions": [{"id": "d1", "slots": ["d1-01"]}],
+            "slots": [{"id": "d1-01", "start": "2026-11-08T09:00:00Z", "end": "2026-11-08T09:30:00Z"}],
+            "tables": [{"id": "T1"}, {"id": "H1", "reserved_for": "h"}],
+            "participants": [{"id": x, "languages": ["fa"]} for x in ("h", "a", "b")],
+            "meetings": [{"id": "ab", "participants": ["a", "b"]}]}
+    sol = {"format": "b2b-solution/1", "status": "FEASIBLE",
+           "assignments": [{"meeting": "ab", "slot": "d1-01", "table": "H1", "interpreter": None}]}
+    (tmp_path / "i.json").write_text(json.dumps(inst), encoding="utf-8")
+    (tmp_path / "s.json").write_text(json.dumps(sol), encoding="utf-8")
+    done = run("check", str(tmp_path / "i.json"), str(tmp_path / "s.json"))
+    assert done.returncode == 1
+    assert "VIOLATION table_reserved" in done.stdout and "'H1'" in done.stdout
+    solved = run("solve", str(tmp_path / "i.json"), "--time-limit", "2")
+    assert solved.returncode == 0, solved.stderr
+    assert [a["table"] for a in json.loads(solved.stdout)["assignments"]] == ["T1"]

@@ -115,3 +115,35 @@ def test_solution_ids_checked_against_problem():
             "assignments": [{"meeting": "m1", "slot": "d1-01", "table": "T09", "interpreter": None}]}
     with pytest.raises(InstanceError, match=r"^assignments\[0\]\.table: unknown table 'T09'"):
         solution_from_dict(data, prob)
+
+
+def test_name_and_meta_are_accepted_and_ignored():
+    data = dict(copy.deepcopy(GOOD), name="Mashhad–Chelyabinsk round 2", meta={"exporter": "karvan", "v": 3})
+    assert problem_from_dict(data) == problem_from_dict(GOOD)
+
+
+@pytest.mark.parametrize("key, value, message", [
+    ("name", 7, "name: expected a non-empty string"),
+    ("meta", "x", "meta: expected an object"),
+    ("nmae", "typo", "nmae: unknown key"),
+])
+def test_top_level_typos_and_bad_labels_are_refused(key, value, message):
+    with pytest.raises(InstanceError) as err:
+        problem_from_dict(dict(copy.deepcopy(GOOD), **{key: value}))
+    assert str(err.value).startswith(message)
+
+
+def test_reserved_for_round_trip_and_checks():
+    data = copy.deepcopy(GOOD)
+    data["tables"] = [{"id": "T01"}, {"id": "H1", "reserved_for": "p2"}]
+    prob = problem_from_dict(data)
+    assert prob.tables[1].reserved_for == "p2" and prob.tables[0].reserved_for is None
+    out = problem_to_dict(prob)
+    assert out["tables"] == [{"id": "T01"}, {"id": "H1", "reserved_for": "p2"}]  # absent key: today's meaning
+    assert problem_from_dict(out) == prob
+    data["tables"][1]["reserved_for"] = "p9"
+    with pytest.raises(InstanceError, match=r"^tables\[1\]\.reserved_for: unknown participant 'p9'"):
+        problem_from_dict(data)
+    data["tables"][1] = {"id": "H1", "reserved": "p2"}
+    with pytest.raises(InstanceError, match=r"^tables\[1\]\.reserved: unknown key"):
+        problem_from_dict(data)

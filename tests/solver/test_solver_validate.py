@@ -42,7 +42,6 @@ def base(**kw):
       A("ab", "s1-2", "T2", "i1")], "meeting_assigned_twice"),
     ([A("ac", "s1-2", "T1"), A("ah", "s1-1", "H"), A("ch", "s1-4", "H")], "max_meetings_exceeded"),
     ([A("ah", "s1-1", "H")], "required_unscheduled"),
-    ([A("ac", "s1-2", "T1")], "fixed_unscheduled"),
 ])
 def test_each_rule_has_a_code(assignments, code):
     report = check(base(), assignments)
@@ -50,6 +49,30 @@ def test_each_rule_has_a_code(assignments, code):
     assert not report.ok
     v = next(v for v in report.violations if v.code == code)
     assert v.message and v.to_dict()["code"] == code
+
+
+def test_fixed_optional_meeting_may_be_left_out():
+    # rule 4: `fixed` says where "ah" goes if it happens, not whether
+    report = check(base(), [A("ac", "s1-2", "T1")])
+    assert report.ok, report.violations
+
+
+def test_guest_meeting_at_a_reserved_table():
+    prob = reserved_problem()
+    report = check(prob, [A("ab", "s1-1", "R")])
+    assert report.codes() == {"table_reserved"}
+    v = report.violations[0]
+    assert v.tables == ("R",) and v.participants == ("h",) and v.meetings == ("ab",)
+    assert check(prob, [A("ha", "s1-1", "R"), A("ab", "s1-2", "R")]).codes() == {"table_reserved"}
+    assert check(prob, [A("ha", "s1-1", "R"), A("ab", "s1-2", "T1")]).ok
+
+
+def reserved_problem():
+    """Table R is h's own stand; T1 is general."""
+    from dataclasses import replace
+    prob = problem(sessions=(3,), table_ids=["T1", "R"], participants=[person("h"), person("a"), person("b")],
+                   meetings=[meeting("ha", "h", "a"), meeting("ab", "a", "b")])
+    return replace(prob, tables=(prob.tables[0], replace(prob.tables[1], reserved_for="h")))
 
 
 def test_interpreter_double_booked():
