@@ -48,6 +48,8 @@ def load_config(instance_path: str, environ: dict[str, str] | None = None) -> di
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "Karvan <b2b@karvan.example>"),
         "KARVAN_ORGANISER_NAME": env.get("KARVAN_ORGANISER_NAME", "Khorasan Razavi Chamber of Commerce"),
         "KARVAN_ORGANISER_EMAIL": env.get("KARVAN_ORGANISER_EMAIL", "b2b@karvan.example"),
+        # Where people open links sent by e-mail (feedback forms); the site's public address.
+        "KARVAN_BASE_URL": env.get("KARVAN_BASE_URL", "http://localhost:5000"),
         "SESSION_COOKIE_SECURE": production,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
