@@ -77,7 +77,7 @@ def workbook_bytes(event: Event, locale: str, figures: EventFigures | None = Non
             [_("Contracts or memoranda agreed"), len(figures.agreements)],
         ]
         sheet = _sheet(book, _("Summary"), [_("Figure"), _("Value")], summary, rtl)
-        sheet["B2"].number_format = sheet["B3"].number_format = "yyyy-mm-dd"
+        sheet["B3"].number_format = sheet["B4"].number_format = "yyyy-mm-dd"
         sheet.column_dimensions["A"].width = 36
         _sheet(book, _("Firms"), [_("Firm"), _("Name (Latin)"), _("Region"), _("Requests sent"), _("Requests received"),
                                   _("Meetings"), _("Held"), _("Why no meeting")],
