@@ -35,13 +35,16 @@ def create_app(config: dict | None = None) -> Flask:
     # does not pull in every view.
     from planner import models, templating
     from planner.accounts import views as accounts_views
+    from planner.eventday import views as eventday_views
     from planner.events import views as events_views
     from planner.exhibitions import home
     from planner.exhibitions import views as exhibitions_views
     from planner.firms import api
     from planner.firms import views as firms_views
+    from planner.outcomes import views as outcomes_views
     from planner.requests import views as requests_views
     from planner.scheduling import views as scheduling_views
+    from planner.statistics import views as statistics_views
     from planner.text import i18n
     from planner.timetables import feed_views
     from planner.timetables import views as timetables_views
@@ -89,7 +92,8 @@ def create_app(config: dict | None = None) -> Flask:
         g.pop("_login_user", None)
 
     for blueprint in (home.bp, accounts_views.bp, exhibitions_views.bp, firms_views.bp, timetables_views.bp,
-                      feed_views.bp, requests_views.bp, api.bp, events_views.bp, scheduling_views.bp):
+                      feed_views.bp, requests_views.bp, api.bp, events_views.bp, scheduling_views.bp, eventday_views.bp,
+                      outcomes_views.bp, statistics_views.bp):
         app.register_blueprint(blueprint)
     _register_errors(app)
     if app.config["KARVAN_SECURITY_HEADERS"]:

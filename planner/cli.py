@@ -15,6 +15,7 @@ from planner.accounts.services import create_user
 from planner.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
 from planner.demo.seed import seed_demo
 from planner.errors import ServiceError
+from planner.eventday import cli as cli_eventday
 from planner.exhibitions.services import import_exhibitions
 from planner.extensions import db
 from planner.jobs import TASK_MODULES, redis_connection
@@ -25,6 +26,7 @@ from planner.models.enums import Role
 from planner.notifications import cli as cli_notifications
 from planner.requests.services import pick_event
 from planner.scheduling import cli as cli_scheduling
+from planner.statistics import cli as cli_statistics
 from planner.taxonomy.reference import load_reference_data
 from planner.text import catalogues
 from planner.text.i18n import cli_locale
@@ -132,7 +134,8 @@ COMMANDS = [worker_command, seed_demo_command, load_reference_command, import_ex
 
 def init_app(app) -> None:
 
-    for command in COMMANDS + cli_scheduling.COMMANDS + cli_timetables.COMMANDS + cli_notifications.COMMANDS:
+    for command in (COMMANDS + cli_scheduling.COMMANDS + cli_timetables.COMMANDS + cli_notifications.COMMANDS
+                    + cli_eventday.COMMANDS + cli_statistics.COMMANDS):
         app.cli.add_command(command)
 
 

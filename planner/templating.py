@@ -6,13 +6,16 @@ so two blueprints can no longer register one name with two different rules.
 """
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, url_for
 from flask_login import current_user
 
+from planner.eventday.passes import checkin_pass
 from planner.matching.reasons import describe_reason
 from planner.models.base import localized
+from planner.outcomes.services import feedback_token, follow_up_label
 from planner.requests import services as requests_service
 from planner.scheduling.display import solver_method_label, solver_status_label
+from planner.scheduling.explain import zero_label
 from planner.scheduling.publishing import version_status_label
 from planner.taxonomy.codes import code_title
 from planner.text import labels, scripts
@@ -95,4 +98,9 @@ def register(app: Flask) -> None:
         zone_time=lambda zone: timetables.zone_time(zone) if zone else "",
         event_offset=lambda event: timetables.event_offset_label(event, current_locale()),
         zone_differs=timetables.differs,
+        checkin_pass=checkin_pass,
+        feedback_url=lambda request_id, participant_id: url_for(
+            "outcomes.feedback", token=feedback_token(request_id, participant_id)),
+        follow_up_label=follow_up_label,
+        zero_reason=zero_label,
     )

@@ -1,4 +1,5 @@
 """All models, imported here so Alembic and the app see one metadata."""
+from planner.models.eventday import Attendance  # noqa: F401
 from planner.models.events import (  # noqa: F401
     Closure,
     Event,

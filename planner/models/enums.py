@@ -63,6 +63,7 @@ class MailKind(StrEnum):
     INVITATION = "invitation"  # one iTIP REQUEST or CANCEL for one meeting
     REQUEST_NOTICE = "request_notice"
     PASSWORD_RESET = "password_reset"
+    FEEDBACK_REQUEST = "feedback_request"
 
 
 class CancelReason(StrEnum):
@@ -81,6 +82,7 @@ class Role(StrEnum):
     ORGANISER = "organiser"
     FIRM_MEMBER = "firm_member"
     DELEGATION_HEAD = "delegation_head"
+    HELPER = "helper"  # staff at the check-in desk: check-in only
 
 
 class FirmSize(StrEnum):
@@ -121,3 +123,28 @@ class CodeKind(StrEnum):
 
     PRODUCT = "product"
     SECTOR = "sector"
+
+
+class AttendanceStatus(StrEnum):
+    """A person on one day of a round (`Attendance.status`)."""
+
+    PRESENT = "present"
+    ABSENT = "absent"
+
+
+class OutcomeSource(StrEnum):
+    """Where a side's answer about a meeting came from (`Outcome.source`)."""
+
+    TABLE = "table"  # marked held or not during the day, from the timetable
+    FORM = "form"  # the feedback form after the round
+
+
+class FollowUp(StrEnum):
+    """What the two sides agreed to do next (`Outcome.follow_up`)."""
+
+    NONE = "none"
+    SAMPLES = "samples"
+    OFFER = "offer"
+    CONTRACT = "contract"
+    MOU = "mou"
+    VISIT = "visit"

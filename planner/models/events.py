@@ -40,6 +40,10 @@ class Event(db.Model):
     open_days: Mapped[list[str]] = mapped_column(JSON, default=list)
     # Optimistic lock of the published schedule: every publish raises it by one.
     schedule_revision: Mapped[int] = mapped_column(default=0)
+    # The event day: people not checked in this many minutes before their first meeting are
+    # flagged at the desk; feedback forms answer until the organiser closes them.
+    checkin_grace_minutes: Mapped[int] = mapped_column(default=15, server_default="15")
+    feedback_closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     exhibition = relationship("Exhibition")

@@ -1,7 +1,7 @@
 """Meeting requests, schedule versions, scheduled meetings, solve jobs and outcomes."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -37,6 +37,8 @@ class MeetingRequest(db.Model):
     score: Mapped[float | None]
     # Made by the scheduler from a match suggestion for a firm below its minimum.
     suggested: Mapped[bool] = mapped_column(default=False)
+    # Set when a backfill proposed this meeting on the day (a freed partner's new meeting).
+    proposed_on: Mapped[date | None]
     # Highest iCalendar SEQUENCE sent for this meeting's UID (publish raises it on every
     # change of time, place or status, including cancellation); -1 until first published.
     ical_sequence: Mapped[int] = mapped_column(default=-1)
@@ -149,14 +151,26 @@ class SolveJob(db.Model):
 
 
 class Outcome(db.Model):
-    """What came of a meeting: held or no-show, a rating, and the follow-up."""
+    """What came of a meeting, as one side (firm) saw it: held or not, how useful (1–5), the
+    follow-up agreed and a note. Marked held at the table during the day, completed through
+    the feedback form after the round; one row per meeting (request) and side. Rows from
+    before sides were recorded have no firm."""
 
     __tablename__ = "outcome"
+    __table_args__ = (UniqueConstraint("request_id", "firm_id", name="uq_outcome_request_firm"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    request_id: Mapped[int] = mapped_column(ForeignKey("meeting_request.id", ondelete="CASCADE"), unique=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("meeting_request.id", ondelete="CASCADE"), index=True)
+    firm_id: Mapped[int | None] = mapped_column(ForeignKey("firm.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id", ondelete="SET NULL"))
     held: Mapped[bool | None]
-    rating: Mapped[int | None]
-    follow_up: Mapped[str | None] = mapped_column(String(20))  # sample | offer | contract | mou
+    rating: Mapped[int | None]  # usefulness, 1 (not useful) to 5 (very useful)
+    follow_up: Mapped[str | None] = mapped_column(String(20))  # a FollowUp value
     note: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(String(10))  # an OutcomeSource value
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    request = relationship("MeetingRequest")
+    firm = relationship("Firm")
+    participant = relationship("Participant")

@@ -60,6 +60,11 @@ class User(UserMixin, db.Model):
     def is_organiser(self) -> bool:
         return self.role == Role.ORGANISER
 
+    @property
+    def works_the_desk(self) -> bool:
+        """Organisers and check-in helpers may use the check-in desk."""
+        return self.role in (Role.ORGANISER, Role.HELPER)
+
     def can_manage_firm(self, firm_id: int | None) -> bool:
         return self.is_organiser or (firm_id is not None and self.firm_id == firm_id)
 

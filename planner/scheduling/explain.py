@@ -27,6 +27,7 @@ UNSCHEDULED_REASONS = {
     "interpreters_busy": _l("every suitable interpreter is busy when both firms are free"),
     "not_reached": _l("the scheduler ran out of time before placing it; it can be placed by hand"),
     "required_infeasible": _l("the must-meet requests cannot all fit; this one was left out"),
+    "no_show": _l("someone it needs was confirmed absent that day"),
 }
 ZERO_REASONS = {
     "no_requests": _l("no accepted meeting request"),

@@ -36,6 +36,7 @@ ROLE = {
     Role.ORGANISER: _l("organiser"),
     Role.FIRM_MEMBER: _l("firm member"),
     Role.DELEGATION_HEAD: _l("delegation head"),
+    Role.HELPER: _l("check-in helper"),
 }
 LANGUAGE = {
     "fa": _l("Persian"),

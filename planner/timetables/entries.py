@@ -243,6 +243,7 @@ class Sheet:
     days: list[tuple[date, list[Entry]]]
     kind: str = "person"  # person | firm | table
     anchor: str = ""
+    participant: Participant | None = None  # a person's sheet: whose (their check-in pass is printed with it)
 
     @property
     def count(self) -> int:
@@ -255,7 +256,8 @@ def person_sheet(event: Event, meetings: list[Meeting], participant: Participant
     if role:
         subtitle = f"{role}{list_separator(locale)}{subtitle}"
     return Sheet(participant_name(participant, locale), subtitle, participant.home_timezone,
-                 by_day(participant_entries(meetings, participant), event.timezone), "person", f"p{participant.id}")
+                 by_day(participant_entries(meetings, participant), event.timezone), "person", f"p{participant.id}",
+                 participant)
 
 
 def firm_sheet(event: Event, meetings: list[Meeting], firm: Firm, locale: str) -> Sheet:

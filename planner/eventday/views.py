@@ -1,0 +1,205 @@
+"""The event day on screen: the check-in desk (organisers and helpers), a person's day (their
+pass, meetings held or not, reporting their own absence) and the organiser's backfill."""
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from functools import wraps
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from planner.access import organiser_required
+from planner.errors import ServiceError
+from planner.eventday import attendance
+from planner.eventday.backfill import backfill_day
+from planner.eventday.forms import BackfillForm
+from planner.extensions import db
+from planner.models import Event, MeetingRequest, Participant
+from planner.outcomes.services import outcome_of, record_held
+from planner.text.i18n import _
+from planner.timetables.entries import latest_published_event
+
+bp = Blueprint("eventday", __name__, url_prefix="/day")
+
+
+def desk_required(view):
+    """Organisers and check-in helpers only."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if not current_user.works_the_desk:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _event(slug: str) -> Event:
+    return db.session.scalar(select(Event).where(Event.slug == slug)) or abort(404)
+
+
+def _person(event: Event, participant_id: int) -> Participant:
+    return db.session.get(Participant, participant_id) or abort(404)
+
+
+def _day(event: Event) -> date:
+    """?day= (ISO) when it is one of the round's days, else the default day."""
+    try:
+        day = date.fromisoformat(request.values.get("day", ""))
+    except ValueError:
+        return attendance.default_day(event)
+    return day if day in event.days else attendance.default_day(event)
+
+
+def _may_act_for(person: Participant) -> bool:
+    return current_user.is_authenticated and current_user.can_manage_firm(person.firm_id)
+
+
+# --- the desk -----------------------------------------------------------------------------
+
+@bp.route("/desk")
+@desk_required
+def my_desk():
+    """The desk of the latest round with a published schedule."""
+    event = latest_published_event()
+    if event is None:
+        flash(_("No schedule has been published yet."), "warning")
+        return redirect(url_for("main.home"))
+    return redirect(url_for(".desk", slug=event.slug))
+
+
+@bp.route("/<slug>/desk")
+@desk_required
+def desk(slug: str):
+    """Scan or type a pass, or find a person by name; the people expected today and the late ones."""
+    event = _event(slug)
+    day = _day(event)
+    query = request.args.get("q", "").strip()
+    found = attendance.search_people(event, query) if query else []
+    summary = attendance.desk_day(event, day)
+    return render_template("eventday/desk.html", event=event, day=day, query=query, found=found,
+                           summary=summary, checked_in=summary.checked_in())
+
+
+@bp.route("/<slug>/desk/check-in", methods=["POST"])
+@desk_required
+def check_in(slug: str):
+    """Check in by pass code (scanned or typed) or by the person chosen from a search."""
+    event = _event(slug)
+    day = _day(event)
+    try:
+        if request.form.get("participant_id", "").isdigit():
+            row = attendance.check_in(event, _person(event, int(request.form["participant_id"])), day,
+                                      user_id=current_user.id)
+        else:
+            row = attendance.check_in_by_code(event, request.form.get("code", ""), day, user_id=current_user.id)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for(".desk", slug=slug, day=day.isoformat()))
+    db.session.commit()
+    flash(_("Checked in."), "success")
+    return redirect(url_for(".person", slug=slug, participant_id=row.participant_id, day=day.isoformat()))
+
+
+@bp.route("/<slug>/desk/people/<int:participant_id>")
+@desk_required
+def person(slug: str, participant_id: int):
+    """Who the person is, their firm, their meetings of the day, and whether they are in."""
+    event = _event(slug)
+    day = _day(event)
+    person = _person(event, participant_id)
+    row = attendance.attendance_of(event, person.id, day)
+    return render_template("eventday/person.html", event=event, day=day, person=person, attendance=row,
+                           entries=attendance.day_entries(event, person, day))
+
+
+@bp.route("/<slug>/people/<int:participant_id>/absent", methods=["POST"])
+@login_required
+def absent(slug: str, participant_id: int):
+    """Confirm a person absent for the day: organisers, or the person's own firm."""
+    event = _event(slug)
+    day = _day(event)
+    person = _person(event, participant_id)
+    if not _may_act_for(person):
+        abort(403)
+    try:
+        attendance.mark_absent(event, person, day, user_id=current_user.id)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Marked absent. Their meetings of the day are released; the organisers re-plan the day."), "success")
+    if current_user.is_organiser and request.form.get("back") == "desk":
+        return redirect(url_for(".desk", slug=slug, day=day.isoformat()))
+    return redirect(url_for(".my_day", slug=slug, participant_id=person.id, day=day.isoformat()))
+
+
+# --- a person's day -----------------------------------------------------------------------
+
+@bp.route("/<slug>/me/<int:participant_id>")
+@login_required
+def my_day(slug: str, participant_id: int):
+    """The pass to show at the desk, the day's meetings to mark held or not, and the absence button."""
+    event = _event(slug)
+    day = _day(event)
+    person = _person(event, participant_id)
+    if not _may_act_for(person):
+        abort(403)
+    entries = attendance.day_entries(event, person, day)
+    outcomes = {e.meeting.request_id: outcome_of(e.meeting.request_id, person.firm_id) for e in entries}
+    row = attendance.attendance_of(event, person.id, day)
+    return render_template("eventday/my_day.html", event=event, day=day, person=person, entries=entries,
+                           outcomes=outcomes, attendance=row)
+
+
+@bp.route("/<slug>/me/<int:participant_id>/meetings/<int:request_id>/held", methods=["POST"])
+@login_required
+def held(slug: str, participant_id: int, request_id: int):
+    """The person's side marks a meeting held (held=1) or not held (held=0)."""
+    event = _event(slug)
+    person = _person(event, participant_id)
+    meeting_request = db.session.get(MeetingRequest, request_id) or abort(404)
+    if not _may_act_for(person):
+        abort(403)
+    if request.form.get("held") not in ("0", "1"):
+        abort(400)
+    try:
+        record_held(event, meeting_request, person, request.form["held"] == "1")
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Thank you, noted."), "success")
+    return redirect(url_for(".my_day", slug=slug, participant_id=person.id, day=_day(event).isoformat()))
+
+
+# --- backfill -----------------------------------------------------------------------------
+
+@bp.route("/<slug>/backfill", methods=["GET", "POST"])
+@organiser_required
+def backfill(slug: str):
+    """Re-plan the rest of a day around the confirmed no-shows; the draft opens as a diff to publish."""
+    event = _event(slug)
+    form = BackfillForm(day=_day(event).isoformat())
+    form.day.choices = [(d.isoformat(), d.isoformat()) for d in event.days]
+    if form.validate_on_submit():
+        start = datetime.combine(date.fromisoformat(form.day.data), form.start.data or time(0), ZoneInfo(event.timezone))
+        try:
+            result = backfill_day(event, start, user_id=current_user.id)
+        except ServiceError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("A draft for the rest of the day is ready: check the changes, then publish it from the board."),
+                  "success")
+            return redirect(url_for("scheduling.diff", version_id=result.version.id))
+    day = date.fromisoformat(form.day.data) if form.day.data in dict(form.day.choices) else _day(event)
+    summary = attendance.desk_day(event, day)
+    return render_template("eventday/backfill.html", event=event, form=form, day=day, summary=summary)

@@ -1,0 +1,1 @@
+"""What came of the meetings: held or not at the table, and the feedback form after the round."""
