@@ -6,13 +6,14 @@ import secrets
 from pathlib import Path
 
 import flask_babel
-from flask import Flask, g, render_template, request
+from flask import Flask, abort, g, render_template, request
 from flask.globals import request_ctx
 from flask_babel import gettext as _
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from planner.config import load_config
 from planner.extensions import babel, csrf, db, limiter, login_manager, migrate, tune_sqlite
+from planner.urls import BoundedIntegerConverter
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,6 +30,8 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     app.config.setdefault("DATA_DIR", str(ROOT / "data"))
+    # Before any route is added: every <int:…> in a URL is bounded to what the database holds.
+    app.url_map.converters["int"] = BoundedIntegerConverter
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     # Imported here, as in Flask's tutorial, so that importing `planner.config` or a model
@@ -90,6 +93,16 @@ def create_app(config: dict | None = None) -> Flask:
         # shared, so start every request from its own cookies and headers.
         flask_babel.refresh()
         g.pop("_login_user", None)
+
+    @app.before_request
+    def _refuse_unstorable_input():
+        # NUL cannot be stored or even compared in PostgreSQL text and no form can type it:
+        # a request carrying one in its path, query or form is malformed (400), never a 500.
+        values = [request.path, *request.args.keys(), *request.args.values()]
+        if request.method == "POST" and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            values += [*request.form.keys(), *request.form.values(), *(f.filename or "" for f in request.files.values())]
+        if any("\x00" in value for value in values):
+            abort(400)
 
     for blueprint in (home.bp, accounts_views.bp, exhibitions_views.bp, firms_views.bp, timetables_views.bp,
                       feed_views.bp, requests_views.bp, api.bp, events_views.bp, scheduling_views.bp, eventday_views.bp,

@@ -11,6 +11,19 @@ import re
 from urllib.parse import urlsplit
 
 from flask import current_app
+from werkzeug.routing import IntegerConverter
+
+# The largest id any table holds (PostgreSQL INTEGER); SQLite overflows past 2**63 - 1.
+MAX_DATABASE_INT = 2**31 - 1
+
+
+class BoundedIntegerConverter(IntegerConverter):
+    """`<int:…>` that matches only what the database can hold, so `/firms/2147483648` is a 404
+    like any id that does not exist, instead of an overflow in the query (a 500)."""
+
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = None,  # noqa: A002
+                 signed: bool = False):
+        super().__init__(map, fixed_digits, min, MAX_DATABASE_INT if max is None else max, signed)
 
 # Characters a browser strips or reads as a separator before it decides the target's host.
 _UNSAFE = re.compile(r"[\x00-\x20\x7f\\]")
