@@ -1,5 +1,6 @@
 """All models, imported here so Alembic and the app see one metadata."""
 from planner.models.events import (  # noqa: F401
+    Attendance,
     Closure,
     Event,
     EventRegistration,

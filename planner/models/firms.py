@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
@@ -10,6 +11,9 @@ from planner.extensions import db
 from planner.models.base import UTCDateTime, localized, utcnow
 from planner.models.enums import FirmSize
 from planner.models.taxonomy import Product, Sector
+
+if TYPE_CHECKING:  # the round side of attendance lives with the rounds
+    from planner.models.events import Attendance
 
 FIRM_SIZES = tuple(FirmSize)
 
@@ -120,12 +124,11 @@ class Participant(db.Model):
     email: Mapped[str] = mapped_column(String(254), index=True)
     phone: Mapped[str | None] = mapped_column(String(40))
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
-    # ISO dates the person attends; None means every day of the event.
-    attending_days: Mapped[list[str] | None] = mapped_column(JSON)
     feed_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     firm: Mapped[Firm] = relationship(back_populates="participants")
     delegation: Mapped[Delegation | None] = relationship(back_populates="members", foreign_keys=[delegation_id])
+    attendances: Mapped[list[Attendance]] = relationship(back_populates="participant", cascade="all, delete-orphan")
 
     @property
     def full_name(self) -> str:
@@ -144,8 +147,14 @@ class Participant(db.Model):
     def home_timezone(self) -> str:
         return self.firm.region.timezone
 
-    def attends(self, day: date) -> bool:
-        return self.attending_days is None or day.isoformat() in self.attending_days
+    def attending_days(self, event_id: int) -> list[str] | None:
+        """The ISO days this person attends round `event_id`; None means every day."""
+        row = next((row for row in self.attendances if row.event_id == event_id), None)
+        return None if row is None else row.days
+
+    def attends(self, event_id: int, day: date) -> bool:
+        days = self.attending_days(event_id)
+        return days is None or day.isoformat() in days
 
 
 class _Interest:

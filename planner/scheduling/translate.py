@@ -151,7 +151,7 @@ def build_problem(event: Event, *, base: ScheduleVersion | None = None, previous
                     (delegation.travel_start and day < delegation.travel_start)
                     or (delegation.travel_end and day > delegation.travel_end))
                 holiday = russian and day.isoformat() not in opened and public_holidays("RU", day) is not None
-                if not person.attends(day) or outside or holiday:
+                if not person.attends(event.id, day) or outside or holiday:
                     away.add(day)
             if days_with_slots and len(away) == len(days_with_slots):
                 continue
