@@ -32,6 +32,7 @@ def create_app(config: dict | None = None) -> Flask:
     # does not pull in every view.
     from planner import models, templating
     from planner.accounts import views as accounts_views
+    from planner.delegations import views as delegations_views
     from planner.events import views as events_views
     from planner.exhibitions import home
     from planner.exhibitions import views as exhibitions_views
@@ -74,7 +75,7 @@ def create_app(config: dict | None = None) -> Flask:
         g.pop("_login_user", None)
 
     for blueprint in (home.bp, accounts_views.bp, exhibitions_views.bp, firms_views.bp, timetables_views.bp,
-                      feed_views.bp, requests_views.bp, api.bp, events_views.bp, scheduling_views.bp):
+                      feed_views.bp, requests_views.bp, api.bp, events_views.bp, scheduling_views.bp, delegations_views.bp):
         app.register_blueprint(blueprint)
     _register_errors(app)
 

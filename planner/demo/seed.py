@@ -112,11 +112,12 @@ def load_delegation(record: dict) -> Delegation:
     db.session.flush()
     by_email = {p.email: p for p in db.session.scalars(select(Participant).where(Participant.email.in_(record["member_emails"] + [record["head_email"]])))}
     for email in record["member_emails"]:
-        if email in by_email:
-            by_email[email].delegation = delegation
+        if email in by_email and by_email[email] not in delegation.members:
+            delegation.members.append(by_email[email])
     head = by_email.get(record["head_email"])
     if head is not None:
-        head.delegation = delegation
+        if head not in delegation.members:
+            delegation.members.append(head)
         delegation.head = head
     db.session.flush()
     return delegation
@@ -196,8 +197,12 @@ def seed_demo(data_dir: Path) -> dict[str, int]:
     delegation_record = _load_json(demo_dir / "delegation.json")
     firm_records = _load_json(demo_dir / "firms.json")
     counts["firms"] = load_firms(firm_records)
-    load_delegation(delegation_record)
+    delegation = load_delegation(delegation_record)
     event = load_event(event_record, delegation_record.get("interpreters", []))
+    if not delegation.attends(event.id):
+        delegation.events.append(event)
+        names = {item["name"] for item in delegation_record.get("interpreters", [])}
+        delegation.interpreters = [item for item in event.interpreters if item.name in names]
     load_attendance(firm_records, event)
     ensure_demo_organiser()
     # Later stages of the demo (each owned by its feature) append their call here, in order:
