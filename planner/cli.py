@@ -15,6 +15,7 @@ from planner.accounts.services import create_user
 from planner.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
 from planner.demo.seed import seed_demo
 from planner.errors import ServiceError
+from planner.events import cli as cli_events
 from planner.exhibitions.services import import_exhibitions
 from planner.extensions import db
 from planner.jobs import TASK_MODULES, redis_connection
@@ -132,7 +133,7 @@ COMMANDS = [worker_command, seed_demo_command, load_reference_command, import_ex
 
 def init_app(app) -> None:
 
-    for command in COMMANDS + cli_scheduling.COMMANDS + cli_timetables.COMMANDS + cli_notifications.COMMANDS:
+    for command in COMMANDS + cli_events.COMMANDS + cli_scheduling.COMMANDS + cli_timetables.COMMANDS + cli_notifications.COMMANDS:
         app.cli.add_command(command)
 
 
