@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
+
 from planner.events.services import register_firms, usable_days
 from planner.extensions import db
 from planner.models import Event, Firm
@@ -47,3 +49,20 @@ def test_clone_event_copies_the_setup_onto_the_exhibitions_days(demo_app, runner
     version, _solution = solve_event(event, time_limit_s=5)
     assert len(version.meetings) == 4 and version.unscheduled == []
     assert check(build_problem(event).problem, version_solution(version)).ok
+
+
+def test_a_round_is_created_from_an_exhibitions_page(app, client, auth):
+    from planner.exhibitions.services import import_exhibitions
+    from planner.models import Exhibition
+    from tests import factories
+
+    import_exhibitions((ROOT / "data" / "exhibitions" / "mashhad-1405.csv").read_text(encoding="utf-8"))
+    organiser = factories.make_user("organiser", email="org@karvan.example")
+    db.session.commit()
+    auth.login(organiser.email)
+    exhibition = db.session.scalar(select(Exhibition).where(Exhibition.key == "energy-1405"))
+    page = client.get(f"/exhibitions/{exhibition.key}?lang=ru").get_data(as_text=True)
+    link = f"/organiser/events/new?exhibition={exhibition.id}"
+    assert link in page and "Новый раунд B2B-встреч" in page
+    form = client.get(link).get_data(as_text=True)
+    assert f'<option selected value="{exhibition.id}">' in form or f'value="{exhibition.id}" selected' in form
