@@ -2,11 +2,10 @@
 with the demo delegation's firms although their November visit does not attend it."""
 from __future__ import annotations
 
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-
-ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
 
 from planner.events.services import register_firms, usable_days
 from planner.extensions import db
@@ -15,6 +14,8 @@ from planner.scheduling.drafts import solve_event
 from planner.scheduling.translate import build_problem, version_solution
 from solver.validate import check
 from tests.factories import make_meeting_request
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_clone_event_copies_the_setup_onto_the_exhibitions_days(demo_app, runner):
