@@ -39,7 +39,7 @@ def _app(directory: Path):
 
 def _generated_event(firms: int, seed: int):
     from planner.errors import events as setup
-    from planner.models import Firm, Interpreter, MeetingRequest, Participant, Region
+    from planner.models import Attendance, Firm, Interpreter, MeetingRequest, Participant, Region
 
     rnd = random.Random(seed)
     regions = {r.key: r for r in db.session.scalars(db.select(Region))}
@@ -59,8 +59,11 @@ def _generated_event(firms: int, seed: int):
                     region=regions["khorasan-razavi" if iranian else "chelyabinsk"])
         for k in range(rnd.choice((1, 1, 2))):
             days = None if rnd.random() < 0.85 else sorted(rnd.sample([d.isoformat() for d in event.days], 2))
-            firm.participants.append(Participant(first_name=f"P{n}", last_name=str(k), email=f"p{n}.{k}@bench.example",
-                                                 languages=languages, attending_days=days))
+            person = Participant(first_name=f"P{n}", last_name=str(k), email=f"p{n}.{k}@bench.example",
+                                 languages=languages)
+            firm.participants.append(person)
+            if days is not None:
+                person.attendances.append(Attendance(event=event, days=days))
         db.session.add(firm)
         rows.append(firm)
     db.session.flush()

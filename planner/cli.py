@@ -16,6 +16,7 @@ from planner.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
 from planner.demo.seed import seed_demo
 from planner.errors import ServiceError
 from planner.eventday import cli as cli_eventday
+from planner.events import cli as cli_events
 from planner.exhibitions.services import import_exhibitions
 from planner.extensions import db
 from planner.jobs import TASK_MODULES, redis_connection
@@ -134,8 +135,8 @@ COMMANDS = [worker_command, seed_demo_command, load_reference_command, import_ex
 
 def init_app(app) -> None:
 
-    for command in (COMMANDS + cli_scheduling.COMMANDS + cli_timetables.COMMANDS + cli_notifications.COMMANDS
-                    + cli_eventday.COMMANDS + cli_statistics.COMMANDS):
+    for command in (COMMANDS + cli_events.COMMANDS + cli_scheduling.COMMANDS + cli_timetables.COMMANDS
+                    + cli_notifications.COMMANDS + cli_eventday.COMMANDS + cli_statistics.COMMANDS):
         app.cli.add_command(command)
 
 

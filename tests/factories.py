@@ -7,7 +7,7 @@ from datetime import date, time
 from sqlalchemy import select
 
 from planner.extensions import db
-from planner.models import Capability, Event, Firm, Need, Participant, Region, User
+from planner.models import Capability, Event, Firm, Need, Participant, Region, User, delegation_members
 
 _counter = itertools.count(1)
 
@@ -206,7 +206,7 @@ def publish_demo_schedule(event):
                                                                     MeetingRequest.status == "accepted")
                                        .order_by(MeetingRequest.id)))
     if not requests:
-        visitors = list(db.session.scalars(select(Firm).join(Participant).where(Participant.delegation_id.is_not(None))
+        visitors = list(db.session.scalars(select(Firm).join(Participant).join(delegation_members)
                                            .distinct().order_by(Firm.id)))
         hosts = [f for f in db.session.scalars(select(Firm).where(Firm.key.is_not(None)).order_by(Firm.id))
                  if f.region.country == "IR"]
@@ -223,7 +223,7 @@ def publish_demo_schedule(event):
             day = slot.start_dt.astimezone(zone).date()
             if any((firm.id, slot.id) in busy for firm in pair):
                 continue
-            people = [p for firm in pair for p in firm.participants if p.attends(day)]
+            people = [p for firm in pair for p in firm.participants if p.attends(event.id, day)]
             if not all(any(p.firm_id == firm.id for p in people) for firm in pair):
                 continue
             table = next((t for t in event.tables if (t.id, slot.id) not in table_use

@@ -68,7 +68,7 @@ WITHDRAW_REASONS = {
 
 
 def _language(firm: Firm) -> str:
-    return "fa" if firm.region.country == "IR" else "ru"
+    return firm.region.native_locale
 
 
 def ensure_demo_firm_users(password: str) -> int:

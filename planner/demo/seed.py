@@ -14,6 +14,7 @@ from sqlalchemy import select
 from planner.demo.logins import DEMO_ORGANISER_EMAIL, DEMO_PASSWORD
 from planner.demo.requests import seed_demo_requests
 from planner.demo.schedule import seed_demo_schedule
+from planner.events.attendance import set_attending_days
 from planner.exhibitions.services import import_exhibitions
 from planner.extensions import db
 from planner.models import (
@@ -57,7 +58,7 @@ def _interest(cls, item: dict):
     return cls(sector_code=code, **kwargs)
 
 
-def load_firms(records: list[dict], event_days: list[date]) -> int:
+def load_firms(records: list[dict]) -> int:
     regions = {region.key: region for region in db.session.scalars(select(Region))}
     existing = set(db.session.scalars(select(Firm.key).where(Firm.key.is_not(None))))
     added = 0
@@ -75,18 +76,27 @@ def load_firms(records: list[dict], event_days: list[date]) -> int:
         firm.capabilities = [_interest(Capability, item) for item in record.get("capabilities", [])]
         firm.needs = [_interest(Need, item) for item in record.get("needs", [])]
         for person in record.get("participants", []):
-            days = person.get("attending_days")
             firm.participants.append(Participant(
                 first_name=person["first_name"], last_name=person["last_name"],
                 first_name_latin=person.get("first_name_latin"), last_name_latin=person.get("last_name_latin"),
                 role=person.get("role") or {}, email=person["email"], phone=person.get("phone"),
                 languages=person.get("languages") or firm.languages,
-                attending_days=None if days is None else [event_days[i].isoformat() for i in days if i < len(event_days)],
             ))
         db.session.add(firm)
         added += 1
     db.session.flush()
     return added
+
+
+def load_attendance(records: list[dict], event: Event) -> None:
+    """The demo people's days in the demo round (`attending_days`: indexes of its days);
+    a person who already has days for it keeps them."""
+    days = event.days
+    wanted = {person["email"]: person["attending_days"] for record in records
+              for person in record.get("participants", []) if person.get("attending_days") is not None}
+    for person in db.session.scalars(select(Participant).where(Participant.email.in_(wanted))):
+        if not any(row.event_id == event.id for row in person.attendances):
+            set_attending_days(person, event, [days[i] for i in wanted[person.email] if i < len(days)])
 
 
 def load_delegation(record: dict) -> Delegation:
@@ -102,11 +112,12 @@ def load_delegation(record: dict) -> Delegation:
     db.session.flush()
     by_email = {p.email: p for p in db.session.scalars(select(Participant).where(Participant.email.in_(record["member_emails"] + [record["head_email"]])))}
     for email in record["member_emails"]:
-        if email in by_email:
-            by_email[email].delegation = delegation
+        if email in by_email and by_email[email] not in delegation.members:
+            delegation.members.append(by_email[email])
     head = by_email.get(record["head_email"])
     if head is not None:
-        head.delegation = delegation
+        if head not in delegation.members:
+            delegation.members.append(head)
         delegation.head = head
     db.session.flush()
     return delegation
@@ -184,11 +195,15 @@ def seed_demo(data_dir: Path) -> dict[str, int]:
     demo_dir = data_dir / "demo"
     event_record = _load_json(demo_dir / "event.json")
     delegation_record = _load_json(demo_dir / "delegation.json")
-    start = date.fromisoformat(event_record["start_date"])
-    days = [start + timedelta(days=i) for i in range((date.fromisoformat(event_record["end_date"]) - start).days + 1)]
-    counts["firms"] = load_firms(_load_json(demo_dir / "firms.json"), days)
-    load_delegation(delegation_record)
-    load_event(event_record, delegation_record.get("interpreters", []))
+    firm_records = _load_json(demo_dir / "firms.json")
+    counts["firms"] = load_firms(firm_records)
+    delegation = load_delegation(delegation_record)
+    event = load_event(event_record, delegation_record.get("interpreters", []))
+    if not delegation.attends(event.id):
+        delegation.events.append(event)
+        names = {item["name"] for item in delegation_record.get("interpreters", [])}
+        delegation.interpreters = [item for item in event.interpreters if item.name in names]
+    load_attendance(firm_records, event)
     ensure_demo_organiser()
     # Later stages of the demo (each owned by its feature) append their call here, in order:
     # meeting requests (matching), then a solved and published schedule (scheduling).

@@ -1,7 +1,7 @@
 """Who came: check-in at the desk, absences confirmed by the organiser or reported by the firm,
 the people flagged as late, and finding a person by name in any script.
 
-A person's day is one `Attendance` row (present or absent) per round and day. Checking in twice
+A person's day is one `DayPresence` row (present or absent) per round and day. Checking in twice
 answers like once; a person confirmed absent who turns up after all is checked in (present
 wins). Absence releases the person's remaining meetings of that day: the backfill
 (`eventday.backfill`) re-plans the rest of the day without them.
@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from planner.errors import ServiceError
 from planner.eventday.passes import find_by_code, registered_people
 from planner.extensions import db
-from planner.models import Attendance, Event, Participant
+from planner.models import DayPresence, Event, Participant
 from planner.models.base import utcnow
 from planner.models.enums import AttendanceStatus
 from planner.text.i18n import _, local_today
@@ -45,13 +45,13 @@ def _require_registered(event: Event, participant: Participant) -> None:
         raise ServiceError(_("This person's firm is not registered for this round."), "participant")
 
 
-def attendance_of(event: Event, participant_id: int, day: date) -> Attendance | None:
-    return db.session.scalar(select(Attendance).where(
-        Attendance.event_id == event.id, Attendance.participant_id == participant_id, Attendance.day == day))
+def attendance_of(event: Event, participant_id: int, day: date) -> DayPresence | None:
+    return db.session.scalar(select(DayPresence).where(
+        DayPresence.event_id == event.id, DayPresence.participant_id == participant_id, DayPresence.day == day))
 
 
 def _record(event: Event, participant: Participant, day: date, status: AttendanceStatus,
-            user_id: int | None) -> Attendance:
+            user_id: int | None) -> DayPresence:
     """Insert or update the person's row for the day; a concurrent insert of the same row is
     caught (savepoint) and turned into an update, so a double submit answers like one."""
     _require_event_day(event, day)
@@ -60,7 +60,7 @@ def _record(event: Event, participant: Participant, day: date, status: Attendanc
     if row is None:
         try:
             with db.session.begin_nested():
-                row = Attendance(event_id=event.id, participant_id=participant.id, day=day, status=status,
+                row = DayPresence(event_id=event.id, participant_id=participant.id, day=day, status=status,
                                  recorded_by_id=user_id, recorded_at=utcnow())
                 db.session.add(row)
         except IntegrityError:
@@ -71,13 +71,13 @@ def _record(event: Event, participant: Participant, day: date, status: Attendanc
     return row
 
 
-def check_in(event: Event, participant: Participant, day: date, *, user_id: int | None = None) -> Attendance:
+def check_in(event: Event, participant: Participant, day: date, *, user_id: int | None = None) -> DayPresence:
     """Mark `participant` present at `event` on `day` (idempotent). ServiceError when the day is
     not one of the round's or the person's firm is not registered."""
     return _record(event, participant, day, AttendanceStatus.PRESENT, user_id)
 
 
-def check_in_by_code(event: Event, code: str, day: date, *, user_id: int | None = None) -> Attendance:
+def check_in_by_code(event: Event, code: str, day: date, *, user_id: int | None = None) -> DayPresence:
     """Check in the person whose pass carries `code`; ServiceError for an unknown code."""
     participant = find_by_code(event, code)
     if participant is None:
@@ -85,7 +85,7 @@ def check_in_by_code(event: Event, code: str, day: date, *, user_id: int | None 
     return check_in(event, participant, day, user_id=user_id)
 
 
-def mark_absent(event: Event, participant: Participant, day: date, *, user_id: int | None = None) -> Attendance:
+def mark_absent(event: Event, participant: Participant, day: date, *, user_id: int | None = None) -> DayPresence:
     """Confirm `participant` absent on `day`; their meetings of that day are released.
     Refused when they have already checked in that day."""
     row = attendance_of(event, participant.id, day)
@@ -96,8 +96,8 @@ def mark_absent(event: Event, participant: Participant, day: date, *, user_id: i
 
 def absent_ids(event: Event, day: date) -> set[int]:
     """Participant ids confirmed absent on `day`."""
-    return set(db.session.scalars(select(Attendance.participant_id).where(
-        Attendance.event_id == event.id, Attendance.day == day, Attendance.status == AttendanceStatus.ABSENT)))
+    return set(db.session.scalars(select(DayPresence.participant_id).where(
+        DayPresence.event_id == event.id, DayPresence.day == day, DayPresence.status == AttendanceStatus.ABSENT)))
 
 
 # --- the day at the desk ------------------------------------------------------------------
@@ -152,7 +152,7 @@ def desk_day(event: Event, day: date, now: datetime | None = None) -> DeskDay:
     now = now or utcnow()
     meetings = version_meetings(published_version(event))
     rows = {row.participant_id: row.status for row in db.session.scalars(
-        select(Attendance).where(Attendance.event_id == event.id, Attendance.day == day))}
+        select(DayPresence).where(DayPresence.event_id == event.id, DayPresence.day == day))}
     grace = timedelta(minutes=event.checkin_grace_minutes)
     result = DeskDay(day)
     for person in registered_people(event):

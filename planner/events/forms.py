@@ -18,6 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from planner.text.dates import parse_day
 from planner.text.i18n import _l
 
 
@@ -33,6 +34,28 @@ REQUEST_MODE_CHOICES = [("mutual-accept", _l("The invited firm accepts")),
                         ("auto-accept", _l("Requests are accepted at once")),
                         ("organiser-approval", _l("The organiser approves"))]
 METHOD_CHOICES = [("cp-sat", _l("Optimal (CP-SAT)")), ("greedy", _l("Quick first fit"))]
+
+
+class DayField(StringField):
+    """A day typed as ISO Gregorian (2026-12-28) or Jalali (1405/10/07), in any digits.
+    A plain text input, so a Jalali picker can be put on it later; `data` is a date or None."""
+
+    def process_formdata(self, valuelist):
+        text = (valuelist[0] if valuelist else "").strip()
+        self.raw_data = [text]
+        if not text:
+            self.data = None
+            return
+        try:
+            self.data = parse_day(text)
+        except ValueError as error:
+            self.data = None
+            raise ValueError(str(_l("Write the day as 1405/10/07 or 2026-12-28."))) from error
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return self.data.isoformat() if self.data else ""
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -24,9 +24,9 @@ from planner.models import (
     Interpreter,
     Meeting,
     MeetingTable,
-    Participant,
     ScheduleVersion,
     Slot,
+    delegation_events,
 )
 from planner.models.events import REQUEST_MODES, WHO_CAN_MEET
 from planner.signals import facts_changed
@@ -67,7 +67,10 @@ def event_sessions(event: Event) -> list[EventSession]:
 
 @lru_cache(maxsize=32)
 def _country_holidays(country: str, year: int, language: str) -> dict[date, str]:
-    return dict(holidays.country_holidays(country, years=[year], language=language))
+    try:
+        return dict(holidays.country_holidays(country, years=[year], language=language))
+    except NotImplementedError:  # a country the library does not know has no holidays we can block
+        return {}
 
 
 def public_holidays(country: str, day: date, locale: str | None = None) -> str | None:
@@ -110,11 +113,9 @@ def usable_days(event: Event) -> set[date]:
 
 
 def event_delegations(event: Event) -> list[Delegation]:
-    """Delegations with at least one member from a firm registered for the event."""
-    members = (select(Participant.delegation_id)
-               .join(EventRegistration, EventRegistration.firm_id == Participant.firm_id)
-               .where(EventRegistration.event_id == event.id))
-    stmt = select(Delegation).where(Delegation.id.in_(members)).order_by(Delegation.id)
+    """The visits (delegations) that attend the round: their travel windows apply to it."""
+    stmt = (select(Delegation).join(delegation_events, delegation_events.c.delegation_id == Delegation.id)
+            .where(delegation_events.c.event_id == event.id).order_by(Delegation.id))
     return list(db.session.scalars(stmt))
 
 
@@ -130,7 +131,7 @@ def plan_days(event: Event) -> list[DayInfo]:
     delegations = event_delegations(event)
     plan = []
     for day in days:
-        away = [d for d in delegations if (d.travel_start and day < d.travel_start) or (d.travel_end and day > d.travel_end)]
+        away = [d for d in delegations if d.away_on(day)]
         plan.append(DayInfo(day, blocked.get(day, []), day.isoformat() in opened, by_day.get(day, []), away))
     return plan
 

@@ -61,6 +61,8 @@ def create():
     """A new event, on an exhibition's days or on free dates."""
     form = EventForm()
     form.exhibition_id.choices = choices(_exhibition_choices())
+    if request.method == "GET" and request.args.get("exhibition", "").isdigit():  # from an exhibition's page
+        form.exhibition_id.data = int(request.args["exhibition"])
     if form.validate_on_submit():
         exhibition = db.session.get(Exhibition, form.exhibition_id.data) if form.exhibition_id.data else None
         try:

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from planner.errors import ServiceError
+from planner.events.attendance import set_attending_days
 from planner.extensions import db
 from planner.matching.candidates import firm_matches
 from planner.models import (
@@ -64,11 +65,12 @@ def profile_form_data(firm: Firm, locale: str) -> dict:
                 "volume": item.volume or "", "certification": item.certification or ""}
 
     registered = set(db.session.scalars(select(EventRegistration.event_id).where(EventRegistration.firm_id == firm.id)))
+    shown = [event for event in registrable_events() if event.id in registered]
     return {
         "name_native": firm.name_native, "name_latin": firm.name_latin, "region": firm.region_id,
         "city": firm.city, "city_latin": firm.city_latin or "", "website": firm.website or "", "size": firm.size,
         "founded": firm.founded, "description": localized(firm.description, locale), "languages": list(firm.languages),
-        "public": firm.public, "events": sorted(registered),
+        "public": firm.public, "events": sorted(event.id for event in shown),
         "activities": [{"code": sector.code} for sector in firm.sectors],
         "capabilities": [interest(item) for item in firm.capabilities],
         "needs": [interest(item) for item in firm.needs],
@@ -76,9 +78,34 @@ def profile_form_data(firm: Firm, locale: str) -> dict:
             "first_name": person.first_name, "last_name": person.last_name,
             "first_name_latin": person.first_name_latin or "", "last_name_latin": person.last_name_latin or "",
             "role": localized(person.role, locale), "email": person.email, "phone": person.phone or "",
-            "languages": list(person.languages), "attending_days": list(person.attending_days or []),
+            "languages": list(person.languages), "attending_days": shown_days(person, shown),
         } for person in firm.participants],
     }
+
+
+def shown_days(person: Participant, events: list[Event]) -> list[str]:
+    """The days ticked for `person` on the profile form, which lists the days of `events`:
+    none when they attend every day of each; otherwise each round's chosen days, and every
+    day of a round they attend in full (so saving the form unchanged changes nothing)."""
+    per_event = [(event, person.attending_days(event.id)) for event in events]
+    if all(days is None for _event, days in per_event):
+        return []
+    ticked = set()
+    for event, days in per_event:
+        ticked.update([day.isoformat() for day in event.days] if days is None else days)
+    return sorted(ticked)
+
+
+def _sync_attendance(firm: Firm, ticked: dict[str, list[str]], offered: list[Event]) -> None:
+    """Each person's days for the rounds shown on the form (the offered rounds the firm takes
+    part in): the ticked days of that round; none ticked at all means every day of each.
+    Rounds not on the form keep their days."""
+    registered = set(db.session.scalars(select(EventRegistration.event_id).where(EventRegistration.firm_id == firm.id)))
+    for person in firm.participants:
+        days = ticked.get(person.email.lower()) or []
+        for event in offered:
+            if event.id in registered:
+                set_attending_days(person, event, days if days else None)
 
 
 def _merged_rows(rows: list[dict]) -> list[dict]:
@@ -126,7 +153,6 @@ def _sync_participants(firm: Firm, rows: list[dict], locale: str) -> None:
         person.role = _localized_update(person.role, locale, row.get("role"))
         person.phone = row.get("phone") or None
         person.languages = list(row.get("languages") or firm.languages)
-        person.attending_days = sorted(row["attending_days"]) if row.get("attending_days") else None
         if person not in keep:
             keep.append(person)
     # People dropped from the firm are taken off its published meetings (and told) first.
@@ -180,9 +206,13 @@ def save_firm_profile(firm: Firm | None, data: dict, locale: str, user: User | N
     firm.needs = _interests(Need, data["needs"], [] if creating else firm.needs, locale)
     _sync_participants(firm, data["participants"], locale)
     db.session.flush()
-    if not creating:  # attending days may have changed
+    offered = registrable_events()
+    _sync_events(firm, list(data.get("events") or []), offered)
+    db.session.flush()
+    _sync_attendance(firm, {row["email"].strip().lower(): list(row.get("attending_days") or [])
+                            for row in data["participants"]}, offered)
+    if not creating:  # attending days may have changed: published meetings follow
         facts_changed(None)
-    _sync_events(firm, list(data.get("events") or []), registrable_events())
     if creating and user is not None and not user.is_organiser:
         user.firm_id = firm.id
     db.session.flush()

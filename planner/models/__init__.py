@@ -1,6 +1,7 @@
 """All models, imported here so Alembic and the app see one metadata."""
-from planner.models.eventday import Attendance  # noqa: F401
+from planner.models.eventday import DayPresence  # noqa: F401
 from planner.models.events import (  # noqa: F401
+    Attendance,
     Closure,
     Event,
     EventRegistration,
@@ -10,7 +11,18 @@ from planner.models.events import (  # noqa: F401
     Slot,
 )
 from planner.models.exhibitions import Exhibition, ExhibitionRevision, exhibition_sectors  # noqa: F401
-from planner.models.firms import Capability, Delegation, Firm, Need, Participant, Region, firm_sectors  # noqa: F401
+from planner.models.firms import (  # noqa: F401
+    Capability,
+    Delegation,
+    Firm,
+    Need,
+    Participant,
+    Region,
+    delegation_events,
+    delegation_interpreters,
+    delegation_members,
+    firm_sectors,
+)
 from planner.models.mail import OutgoingMessage  # noqa: F401
 from planner.models.meetings import Meeting, MeetingRequest, Outcome, ScheduleVersion, SolveJob  # noqa: F401
 from planner.models.taxonomy import Product, Sector  # noqa: F401

@@ -11,11 +11,11 @@ from planner.models.base import UTCDateTime, utcnow
 from planner.models.enums import AttendanceStatus
 
 
-class Attendance(db.Model):
+class DayPresence(db.Model):
     """A participant checked in (present) or confirmed absent on one day of a round."""
 
-    __tablename__ = "attendance"
-    __table_args__ = (UniqueConstraint("event_id", "participant_id", "day", name="uq_attendance_event_person_day"),)
+    __tablename__ = "day_presence"
+    __table_args__ = (UniqueConstraint("event_id", "participant_id", "day", name="uq_day_presence_event_person_day"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)

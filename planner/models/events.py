@@ -169,6 +169,23 @@ class EventRegistration(db.Model):
     firm = relationship("Firm")
 
 
+class Attendance(db.Model):
+    """A person's registration for one round: the days they attend it. No row, or `days`
+    None, means every day of the round; an empty list means none. Attendance belongs to a
+    person in a round, so editing one round (or a firm's profile) never touches another's."""
+
+    __tablename__ = "attendance"
+    __table_args__ = (UniqueConstraint("participant_id", "event_id", name="uq_attendance_participant_event"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    days: Mapped[list[str] | None] = mapped_column(JSON)  # ISO dates of the round's days
+
+    participant = relationship("Participant", back_populates="attendances")
+    event: Mapped[Event] = relationship()
+
+
 class Closure(db.Model):
     """A day blocked at short notice (e.g. a provincial closure), beside the national holidays."""
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
@@ -10,6 +11,9 @@ from planner.extensions import db
 from planner.models.base import UTCDateTime, localized, utcnow
 from planner.models.enums import FirmSize
 from planner.models.taxonomy import Product, Sector
+
+if TYPE_CHECKING:  # the round side of attendance lives with the rounds
+    from planner.models.events import Attendance, Event, Interpreter
 
 FIRM_SIZES = tuple(FirmSize)
 
@@ -24,6 +28,10 @@ class Region(db.Model):
     name_en: Mapped[str] = mapped_column(String(120))
     country: Mapped[str] = mapped_column(String(2))  # ISO 3166-1 alpha-2
     timezone: Mapped[str] = mapped_column(String(60))  # IANA name, e.g. Asia/Yekaterinburg
+    # ISO 639-1 language whose script the region's firms write their native names in
+    # ("fa" for Khorasan Razavi, "ru" for Chelyabinsk, "kk" for a Kazakh region).
+    native_locale: Mapped[str] = mapped_column(String(8), default="en")
+    archived: Mapped[bool] = mapped_column(default=False)
 
     def name(self, locale: str) -> str:
         return getattr(self, f"name_{locale}", None) or self.name_en
@@ -40,8 +48,30 @@ firm_sectors = Table(
 )
 
 
+delegation_members = Table(
+    "delegation_member",
+    db.metadata,
+    Column("delegation_id", ForeignKey("delegation.id", ondelete="CASCADE"), primary_key=True),
+    Column("participant_id", ForeignKey("participant.id", ondelete="CASCADE"), primary_key=True),
+)
+delegation_events = Table(
+    "delegation_event",
+    db.metadata,
+    Column("delegation_id", ForeignKey("delegation.id", ondelete="CASCADE"), primary_key=True),
+    Column("event_id", ForeignKey("event.id", ondelete="CASCADE"), primary_key=True),
+)
+delegation_interpreters = Table(
+    "delegation_interpreter",
+    db.metadata,
+    Column("delegation_id", ForeignKey("delegation.id", ondelete="CASCADE"), primary_key=True),
+    Column("interpreter_id", ForeignKey("interpreter.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
 class Delegation(db.Model):
-    """A region's visiting group: head, members (participants) and travel window."""
+    """A visit: a region's group (head, members) travelling in a window to attend some rounds,
+    with interpreters of its own. A person can belong to several visits over the years; the
+    travel window limits their days only in the rounds this visit attends."""
 
     __tablename__ = "delegation"
 
@@ -54,12 +84,23 @@ class Delegation(db.Model):
     travel_end: Mapped[date | None]
     # Secret for the delegation's calendar feed URL; rotating it revokes old links.
     feed_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    archived: Mapped[bool] = mapped_column(default=False)
 
     region: Mapped[Region] = relationship()
     head: Mapped[Participant | None] = relationship(foreign_keys=[head_id], post_update=True)
     members: Mapped[list[Participant]] = relationship(
-        back_populates="delegation", foreign_keys="Participant.delegation_id"
+        secondary=delegation_members, back_populates="delegations", order_by="Participant.id"
     )
+    events: Mapped[list[Event]] = relationship(secondary=delegation_events, order_by="Event.start_date")
+    interpreters: Mapped[list[Interpreter]] = relationship(secondary=delegation_interpreters)
+
+    def attends(self, event_id: int) -> bool:
+        """Whether this visit attends round `event_id` (its travel window applies there)."""
+        return any(event.id == event_id for event in self.events)
+
+    def away_on(self, day: date) -> bool:
+        """Whether `day` is outside the travel window."""
+        return bool((self.travel_start and day < self.travel_start) or (self.travel_end and day > self.travel_end))
 
     def display_name(self, locale: str) -> str:
         return localized(self.name, locale)
@@ -95,10 +136,14 @@ class Firm(db.Model):
     )
     needs: Mapped[list[Need]] = relationship(back_populates="firm", cascade="all, delete-orphan", order_by="Need.id")
 
+    @property
+    def native_locale(self) -> str | None:
+        """The language of the firm's native-script names: its region's."""
+        return self.region.native_locale if self.region is not None else None
+
     def display_name(self, locale: str) -> str:
         """The native-script name for readers of that script, else the Latin one."""
-        native_locale = "fa" if self.region and self.region.country == "IR" else "ru"
-        return self.name_native if locale == native_locale else self.name_latin
+        return self.name_native if locale == self.native_locale else self.name_latin
 
     def __repr__(self) -> str:
         return f"<Firm {self.id} {self.name_latin!r}>"
@@ -111,7 +156,6 @@ class Participant(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     firm_id: Mapped[int] = mapped_column(ForeignKey("firm.id", ondelete="CASCADE"), index=True)
-    delegation_id: Mapped[int | None] = mapped_column(ForeignKey("delegation.id"), index=True)
     first_name: Mapped[str] = mapped_column(String(120))
     last_name: Mapped[str] = mapped_column(String(120))
     first_name_latin: Mapped[str | None] = mapped_column(String(120))
@@ -120,12 +164,11 @@ class Participant(db.Model):
     email: Mapped[str] = mapped_column(String(254), index=True)
     phone: Mapped[str | None] = mapped_column(String(40))
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
-    # ISO dates the person attends; None means every day of the event.
-    attending_days: Mapped[list[str] | None] = mapped_column(JSON)
     feed_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     firm: Mapped[Firm] = relationship(back_populates="participants")
-    delegation: Mapped[Delegation | None] = relationship(back_populates="members", foreign_keys=[delegation_id])
+    delegations: Mapped[list[Delegation]] = relationship(secondary=delegation_members, back_populates="members")
+    attendances: Mapped[list[Attendance]] = relationship(back_populates="participant", cascade="all, delete-orphan")
 
     @property
     def full_name(self) -> str:
@@ -137,15 +180,25 @@ class Participant(db.Model):
         return latin or self.full_name
 
     def display_name(self, locale: str) -> str:
-        native_locale = "fa" if self.firm and self.firm.region and self.firm.region.country == "IR" else "ru"
+        native_locale = self.firm.native_locale if self.firm is not None else None
         return self.full_name if locale == native_locale else self.full_name_latin
 
     @property
     def home_timezone(self) -> str:
         return self.firm.region.timezone
 
-    def attends(self, day: date) -> bool:
-        return self.attending_days is None or day.isoformat() in self.attending_days
+    def attending_days(self, event_id: int) -> list[str] | None:
+        """The ISO days this person attends round `event_id`; None means every day."""
+        row = next((row for row in self.attendances if row.event_id == event_id), None)
+        return None if row is None else row.days
+
+    def visits_to(self, event_id: int) -> list[Delegation]:
+        """The visits (delegations) this person belongs to that attend round `event_id`."""
+        return [delegation for delegation in self.delegations if delegation.attends(event_id)]
+
+    def attends(self, event_id: int, day: date) -> bool:
+        days = self.attending_days(event_id)
+        return days is None or day.isoformat() in days
 
 
 class _Interest:

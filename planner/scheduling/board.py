@@ -28,7 +28,7 @@ from planner.models import (
 )
 from planner.models.enums import VersionStatus
 from planner.scheduling.drafts import meeting_people, refresh_figures
-from planner.scheduling.explain import ordered_languages, person_languages, side_languages
+from planner.scheduling.explain import ordered_languages, person_languages, side_languages, unscheduled_label
 from planner.scheduling.interpreters import pick_interpreter
 from planner.scheduling.translate import build_problem, iid, mid, row_id, sid, tid, version_assignments
 from planner.text.i18n import _, current_locale, format_clock, format_day
@@ -208,6 +208,9 @@ def _apply(version: ScheduleVersion, key: str, slot: Slot, table: MeetingTable,
     translation = build_problem(event, with_fixed=False)
     problem = translation.problem
     if key not in {m.id for m in problem.meetings}:
+        left_out = next((entry["reason"] for entry in translation.skipped if mid(entry["request_id"]) == key), None)
+        if left_out is not None:
+            raise MoveRefused(_("This meeting cannot be scheduled: %(reason)s.", reason=unscheduled_label(left_out)))
         raise MoveRefused(_("This meeting request is no longer accepted; it cannot be scheduled."))
     if sid(slot.id) not in {s.id for s in problem.slots}:
         raise MoveRefused(_("This day is blocked (holiday, Friday or closure)."))

@@ -16,6 +16,12 @@ UNSCHEDULED_REASONS = {
     "not_registered": _l("a firm is not registered for the event"),
     "same_region": _l("the event only lets firms of different regions meet"),
     "no_participants": _l("a firm has nobody attending on the event's days"),
+    "no_people": _l("a firm has nobody registered to attend"),
+    "no_sessions": _l("the event has no sessions on its open days"),
+    "not_attending_days": _l("a firm's people attend none of the days with sessions"),
+    "outside_travel_window": _l("a firm's people are outside their delegation's travel window on every day with "
+                                "sessions"),
+    "home_holidays": _l("every day with sessions is a public holiday in a firm's home country"),
     "no_common_slot": _l("the two firms are never available at the same time"),
     "no_interpreter": _l("no interpreter speaks both firms' languages"),
     "no_interpreter_available": _l("no suitable interpreter is free when both firms are"),
@@ -33,6 +39,13 @@ ZERO_REASONS = {
     "no_requests": _l("no accepted meeting request"),
     "requests_unscheduled": _l("its requests could not be scheduled"),
     "no_participants": _l("nobody attends on the event's days"),
+    "no_people": _l("nobody of the firm is registered to attend"),
+    "no_sessions": _l("the event has no sessions on its open days"),
+    "not_attending_days": _l("its people attend none of the days with sessions"),
+    "outside_travel_window": _l("its people are outside their delegation's travel window on every day with sessions"),
+    "home_holidays": _l("every day with sessions is a public holiday in its home country"),
+    "not_registered": _l("its requests are with firms not registered for the event"),
+    "same_region": _l("its requests are with firms of its own region, and the event only lets different regions meet"),
 }
 
 
@@ -41,7 +54,7 @@ def unscheduled_label(code: str) -> str:
 
 
 def zero_label(code: str) -> str:
-    return str(ZERO_REASONS.get(code, code))
+    return str(ZERO_REASONS.get(code) or UNSCHEDULED_REASONS.get(code, code))
 
 
 LANGUAGE_REASONS = {
@@ -152,7 +165,9 @@ def _crowded_reason(meeting, free, needs, qualified, host_tables, busy, problem)
 
 def zero_meeting_firms(translation, assignments) -> list[ZeroMeetingFirm]:
     """Registered firms without any meeting, with the reason code (`translation`: a
-    `scheduling.Translation`)."""
+    `scheduling.Translation`): why nobody of it attends (`Translation.absent`), that its
+    requests could not be placed, why its accepted requests were left out of the problem,
+    or that it has no accepted request at all."""
     placed = {a.meeting for a in assignments}
     per_firm: dict[int, list[str]] = defaultdict(list)
     for key, pair in translation.firm_of_meeting.items():
@@ -160,6 +175,10 @@ def zero_meeting_firms(translation, assignments) -> list[ZeroMeetingFirm]:
             continue
         for firm_id in pair:
             per_firm[firm_id].append(key)
+    left_out: dict[int, str] = {}
+    for entry in translation.skipped:
+        for firm_id in translation.skipped_pairs.get(entry["request_id"], ()):
+            left_out.setdefault(firm_id, entry["reason"])
     met = {firm_id for key, pair in translation.firm_of_meeting.items() if key in placed for firm_id in pair}
     out = []
     for registration in translation.event.registrations:
@@ -167,9 +186,11 @@ def zero_meeting_firms(translation, assignments) -> list[ZeroMeetingFirm]:
         if firm_id in met:
             continue
         if firm_id not in translation.firm_people:
-            reason = "no_participants"
+            reason = translation.absent.get(firm_id, "no_participants")
         elif per_firm.get(firm_id):
             reason = "requests_unscheduled"
+        elif firm_id in left_out:
+            reason = left_out[firm_id]
         else:
             reason = "no_requests"
         out.append(ZeroMeetingFirm(firm_id=firm_id, reason=reason))

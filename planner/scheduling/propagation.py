@@ -84,7 +84,7 @@ def reconcile_published(event: Event, leaving: frozenset[int] = frozenset()) -> 
         reason = _reason(meeting, event, registered, usable, zone)
         if reason is None:
             day = _day(meeting, zone)
-            gone = [p for p in meeting.participants if not p.attends(day) or p.id in leaving]
+            gone = [p for p in meeting.participants if not p.attends(event.id, day) or p.id in leaving]
             kept = [p for p in meeting.participants if p not in gone]
             firms = {meeting.request.requester_firm_id, meeting.request.target_firm_id}
             if meeting.participants and {p.firm_id for p in kept} != firms:

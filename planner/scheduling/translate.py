@@ -8,7 +8,7 @@ for a suggested meeting that has no request yet.
 How rows become a problem:
 - A firm's meetings are attended by all of its people who come on at least one usable
   day; each person is unavailable outside their attending days and their delegation's
-  travel window, on Russian public holidays for firms from Russia, and on blocked days.
+  travel window, on their own country's public holidays (visitors), and on blocked days.
   The firm's minimum number of meetings is put on its first person only, so a shortfall
   counts once per firm; the maximum on every person (they attend the same meetings).
 - A host table (a firm's stand) is the table of every person of that firm, and of no other
@@ -44,6 +44,7 @@ from planner.scheduling.versions import published_version
 
 log = logging.getLogger(__name__)
 
+VENUE_COUNTRY = "IR"  # rounds are held in Mashhad; `events.services.blockers_for` blocks Iran's holidays
 WEIGHT_MUST = 20  # only counts when required meetings had to be relaxed
 WEIGHT_WOULD_LIKE = 10
 WEIGHT_SUGGESTION_MAX = 5  # a suggestion weighs 1..5 by match score; a shortfall unit weighs 1
@@ -86,6 +87,8 @@ class Translation:
     slot_day: dict[str, date] = field(default_factory=dict)
     firm_of_meeting: dict[str, tuple[int, int]] = field(default_factory=dict)
     skipped: list[UnscheduledEntry] = field(default_factory=list)  # requests left out of the problem
+    skipped_pairs: dict[int, tuple[int, int]] = field(default_factory=dict)  # request id -> (firm, firm)
+    absent: dict[int, str] = field(default_factory=dict)  # registered firm id -> why nobody of it attends
     locked: set[str] = field(default_factory=set)
 
 
@@ -137,25 +140,30 @@ def build_problem(event: Event, *, base: ScheduleVersion | None = None, previous
     people: list[solver.Participant] = []
     firm_people: dict[int, list[Participant]] = {}
     firm_companions: dict[int, list[tuple[Participant, set[date]]]] = {}
+    absent: dict[int, str] = {}
     for firm_id in sorted(firms):
         firm = firms[firm_id]
         low, high = bounds[firm_id]
-        russian = firm.region.country == "RU"
+        causes: set[str] = set()  # why people are away on days with slots
+        # Visitors are away on their own country's public holidays (the venue's block the day).
+        home = firm.region.country if firm.region.country != VENUE_COUNTRY else None
         attending = []
         for person in firm.participants:
             away = set()
             for day in days_with_slots:
-                delegation = person.delegation
-                outside = delegation is not None and (
-                    (delegation.travel_start and day < delegation.travel_start)
-                    or (delegation.travel_end and day > delegation.travel_end))
-                holiday = russian and day.isoformat() not in opened and public_holidays("RU", day) is not None
-                if not person.attends(day) or outside or holiday:
+                outside = any(visit.away_on(day) for visit in person.visits_to(event.id))
+                holiday = home is not None and day.isoformat() not in opened and public_holidays(home, day) is not None
+                absent_day = not person.attends(event.id, day)
+                if absent_day or outside or holiday:
                     away.add(day)
+                    causes.add("not_attending_days" if absent_day else "outside_travel_window" if outside
+                               else "home_holidays")
             if days_with_slots and len(away) == len(days_with_slots):
                 continue
             attending.append((person, away))
-        if not attending:
+        if not attending or not days_with_slots:
+            absent[firm_id] = ("no_people" if not firm.participants else "no_sessions" if not days_with_slots
+                               else causes.pop() if len(causes) == 1 else "no_participants")
             continue
         # The firm's core attends every meeting: its people who come on every day, else the one
         # who comes most. The others join the meetings held on their days (see `store_draft`).
@@ -178,7 +186,7 @@ def build_problem(event: Event, *, base: ScheduleVersion | None = None, previous
                     for item in event.interpreters]
 
     translation = Translation(event, None, firm_people=firm_people, companions=firm_companions,  # type: ignore[arg-type]
-                              slot_day=slot_day)
+                              slot_day=slot_day, absent=absent)
     fixed = {}
     if base is not None and with_fixed:
         for meeting in base.live_meetings:
@@ -195,9 +203,10 @@ def build_problem(event: Event, *, base: ScheduleVersion | None = None, previous
         elif event.who_can_meet == "cross-region" and firms[pair[0]].region_id == firms[pair[1]].region_id:
             reason = "same_region"
         elif not all(firm_id in firm_people for firm_id in pair):
-            reason = "no_participants"
+            reason = next(absent[firm_id] for firm_id in pair if firm_id not in firm_people)
         if reason:
             translation.skipped.append(UnscheduledEntry(request_id=request.id, reason=reason))
+            translation.skipped_pairs[request.id] = pair
             continue
         key = mid(request.id)
         if request.suggested:

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from planner.extensions import db
-from planner.models import Attendance, Event, Firm, Interpreter, Meeting, MeetingRequest, Outcome, ScheduleVersion
+from planner.models import DayPresence, Event, Firm, Interpreter, Meeting, MeetingRequest, Outcome, ScheduleVersion
 from planner.models.enums import AttendanceStatus, FollowUp, RequestStatus
 from planner.scheduling.versions import published_version
 
@@ -154,8 +154,8 @@ def event_figures(event: Event) -> EventFigures:
         row.scheduled += 1
         row.held += held is True
         row.not_held += held is False
-    for day in db.session.scalars(select(Attendance.day).where(
-            Attendance.event_id == event.id, Attendance.status == AttendanceStatus.ABSENT)):
+    for day in db.session.scalars(select(DayPresence.day).where(
+            DayPresence.event_id == event.id, DayPresence.status == AttendanceStatus.ABSENT)):
         days.setdefault(day, DayRow(day)).absent_people += 1
     figures.days = [days[day] for day in sorted(days)]
 

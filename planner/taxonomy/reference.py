@@ -100,6 +100,7 @@ def load_regions(data_dir: Path) -> int:
                 name_en=row["name_en"],
                 country=row["country"],
                 timezone=row["timezone"],
+                native_locale=row["native_locale"],
             )
         )
         added += 1

@@ -1,8 +1,10 @@
 """Translated display labels for stored codes (statuses, sizes, roles, languages)."""
 from __future__ import annotations
 
+from babel import Locale
+
 from planner.models.enums import ExhibitionStatus, FirmSize, Role
-from planner.text.i18n import _l
+from planner.text.i18n import _l, current_locale
 from planner.text.scripts import join_list
 
 EXHIBITION_STATUS = {
@@ -72,7 +74,10 @@ def role_label(code: str) -> str:
 
 
 def language_label(code: str) -> str:
-    return _label(LANGUAGE, code)
+    """A language's name in the reader's language: ours, else CLDR's (Kazakh, Tatar, …)."""
+    if code in LANGUAGE:
+        return _label(LANGUAGE, code)
+    return Locale.parse(current_locale()).languages.get(code, code)
 
 
 def language_list(codes, locale: str) -> str:

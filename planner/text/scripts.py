@@ -49,10 +49,9 @@ def collation_key(text: str | None) -> tuple:
 
 
 def reads_native(firm, locale: str) -> bool:
-    """Whether the reader reads the firm's own script: Persian readers of Iranian firms,
-    Russian readers of the others."""
-    country = firm.region.country if firm.region is not None else None
-    return locale == ("fa" if country == "IR" else "ru")
+    """Whether the reader reads the firm's own script: the language of native names is its
+    region's (`Region.native_locale`), so a firm from any visiting region works alike."""
+    return firm.region is not None and locale == firm.region.native_locale
 
 
 def city_for(firm, locale: str) -> str:

@@ -214,14 +214,20 @@ def event_offset_label(event: Event, locale: str) -> str:
 # --- names --------------------------------------------------------------------------------
 
 
+def region_locale(region) -> str:
+    """The site language for people of `region`: the language of its native names when the
+    site speaks it, else English."""
+    native = region.native_locale if region is not None else None
+    return native if native in current_app.config["LANGUAGES"] else "en"
+
+
 def recipient_locale(participant: Participant) -> str:
-    """The participant's first supported language, else by the firm's country."""
+    """The participant's first supported language, else their region's (`region_locale`)."""
     supported = current_app.config["LANGUAGES"]
     for code in participant.languages or []:
         if code in supported:
             return code
-    country = participant.firm.region.country if participant.firm and participant.firm.region else None
-    return {"IR": "fa", "RU": "ru"}.get(country, "en")
+    return region_locale(participant.firm.region if participant.firm is not None else None)
 
 
 # --- printing -----------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from planner.extensions import db
 from planner.models import Delegation, Event, Participant
 from planner.text.i18n import _, current_locale
 from planner.timetables import feeds as ics
-from planner.timetables.entries import recipient_locale
+from planner.timetables.entries import recipient_locale, region_locale
 from planner.timetables.views import _is_head_of, can_see_firm, can_see_participant
 from planner.urls import safe_next
 
@@ -45,7 +45,7 @@ def participant_feed(token: str):
 def delegation_feed(token: str):
     """Every member's meetings, each meeting once (METHOD:PUBLISH)."""
     delegation = ics.delegation_by_token(token) or abort(404)
-    default = recipient_locale(delegation.head) if delegation.head else {"IR": "fa", "RU": "ru"}.get(delegation.region.country, "en")
+    default = recipient_locale(delegation.head) if delegation.head else region_locale(delegation.region)
     return _ics(ics.delegation_feed(delegation, _feed_locale(default)), f"karvan-delegation-{delegation.id}.ics")
 
 

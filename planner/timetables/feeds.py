@@ -17,7 +17,7 @@ from planner.extensions import db
 from planner.models import Delegation, Event, Firm, Meeting, MeetingRequest, MeetingTable, Participant, ScheduleVersion
 from planner.models.enums import VersionStatus
 from planner.text.i18n import _, format_clock, format_day, local_digits
-from planner.text.scripts import interpreter_name, list_separator, participant_name, rtl_lines
+from planner.text.scripts import city_for, interpreter_name, list_separator, participant_name, rtl_lines
 from planner.timetables.entries import (
     Entry,
     _entry,
@@ -55,8 +55,7 @@ def interest_titles(items, locale: str, against=()) -> list[str]:
 
 def city_name(firm: Firm, locale: str) -> str:
     """The city in the firm's own script for readers of that script, else in Latin letters."""
-    native = "fa" if firm.region.country == "IR" else "ru"
-    return firm.city if locale == native else (firm.city_latin or firm.city)
+    return city_for(firm, locale)
 
 
 def name_list(names: list[str], locale: str) -> str:

@@ -33,7 +33,7 @@ def _is_head_of(delegation: Delegation | None) -> bool:
 
 def can_see_participant(participant: Participant) -> bool:
     return current_user.is_authenticated and (
-        current_user.can_manage_firm(participant.firm_id) or _is_head_of(participant.delegation))
+        current_user.can_manage_firm(participant.firm_id) or any(_is_head_of(d) for d in participant.delegations))
 
 
 def can_see_firm(firm: Firm) -> bool:
@@ -41,7 +41,7 @@ def can_see_firm(firm: Firm) -> bool:
         return False
     if current_user.can_manage_firm(firm.id):
         return True
-    return any(_is_head_of(p.delegation) for p in firm.participants if p.delegation is not None)
+    return any(_is_head_of(d) for p in firm.participants for d in p.delegations)
 
 
 def _event(slug: str) -> Event:

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from planner.eventday.passes import checkin_code
 from planner.extensions import db
-from planner.models import Attendance, Event, Participant
+from planner.models import DayPresence, Event, Participant
 from planner.models.enums import AttendanceStatus
 
 pytestmark = pytest.mark.browser
@@ -51,7 +51,7 @@ def test_check_in_desk_on_a_phone_in_persian(live_server, browser):
     finally:
         context.close()
     db.session.expire_all()
-    rows = db.session.scalars(select(Attendance).where(Attendance.participant_id == person.id)).all()
+    rows = db.session.scalars(select(DayPresence).where(DayPresence.participant_id == person.id)).all()
     assert [(r.day.isoformat(), r.status) for r in rows] == [("2026-11-09", AttendanceStatus.PRESENT)]
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from planner.eventday.attendance import check_in, fold, search_people
 from planner.eventday.passes import checkin_code, find_by_code
 from planner.extensions import db
-from planner.models import Attendance
+from planner.models import DayPresence
 from planner.models.enums import AttendanceStatus
 from planner.text.i18n import persian_digits
 from tests.eventday.helpers import decode_qr, scenario
@@ -17,8 +17,8 @@ from tests.eventday.helpers import decode_qr, scenario
 DAY = date(2026, 11, 8)
 
 
-def _attendance(person) -> list[Attendance]:
-    return list(db.session.scalars(select(Attendance).where(Attendance.participant_id == person.id)))
+def _attendance(person) -> list[DayPresence]:
+    return list(db.session.scalars(select(DayPresence).where(DayPresence.participant_id == person.id)))
 
 
 def test_qr_on_the_timetable_decodes_to_a_check_in_at_the_desk(client, auth):
@@ -121,7 +121,7 @@ def test_cli_check_in(runner):
     person = data["firms"]["sahand"].participants[0]
     result = runner.invoke(args=["check-in", data["event"].slug, str(person.id), "--day", DAY.isoformat()])
     assert result.exit_code == 0, result.output
-    assert db.session.scalar(select(func.count()).select_from(Attendance).where(
-        Attendance.participant_id == person.id, Attendance.status == AttendanceStatus.PRESENT)) == 1
+    assert db.session.scalar(select(func.count()).select_from(DayPresence).where(
+        DayPresence.participant_id == person.id, DayPresence.status == AttendanceStatus.PRESENT)) == 1
     bad = runner.invoke(args=["check-in", data["event"].slug, str(person.id), "--day", "2026-12-01"])
     assert bad.exit_code == 1 and "not one of the round's days" in bad.output

@@ -85,7 +85,8 @@ def test_delegation_travel_window_warning(any_app):
     delegation = Delegation(key="late", region=region("chelyabinsk"), name={"en": "Late group", "fa": "گروه دیر", "ru": "Поздняя группа"},
                             travel_start=date(2026, 11, 9), travel_end=date(2026, 11, 12))
     db.session.add(delegation)
-    firm.participants[0].delegation = delegation
+    delegation.members.append(firm.participants[0])
+    delegation.events.append(event)
     setup.register_firms(event, [firm])
     db.session.flush()
     from flask import current_app
@@ -98,6 +99,11 @@ def test_delegation_travel_window_warning(any_app):
     person = build_problem(event).problem.participants[0]
     day_one = {f"s{s.id}" for s in event.sessions[0].slots}
     assert person.unavailable == day_one, "the delegation is not there on the first day"
+    # the same people in a round their visit does not attend: its window does not apply there
+    other = make_event(start=date(2026, 12, 28), end=date(2026, 12, 29))
+    setup.register_firms(other, [firm])
+    db.session.flush()
+    assert build_problem(other).problem.participants[0].unavailable == frozenset()
 
 
 def _organiser(auth):

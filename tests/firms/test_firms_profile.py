@@ -67,7 +67,7 @@ def test_registration_creates_the_firm_and_links_the_account(member, client):
     assert [(n.kind, n.code) for n in firm.needs] == [("product", "7208"), ("sector", "2410")]
     assert firm.description == {"fa": "تولید قطعات ترمز"} and firm.languages == ["fa", "en"] and firm.founded == 1999
     person = firm.participants[0]
-    assert (person.email, person.role, person.attending_days) == ("m.rezaei@toos.example", {"fa": "مدیر صادرات"}, None)
+    assert (person.email, person.role, person.attending_days(event.id)) == ("m.rezaei@toos.example", {"fa": "مدیر صادرات"}, None)
     assert db.session.scalar(select(EventRegistration).where(EventRegistration.firm_id == firm.id)).event_id == event.id
     # A member with a firm is sent to edit it instead of registering another.
     assert client.get("/firms/register").headers["Location"].endswith(f"/firms/{firm.id}/edit")

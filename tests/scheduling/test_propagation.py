@@ -83,10 +83,11 @@ def test_interpreter_unavailable_calls_off_only_the_meetings_in_those_slots(app)
 
 def test_a_person_who_no_longer_comes_is_taken_off_and_told_alone(app):
     scenario = factories.make_meeting_scenario()
+    from planner.events.attendance import set_attending_days
     from planner.signals import facts_changed
 
     leaving, staying = scenario["firms"]["toos"].participants
-    leaving.attending_days = ["2030-01-01"]
+    set_attending_days(leaving, scenario["event"], ["2030-01-01"])
     facts_changed(scenario["event"].id)
     db.session.commit()
     (only,) = {m.recipient for m in _invitations()}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from planner.errors import ServiceError
+from planner.events.attendance import set_attending_days
 from planner.extensions import db
 from planner.models import MeetingRequest, ScheduleVersion
 from planner.scheduling.board import MoveRefused, move_meeting, place_request, set_locked, unschedule_meeting
@@ -132,14 +133,14 @@ def test_moves_are_checked_with_the_solver_rules(any_app):
     with pytest.raises(MoveRefused, match="already taken"):
         move_meeting(a, other.slot, other.table)
     # a person who is not there that day
-    firms["ir1"].participants[0].attending_days = ["2026-11-08"]
+    set_attending_days(firms["ir1"].participants[0], r["event"], ["2026-11-08"])
     db.session.flush()
     second_day = [s for s in r["slots"] if s.start_dt.date().isoformat() == "2026-11-09"]
     busy = {(m.slot_id, m.table_id) for m in draft.meetings}
     target = next((s, t) for s in second_day for t in r["tables"] if (s.id, t.id) not in busy)
     with pytest.raises(MoveRefused, match="not available"):
         move_meeting(a, *target)
-    firms["ir1"].participants[0].attending_days = None
+    set_attending_days(firms["ir1"].participants[0], r["event"], None)
     # a locked meeting stays
     set_locked(a, True)
     with pytest.raises(MoveRefused, match="locked"):

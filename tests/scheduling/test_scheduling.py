@@ -5,6 +5,7 @@ from datetime import date, time
 
 import pytest
 
+from planner.events.attendance import set_attending_days
 from planner.extensions import db
 from planner.models import Closure, MeetingRequest, MeetingTable, ScheduleVersion
 from planner.scheduling.drafts import solve_event
@@ -30,9 +31,10 @@ def test_translation_of_rows_into_a_problem(any_app):
     host = MeetingTable(name="Stand A-12", position=9, host_firm=firms["ru1"])
     event.tables.append(host)
     part_time = firms["ir1"].participants[0]
-    firms["ir1"].participants.append(type(part_time)(first_name="Nima", last_name="K", email="nima@x.example",
-                                                     languages=["fa", "ru"], attending_days=["2026-11-09"]))
+    nima = type(part_time)(first_name="Nima", last_name="K", email="nima@x.example", languages=["fa", "ru"])
+    firms["ir1"].participants.append(nima)
     db.session.flush()
+    set_attending_days(nima, event, ["2026-11-09"])
     t = build_problem(event)
     p = t.problem
 
@@ -75,10 +77,10 @@ def test_solve_stores_a_valid_draft_with_every_must_meeting(any_app):
 def test_part_time_people_join_only_meetings_on_their_days(any_app):
     r = make_round()
     firm = r["firms"]["ir1"]
-    person = type(firm.participants[0])(first_name="Nima", last_name="K", email="nima@x.example", languages=["fa"],
-                                        attending_days=["2026-11-09"])
+    person = type(firm.participants[0])(first_name="Nima", last_name="K", email="nima@x.example", languages=["fa"])
     firm.participants.append(person)
     db.session.flush()
+    set_attending_days(person, r["event"], ["2026-11-09"])
     version, _solution = solve_event(r["event"], time_limit_s=LIMIT)
     for meeting in version.meetings:
         if firm.id in {p.firm_id for p in meeting.participants}:
