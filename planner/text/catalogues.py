@@ -38,6 +38,14 @@ def update_catalogue(domain: str) -> None:
             _pybabel("update", "-i", str(pot), "-d", str(folder), "-l", language, "--no-fuzzy-matching", "--ignore-obsolete")
         else:
             _pybabel("init", "-i", str(pot), "-d", str(folder), "-l", language)
+            _clear_fuzzy_header(folder / language / "LC_MESSAGES" / "messages.po")
+
+
+def _clear_fuzzy_header(path: Path) -> None:
+    """`pybabel init` marks the new catalogue's header fuzzy, and `compile` then skips the whole
+    catalogue silently; the header is ours, so the mark goes."""
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('#, fuzzy\nmsgid ""\n', 'msgid ""\n', 1), encoding="utf-8")
 
 
 def compile_catalogues() -> list[str]:

@@ -45,3 +45,10 @@ def test_update_refuses_an_unknown_catalogue(app):
     result = app.test_cli_runner().invoke(args=["translate", "update", "nonsense"])
     assert result.exit_code != 0
     assert "no catalogue 'nonsense'" in str(result.exception)
+
+
+def test_no_catalogue_is_skipped_by_compile():
+    """A fuzzy header makes `pybabel compile` skip the whole catalogue without an error."""
+    for po in catalogues.CATALOGUES.glob("*/*/LC_MESSAGES/messages.po"):
+        with open(po, "rb") as handle:
+            assert not read_po(handle).fuzzy, po
