@@ -45,6 +45,7 @@ def create_app(config: dict | None = None) -> Flask:
     from planner.exhibitions import views as exhibitions_views
     from planner.firms import api
     from planner.firms import views as firms_views
+    from planner.onboarding import views as onboarding_views
     from planner.outcomes import views as outcomes_views
     from planner.requests import views as requests_views
     from planner.scheduling import views as scheduling_views
@@ -107,7 +108,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     for blueprint in (home.bp, accounts_views.bp, exhibitions_views.bp, firms_views.bp, timetables_views.bp,
                       feed_views.bp, requests_views.bp, api.bp, events_views.bp, scheduling_views.bp, eventday_views.bp,
-                      outcomes_views.bp, statistics_views.bp, delegations_views.bp):
+                      outcomes_views.bp, statistics_views.bp, delegations_views.bp, onboarding_views.bp):
         app.register_blueprint(blueprint)
     _register_errors(app)
     if app.config["KARVAN_SECURITY_HEADERS"]:

@@ -25,6 +25,7 @@ from planner.matching.reasons import describe_reason, matches_as_json
 from planner.models import Firm, User
 from planner.models.enums import Role
 from planner.notifications import cli as cli_notifications
+from planner.onboarding import cli as cli_onboarding
 from planner.requests.services import pick_event
 from planner.scheduling import cli as cli_scheduling
 from planner.statistics import cli as cli_statistics
@@ -136,7 +137,7 @@ COMMANDS = [worker_command, seed_demo_command, load_reference_command, import_ex
 def init_app(app) -> None:
 
     for command in (COMMANDS + cli_events.COMMANDS + cli_scheduling.COMMANDS + cli_timetables.COMMANDS
-                    + cli_notifications.COMMANDS + cli_eventday.COMMANDS + cli_statistics.COMMANDS):
+                    + cli_notifications.COMMANDS + cli_onboarding.COMMANDS + cli_eventday.COMMANDS + cli_statistics.COMMANDS):
         app.cli.add_command(command)
 
 

@@ -27,6 +27,8 @@ from planner.urls import external_url
 log = logging.getLogger(__name__)
 MIN_PASSWORD_LENGTH = 10
 RESET_MAX_AGE_S = 2 * 3600
+# An invitation waits for someone who may be travelling: two weeks to choose a password.
+INVITATION_MAX_AGE_S = 14 * 24 * 3600
 
 
 def normalise_email(email: str) -> str:
@@ -93,15 +95,23 @@ def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
 
 
-def make_reset_token(user: User) -> str:
+def make_reset_token(user: User, invitation: bool = False) -> str:
+    """A signed set-password token: valid two hours, or two weeks for an invitation."""
     # The hash fragment makes the token single-use: it dies once the password changes.
-    return _serializer().dumps({"id": user.id, "h": user.password_hash[-12:]})
+    data = {"id": user.id, "h": user.password_hash[-12:]}
+    if invitation:
+        data["i"] = 1
+    return _serializer().dumps(data)
 
 
 def user_for_reset_token(token: str) -> User | None:
     try:
-        data = _serializer().loads(token, max_age=RESET_MAX_AGE_S)
+        data, signed_at = _serializer().loads(token, max_age=INVITATION_MAX_AGE_S, return_timestamp=True)
     except (SignatureExpired, BadSignature):
+        return None
+    if not isinstance(data, dict):
+        return None
+    if not data.get("i") and (utcnow() - signed_at).total_seconds() > RESET_MAX_AGE_S:
         return None
     user = db.session.get(User, data.get("id"))
     if user is None or user.password_hash[-12:] != data.get("h"):
@@ -144,9 +154,41 @@ def compose_password_reset(message):
     return email
 
 
+def invite_person(email: str, name: str, firm_id: int, locale: str) -> User | None:
+    """Open a firm member's account for a person added by an organiser (an import) and e-mail
+    them, in `locale`, a link to choose their password (valid two weeks). None when the e-mail
+    already has an account (nothing is sent)."""
+    if find_user(email) is not None:
+        return None
+    user = create_user(email, secrets.token_urlsafe(24), role=Role.FIRM_MEMBER, name=name, firm_id=firm_id,
+                       locale=locale)
+    url = external_url("auth.reset_password", token=make_reset_token(user, invitation=True))
+    queue_message(kind=MailKind.ACCOUNT_INVITATION, recipient=user.email, locale=locale,
+                  payload={"url": url, "name": name})
+    return user
+
+
+def compose_invitation(message):
+    """The invitation e-mail, in the person's language."""
+
+    with force_locale(message.locale):
+        subject = _("Your Karvan account is ready")
+        body = "\n\n".join([
+            _("Hello %(name)s,", name=message.payload.get("name") or message.recipient),
+            _("The organisers of the B2B meetings have registered you and your firm in Karvan, where you "
+              "see your partners and your meeting timetable."),
+            _("To choose your password and log in, open this link within two weeks:"),
+            message.payload["url"],
+        ])
+    email = new_email(message, subject)
+    email.set_content(rtl_lines(body, message.locale) + "\n", cte="quoted-printable")
+    return email
+
+
 def _register_composer() -> None:
 
     composer(MailKind.PASSWORD_RESET)(compose_password_reset)
+    composer(MailKind.ACCOUNT_INVITATION)(compose_invitation)
 
 
 _register_composer()

@@ -63,6 +63,7 @@ class MailKind(StrEnum):
     INVITATION = "invitation"  # one iTIP REQUEST or CANCEL for one meeting
     REQUEST_NOTICE = "request_notice"
     PASSWORD_RESET = "password_reset"
+    ACCOUNT_INVITATION = "account_invitation"  # a new account (from an import): set your password
     FEEDBACK_REQUEST = "feedback_request"
 
 

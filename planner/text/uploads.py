@@ -31,7 +31,7 @@ import codecs
 import csv
 import io
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from charset_normalizer import from_bytes
@@ -158,28 +158,31 @@ def decode_upload(raw: bytes) -> Decoded:
     return Decoded(text=text, encoding=label)
 
 
-def _delimiter(text: str, required: Sequence[str]) -> str:
+def _delimiter(text: str, required: Sequence[str], rename: Callable[[str], str]) -> str:
     """The separator that makes the header hold the required columns: Russian and Persian Excel
     save CSV with semicolons, others with commas; a tab-separated export works too."""
     first_line = text.split("\n", 1)[0]
     for delimiter in (",", ";", "\t"):
-        header = [name.strip() for name in first_line.split(delimiter)]
+        header = [rename(name.strip()) for name in first_line.split(delimiter)]
         if all(column in header for column in required):
             return delimiter
     return ","
 
 
-def read_csv_table(raw: bytes, *, required: Sequence[str], known: Sequence[str]) -> tuple[list[UploadRow], list[RowError], str]:
+def read_csv_table(raw: bytes, *, required: Sequence[str], known: Sequence[str],
+                   rename: Callable[[str], str] | None = None) -> tuple[list[UploadRow], list[RowError], str]:
     """Decode and parse a CSV upload: its rows, every structural error, and the encoding read.
 
-    `required` columns must be in the header; columns outside `known` are ignored. Cells are
+    `required` columns must be in the header; columns outside `known` are ignored. `rename` maps a
+    header cell to its canonical column name (headers written in another language). Cells are
     stripped; a missing cell is "". Raises `UploadRefused` when the file cannot be decoded at all.
     """
+    rename = rename or (lambda name: name)
     decoded = decode_upload(raw)
-    reader = csv.reader(io.StringIO(decoded.text, newline=""), delimiter=_delimiter(decoded.text, required))
+    reader = csv.reader(io.StringIO(decoded.text, newline=""), delimiter=_delimiter(decoded.text, required, rename))
     errors: list[RowError] = []
     try:
-        header = [name.strip() for name in next(reader, [])]
+        header = [rename(name.strip()) for name in next(reader, [])]
     except csv.Error as error:
         return [], [RowError(1, None, _("the file is not a valid CSV table (%(reason)s)", reason=str(error)))], decoded.encoding
     duplicates = sorted({name for name in header if name and header.count(name) > 1})

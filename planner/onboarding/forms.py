@@ -1,0 +1,29 @@
+"""The organiser's import form; field validators only."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import HiddenField, SelectField, StringField, SubmitField
+from wtforms.validators import Length, Optional, Regexp
+
+from planner.text.i18n import _l
+
+KEY = Regexp(r"^[a-z0-9][a-z0-9-]*$", message=_l("Use lower-case Latin letters, digits and hyphens."))
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("Spreadsheet (.xlsx or .csv)"), validators=[
+        FileRequired(message=_l("Please choose a file.")),
+        FileAllowed(["xlsx", "csv"], message=_l("Please upload an .xlsx or .csv file."))])
+    event = SelectField(_l("Round (firms register for it; days and wishes apply to it)"), validators=[Optional()])
+    delegation = StringField(_l("Delegation key (its region's people join it; created when missing)"),
+                             filters=[lambda v: (v or "").strip().lower()], validators=[Optional(), Length(max=80), KEY])
+    submit = SubmitField(_l("Check the file"))
+
+
+class ConfirmForm(FlaskForm):
+    token = HiddenField(validators=[Regexp(r"^[A-Za-z0-9_-]{16,64}$")])
+    name = HiddenField(validators=[Regexp(r"^[^/\\]{1,200}$")])
+    event = HiddenField()
+    delegation = HiddenField()
+    submit = SubmitField(_l("Import"))
