@@ -19,10 +19,13 @@ calendar app would reach nobody. Every invitation says instead how to decline in
 where a meeting's fate is decided, and no mailbox credentials in the app.
 
 `queue_meeting_cancellations()` serves changes after publication (a withdrawn request, a firm
-that left, …): CANCELs for the meetings called off at once, without a new publish.
+that left, a person who no longer comes that day, …): CANCELs for the meetings called off at
+once, without a new publish, and for people taken off a meeting that goes on (with its update
+to those who stay).
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from email.message import EmailMessage
 
 from flask import render_template
@@ -34,10 +37,11 @@ from planner.models import Event, Meeting, OutgoingMessage, Participant, Schedul
 from planner.models.enums import MailKind
 from planner.notifications.outbox import composer, external_url, new_email, queue_message, set_bodies
 from planner.text.i18n import _
+from planner.text.scripts import participant_name
 from planner.timetables.changes import diff_versions
 from planner.timetables.entries import Entry, _entry, meeting_people, recipient_locale
 from planner.timetables.feeds import ics_record, issue_feed_token, organiser
-from planner.timetables.ics import cancel_ics, request_ics
+from planner.timetables.ics import IcsPerson, cancel_ics, request_ics
 
 # What an invitation tells its reader.
 NEW, CHANGED, CANCELLED, LEFT = "new", "changed", "cancelled", "left"
@@ -92,13 +96,20 @@ def queue_publish_notices(event_id: int, published_version_id: int, previous_ver
 
 
 def queue_meeting_cancellations(meeting: Meeting, people: list[Participant] | None = None) -> list[OutgoingMessage]:
-    """CANCELs for a published meeting changed after publication, with its stored SEQUENCE
-    (the caller raised it): to everyone on it when it is called off (`people` None), else
-    only to `people`, who were taken off a meeting that still happens."""
-    what = CANCELLED if people is None else LEFT
-    recipients = meeting_people(meeting) if people is None else people
-    return [_queue_invitation(person, meeting, what, meeting.version_id, meeting.sequence)
-            for person in recipients if person.email]
+    """Messages for a published meeting changed after publication, with its stored SEQUENCE
+    (the caller raised it). Called off (`people` None): a CANCEL to everyone on it. Else
+    `people` were taken off a meeting that still happens: a CANCEL naming only them, and the
+    meeting's update (REQUEST, its new attendee list) to the people who stay, as a publish
+    would send them."""
+    if people is None:
+        return [_queue_invitation(person, meeting, CANCELLED, meeting.version_id, meeting.sequence)
+                for person in meeting_people(meeting) if person.email]
+    leaving = {person.id for person in people}
+    messages = [_queue_invitation(person, meeting, LEFT, meeting.version_id, meeting.sequence)
+                for person in people if person.email]
+    messages += [_queue_invitation(person, meeting, CHANGED, meeting.version_id, meeting.sequence)
+                 for person in meeting_people(meeting) if person.email and person.id not in leaving]
+    return messages
 
 
 # --- composing -------------------------------------------------------------------------------
@@ -139,9 +150,11 @@ def compose_invitation(message: OutgoingMessage) -> EmailMessage:
         html = render_template("mail/invitation.html", **context)
         record = ics_record(event, entry, locale, home, sequence=payload["sequence"],
                             status="CANCELLED" if what == CANCELLED else "CONFIRMED")
-        if what == LEFT:  # only this reader leaves; the meeting goes on (RFC 5546 §3.2.5)
-            record = record.__class__(**{**record.__dict__, "attendees_removed": True,
-                                         "attendees": tuple(a for a in record.attendees if a.email == person.email)})
+        if what == LEFT:  # only this reader leaves; the meeting goes on (RFC 5546 §3.2.5). Named
+            # from the row, not from the meeting, which no longer lists them after a change
+            # after publication.
+            record = replace(record, attendees_removed=True,
+                             attendees=(IcsPerson(participant_name(person, locale), person.email),))
         calendar_name = event.display_name(locale)
         method = "REQUEST" if what in (NEW, CHANGED) else "CANCEL"
         build = request_ics if method == "REQUEST" else cancel_ics

@@ -240,9 +240,10 @@ def move_meeting(meeting: Meeting, slot: Slot, table: MeetingTable, *, interpret
     version = meeting.version
     key = mid(meeting.request_id)
     chosen, translation = _apply(version, key, slot, table, interpreter, expected_lock)
-    meeting.slot_id, meeting.table_id = slot.id, table.id
+    # set through the relationships, so that `meeting.slot` read later in this session is the new one
+    meeting.slot, meeting.table = slot, table
     meeting.participants = meeting_people(translation, key, sid(slot.id))
-    meeting.interpreter_id = row_id(chosen) if chosen else None
+    meeting.interpreter = db.session.get(Interpreter, row_id(chosen)) if chosen else None
     version.lock_version += 1
     db.session.flush()
     refresh_figures(version)

@@ -79,6 +79,7 @@ def publish_command(event_key: str):
     db.session.commit()
     counts = diff.counts()
     click.echo(f"Published version {draft.number} of {event.slug}: {counts['added']} added, {counts['moved']} moved, "
+               f"{counts['interpreter']} with another interpreter, {counts['people']} with other attendees, "
                f"{counts['cancelled']} cancelled, {counts['unchanged']} unchanged.")
 
 

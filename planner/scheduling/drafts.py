@@ -12,9 +12,16 @@ from planner.models import Event, Meeting, MeetingRequest, Participant, Schedule
 from planner.models.base import utcnow
 from planner.models.enums import RequestPriority, RequestStatus, VersionStatus
 from planner.models.shapes import UnscheduledEntry, VersionStats
-from planner.scheduling.explain import explain_unscheduled, zero_meeting_firms
+from planner.scheduling.explain import explain_unscheduled, person_languages, zero_meeting_firms
 from planner.scheduling.interpreters import keep_previous_interpreters
-from planner.scheduling.translate import Translation, build_problem, row_id, version_assignments, version_solution
+from planner.scheduling.translate import (
+    Translation,
+    build_problem,
+    pid,
+    row_id,
+    version_assignments,
+    version_solution,
+)
 from planner.scheduling.versions import latest_version, next_version_number, published_version
 from planner.text.i18n import _
 from solver.io import problem_to_dict, solution_to_dict
@@ -137,9 +144,27 @@ def solve_event(event: Event, *, time_limit_s: float = 30.0, base: ScheduleVersi
     return version, solution
 
 
+def _companions(translation: Translation) -> tuple[solver.Participant, ...]:
+    """The people who come on some days only, as participants of no meeting: they join their
+    firm's meetings held on their days (`meeting_people`), which the contract cannot say, but
+    their ids and days belong in the instance so that every person with meetings is in it."""
+    tables = {p.id: p.table for p in translation.problem.participants}
+    return tuple(
+        solver.Participant(id=pid(person.id), languages=person_languages(person),
+                           unavailable=frozenset(s for s, day in translation.slot_day.items() if day in away),
+                           table=next((tables[pid(core.id)] for core in translation.firm_people[firm_id]), None))
+        for firm_id, people in sorted(translation.companions.items()) for person, away in people)
+
+
 def export_version(version: ScheduleVersion) -> tuple[dict, dict]:
-    """(`b2b-instance/1`, `b2b-solution/1`) dicts of a version, ids as in `build_problem`."""
+    """(`b2b-instance/1`, `b2b-solution/1`) dicts of a version, ids as in `build_problem`.
+
+    The instance lists every participant of the round who attends on some day with slots, so
+    the participant ids of `export-ics` (p<participant id>) all appear in it; people who come
+    on some days only are participants of no meeting (see `_companions`)."""
     translation = build_problem(version.event, base=version, previous=version, suggestions=False)
+    translation.problem = replace(translation.problem,
+                                  participants=translation.problem.participants + _companions(translation))
     problem = translation.problem
     known = {m.id for m in problem.meetings}
     # a locked meeting stays pinned; suggestions made requests are in the problem as m<id>

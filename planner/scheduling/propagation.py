@@ -10,7 +10,8 @@ published version against today's rows, in the caller's transaction:
   timetables and feeds leave it out from that commit on, its SEQUENCE rises and everyone on it
   gets a CANCEL;
 - a person who can no longer attend a meeting that still happens (they no longer come that
-  day) is taken off it and gets a CANCEL naming only them.
+  day) is taken off it and gets a CANCEL naming only them; the people who stay get the
+  meeting's update (its new attendee list), as a publish would send it.
 
 The organiser's board lists the called-off meetings as "needs attention" (their slots are free)
 with a one-click re-plan: a scheduler run that stays as close as it can to the published

@@ -295,9 +295,11 @@ def publish(version_id: int):
         return redirect(url_for("scheduling.board", version_id=version.id))
     db.session.commit()
     counts = diff.counts()
-    flash(_("Version %(number)s is published: %(added)s added, %(moved)s moved, %(cancelled)s cancelled. "
-            "Participants are being notified.", number=version.number, added=counts["added"],
-            moved=counts["moved"], cancelled=counts["cancelled"]), "success")
+    # an interpreter or attendee change is not a move: counted apart, as `timetables.changes` does
+    flash(_("Version %(number)s is published: %(added)s added, %(moved)s moved, %(interpreter)s with another "
+            "interpreter, %(people)s with other attendees, %(cancelled)s cancelled. Participants are being notified.",
+            number=version.number, added=counts["added"], moved=counts["moved"], interpreter=counts["interpreter"],
+            people=counts["people"], cancelled=counts["cancelled"]), "success")
     return redirect(url_for("scheduling.board", version_id=version.id))
 
 

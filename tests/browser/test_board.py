@@ -68,7 +68,7 @@ def test_organiser_runs_scheduler_moves_a_meeting_and_publishes(live_server, dem
     page.goto(live_server.url + "/auth/login?lang=en")
     page.fill("input[name=email]", DEMO_ORGANISER_EMAIL)
     page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("form [type=submit]")
+    page.click("main form [type=submit]")
     page.wait_for_load_state()
     page.click("text=Events & schedules")
     page.click(f"tr:has-text('{event.slug}') >> text=Scheduler and versions")

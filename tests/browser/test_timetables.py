@@ -30,7 +30,7 @@ def test_delegation_head_opens_timetable_in_russian_and_downloads_pdf_and_ics(li
     page.goto(live_server.url + "/auth/login?lang=ru")
     page.fill("input[name=email]", record["head_email"])
     page.fill("input[name=password]", "karvan-demo-2026")
-    page.click("form [type=submit]")
+    page.click("main form [type=submit]")
     page.wait_for_load_state()
     page.click("a[data-nav=delegation-timetable]")
     page.wait_for_load_state()
@@ -40,8 +40,8 @@ def test_delegation_head_opens_timetable_in_russian_and_downloads_pdf_and_ics(li
     assert "Екатеринбург" in body and "Тегеран" in body
     assert page.locator("tr[data-uid]").count() >= len(expected)
 
-    with page.expect_download() as pdf_info:
-        page.click("a[data-action=pdf]")
+    with page.expect_download(timeout=60000) as pdf_info:  # WeasyPrint renders the whole delegation
+        page.click("a[data-action=pdf]", timeout=60000)
     pdf_path = tmp_path / "timetable.pdf"
     pdf_info.value.save_as(pdf_path)
     assert pdf_path.read_bytes().startswith(b"%PDF")

@@ -205,3 +205,36 @@ def test_request_notice_goes_to_the_other_firm_in_its_language(scenario):
     with pytest.raises(ValueError):
         send_request_notice(request.id, "lost")
     assert db.session.scalar(select(OutgoingMessage).limit(1)) is not None
+
+
+def test_an_interpreter_change_alone_updates_only_the_people_of_that_meeting(scenario):
+    """Publishing a version where only one meeting's interpreter differs: counted apart from
+    moves, and only that meeting's people get its REQUEST (same time, higher SEQUENCE)."""
+    from planner.models import Interpreter
+    from planner.timetables.changes import diff_versions as diff_of
+    from planner.timetables.entries import meeting_people
+
+    first = scenario["version"]
+    queue_publish_notices(scenario["event"].id, first.id, None)
+    db.session.flush()
+    last = db.session.scalar(select(OutgoingMessage.id).order_by(OutgoingMessage.id.desc()).limit(1))
+    other = Interpreter(name="سارا کریمی", name_latin="Sara Karimi", email="sara@karvan.example", languages=["fa", "ru"])
+    scenario["event"].interpreters.append(other)
+    request = scenario["requests"]["toos-ural"]
+    placements = [dict(item, interpreter=other) if item["request"] is request else item for item in _placements(scenario)]
+    second = factories.publish_meetings(scenario["event"], placements, previous=first)
+    counts = diff_of(first, second).counts()
+    assert (counts["interpreter"], counts["moved"], counts["people"], counts["added"], counts["cancelled"]) == (1, 0, 0, 0, 0)
+    queue_publish_notices(scenario["event"].id, second.id, first.id)
+    db.session.flush()
+    messages = list(db.session.scalars(select(OutgoingMessage).where(OutgoingMessage.id > last)))
+    meeting = next(m for m in second.meetings if m.request_id == request.id)
+    concerned = {p.email for p in meeting_people(meeting)}
+    assert {m.recipient for m in messages} == concerned, "nobody else hears of it"
+    assert sorted(m.recipient for m in _invitations(messages)) == sorted(concerned), "one update each"
+    for message in _invitations(messages):
+        method, (vevent,) = check_message(_parsed(message))
+        assert method == "REQUEST" and str(vevent["UID"]) == request.uid and int(vevent["SEQUENCE"]) == 1
+        assert vevent.decoded("DTSTART") == meeting.slot.start_dt, "the time did not change"
+        description = str(vevent["DESCRIPTION"])
+        assert ("کریمی" if message.locale == "fa" else "Karimi") in description

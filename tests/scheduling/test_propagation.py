@@ -81,20 +81,34 @@ def test_interpreter_unavailable_calls_off_only_the_meetings_in_those_slots(app)
     assert {m.payload["request_id"] for m in _invitations()} == {interpreted.id}
 
 
-def test_a_person_who_no_longer_comes_is_taken_off_and_told_alone(app):
+def test_a_person_who_no_longer_comes_is_taken_off_named_in_a_cancel_and_the_others_get_the_update(app):
     scenario = factories.make_meeting_scenario()
     from planner.events.attendance import set_attending_days
     from planner.signals import facts_changed
+    from planner.timetables.entries import meeting_people
 
     leaving, staying = scenario["firms"]["toos"].participants
+    on_their_meetings = [m for m in published_version(scenario["event"]).live_meetings if leaving in m.participants]
+    assert on_their_meetings
     set_attending_days(leaving, scenario["event"], ["2030-01-01"])
     facts_changed(scenario["event"].id)
     db.session.commit()
-    (only,) = {m.recipient for m in _invitations()}
-    assert only == leaving.email
-    for message in _invitations():
+    to_leaver = [m for m in _invitations() if m.recipient == leaving.email]
+    assert len(to_leaver) == len(on_their_meetings)
+    for message in to_leaver:
         method, (vevent,) = check_message(email.message_from_bytes(message.mime, policy=policy.default))
-        assert method == "CANCEL" and "STATUS" not in vevent
+        assert method == "CANCEL" and "STATUS" not in vevent, "the meeting goes on without them"
+        assert str(vevent["ATTENDEE"]) == f"mailto:{leaving.email}", "the CANCEL names who leaves"
+    # everyone who stays on those meetings gets their update (new attendee list, higher SEQUENCE); nobody else
+    stayers = {(p.email, m.request.uid, m.request.ical_sequence) for m in on_their_meetings for p in meeting_people(m)}
+    updates = set()
+    for message in _invitations():
+        if message.recipient == leaving.email:
+            continue
+        method, (vevent,) = check_message(email.message_from_bytes(message.mime, policy=policy.default))
+        assert method == "REQUEST"
+        updates.add((message.recipient, str(vevent["UID"]), int(vevent["SEQUENCE"])))
+    assert updates == stayers and all(sequence >= 1 for _e, _u, sequence in stayers)
     live = version_meetings(published_version(scenario["event"]))
     toos_meetings = [m for m in live if scenario["firms"]["toos"].id in (m.request.requester_firm_id, m.request.target_firm_id)]
     assert toos_meetings and all(leaving not in m.participants and staying in m.participants for m in toos_meetings)

@@ -110,3 +110,28 @@ def test_cancel_and_errors_in_json(client, auth):
     assert response.status_code == 409
     html = client.get(f"/organiser/events/{r['event'].id}/schedule?lang=ru").get_data(as_text=True)
     assert 'lang="ru"' in html
+
+
+def test_an_interpreter_change_is_published_and_shown_apart_from_moves(client, auth):
+    from planner.scheduling.board import move_meeting
+
+    r = make_round(interpreters=3)  # three meetings need one: another is always free
+    make_user("organiser", email="org@karvan.example")
+    db.session.commit()
+    auth.login("org@karvan.example")
+    version = db.session.get(ScheduleVersion, _run(client, r["event"]).result_version_id)
+    client.post(f"/organiser/versions/{version.id}/publish",
+                data={"expected_revision": "0", "expected_lock": str(version.lock_version)})
+    client.post(f"/organiser/versions/{version.id}/copy")
+    copy = db.session.scalar(db.select(ScheduleVersion).where(ScheduleVersion.status == "draft"))
+    meeting = next(m for m in copy.meetings if m.interpreter_id)
+    busy = {m.interpreter_id for m in copy.meetings if m.slot_id == meeting.slot_id}
+    other = next(i for i in r["interpreters"] if i.id not in busy)
+    move_meeting(meeting, meeting.slot, meeting.table, interpreter=other)
+    db.session.commit()
+    response = client.post(f"/organiser/versions/{copy.id}/publish?lang=ru", follow_redirects=True,
+                           data={"expected_revision": "1", "expected_lock": str(copy.lock_version)})
+    assert "0 перенесено, 1 с другим переводчиком, 0 с другим составом участников, 0 отменено" in response.get_data(as_text=True)
+    html = client.get(f"/organiser/versions/{copy.id}/diff?lang=en").get_data(as_text=True)
+    assert "Moved (0)" in html and "Another interpreter (1)" in html and "Other attendees (0)" in html
+    assert "Interpreter" in html.split("Another interpreter (1)")[1].split("Other attendees")[0]

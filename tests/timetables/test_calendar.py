@@ -3,6 +3,7 @@ equal the slot times; Asia/Tehran is +03:30 in July and January; updates keep th
 raise SEQUENCE; cancels say so; nobody has two events at once; export-ics on the demo event."""
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,6 +14,8 @@ from icalendar import Calendar
 from planner.extensions import db
 from planner.timetables.feeds import participant_feed
 from planner.timetables.ics import IcsMeeting, IcsPerson, cancel_ics, meeting_ics, meetings_ics, request_ics
+from solver.io import problem_from_dict, solution_from_dict
+from solver.validate import check
 from tests import factories
 
 ORGANISER = IcsPerson("Khorasan Razavi Chamber of Commerce", "b2b@karvan.example", role="CHAIR")
@@ -187,3 +190,15 @@ def test_export_ics_on_the_demo_event(demo_app, runner, tmp_path):
         person = db.session.get(Participant, int(path.stem[1:]))
         assert person is not None
         assert_feed_matches(path.read_bytes(), expected[person.id])
+
+    # every feed is named with a participant id of export-schedule's instance.json
+    result = runner.invoke(args=["export-schedule", "demo", str(tmp_path.parent / "schedule")])
+    assert result.exit_code == 0, result.output
+    instance = json.loads((tmp_path.parent / "schedule" / "instance.json").read_text(encoding="utf-8"))
+    solution = json.loads((tmp_path.parent / "schedule" / "solution.json").read_text(encoding="utf-8"))
+    stems = {path.stem for path in files}
+    assert stems == {f"p{person_id}" for person_id in expected}
+    assert stems <= {p["id"] for p in instance["participants"]}
+    on_meetings = {p for m in instance["meetings"] for p in m["participants"]}
+    assert stems - on_meetings, "people who come on some days only are in the instance too"
+    assert check(problem_from_dict(instance), solution_from_dict(solution)).ok, "the export still passes the check"
