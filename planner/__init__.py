@@ -77,6 +77,8 @@ def create_app(config: dict | None = None) -> Flask:
                       feed_views.bp, requests_views.bp, api.bp, events_views.bp, scheduling_views.bp):
         app.register_blueprint(blueprint)
     _register_errors(app)
+    # Browsers ask for /favicon.ico whatever the page links; serve the same icon there.
+    app.add_url_rule("/favicon.ico", "favicon", lambda: app.send_static_file("img/favicon.ico"))
 
     from planner import cli
 

@@ -150,6 +150,9 @@ def language_name(code: str) -> str:
 def remember_language_choice() -> None:
     """A logged-in user's ?lang= choice becomes their saved language (used by e-mails too)."""
     asked = request.args.get("lang")
+    if asked in current_app.config["LANGUAGES"]:
+        # Also for answers that never asked for the locale (a redirect), so the next page keeps it.
+        session["lang"] = asked
     user = current_user._get_current_object()
     if asked in current_app.config["LANGUAGES"] and user is not None and user.is_authenticated and user.locale != asked:
 

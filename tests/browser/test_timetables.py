@@ -12,6 +12,7 @@ from sqlalchemy import select
 from planner.extensions import db
 from planner.models import Delegation, Event
 from tests import factories
+from tests.browser import click_nav
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -32,7 +33,7 @@ def test_delegation_head_opens_timetable_in_russian_and_downloads_pdf_and_ics(li
     page.fill("input[name=password]", "karvan-demo-2026")
     page.click("form [type=submit]")
     page.wait_for_load_state()
-    page.click("a[data-nav=delegation-timetable]")
+    click_nav(page, "a[data-nav=delegation-timetable]")
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "ru"
     assert "Деловая делегация Челябинской области" in page.locator("h1").inner_text()
@@ -40,8 +41,8 @@ def test_delegation_head_opens_timetable_in_russian_and_downloads_pdf_and_ics(li
     assert "Екатеринбург" in body and "Тегеран" in body
     assert page.locator("tr[data-uid]").count() >= len(expected)
 
-    with page.expect_download() as pdf_info:
-        page.click("a[data-action=pdf]")
+    with page.expect_download(timeout=90000) as pdf_info:  # a 50-page PDF on a busy machine
+        page.click("a[data-action=pdf]", timeout=90000)
     pdf_path = tmp_path / "timetable.pdf"
     pdf_info.value.save_as(pdf_path)
     assert pdf_path.read_bytes().startswith(b"%PDF")
