@@ -14,7 +14,8 @@ from planner.events import services as setup
 from planner.events.forms import ClosureForm, EventForm, HostTableForm, InterpreterForm, SessionForm, TablesForm, choices
 from planner.extensions import db
 from planner.models import Closure, Event, EventRegistration, EventSession, Exhibition, Firm, Interpreter, MeetingTable, Region
-from planner.text.i18n import _, current_locale, format_clock, format_day
+from planner.text.fields import parse_whole_number
+from planner.text.i18n import _, current_locale, format_clock, format_day, local_digits
 
 bp = Blueprint("events", __name__, url_prefix="/organiser/events")
 
@@ -322,12 +323,13 @@ def set_bounds(event_id: int, registration_id: int):
         abort(404)
 
     def number(name: str) -> int | None:
-        text = (request.form.get(name) or "").strip()
-        if not text:
-            return None
-        if not text.isdigit():
-            raise ServiceError(_("The maximum must be at least the minimum and at least 1."), name)
-        return int(text)
+        try:
+            value = parse_whole_number(request.form.get(name))
+        except ValueError:
+            value = -1
+        if value is not None and value < 0:
+            raise ServiceError(_("Enter a whole number, such as %(example)s.", example=local_digits(30)), name)
+        return value
 
     try:
         setup.set_meeting_bounds(registration, number("min_meetings"), number("max_meetings"))

@@ -14,7 +14,6 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
-    IntegerField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
@@ -28,6 +27,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from planner.extensions import db
 from planner.models import Product, Sector
 from planner.models.enums import FirmSize
+from planner.text.fields import WholeNumberField
 from planner.text.i18n import _l
 from planner.text.labels import FIRM_SIZE, LANGUAGE
 from planner.text.scripts import ascii_digits
@@ -155,7 +155,7 @@ class FirmForm(FlaskForm):
         Optional(), URL(require_tld=True, message=_l("Enter a full address, such as https://example.com.")),
         Length(max=300)])
     size = SelectField(_l("Size"), choices=choices(FIRM_SIZE.items()), default=FirmSize.SMALL)
-    founded = IntegerField(_l("Founded (year)"), validators=[
+    founded = WholeNumberField(_l("Founded (year)"), validators=[
         Optional(), NumberRange(min=1800, max=2100, message=_l("Enter a year between %(min)s and %(max)s."))])
     description = TextAreaField(_l("What your firm does"), filters=[_strip], validators=[Length(max=2000)])
     languages = MultiCheckboxField(_l("Working languages"), choices=choices(LANGUAGE.items()),
