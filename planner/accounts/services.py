@@ -16,7 +16,7 @@ from planner.models import LoginAttempt, User
 from planner.models.base import utcnow
 from planner.models.enums import MailKind, Role
 from planner.notifications.outbox import composer, new_email, queue_message
-from planner.text.i18n import local_digits
+from planner.text.i18n import local_digits, ngettext
 
 log = logging.getLogger(__name__)
 MIN_PASSWORD_LENGTH = 10
@@ -38,7 +38,8 @@ def create_user(email: str, password: str, role: str = Role.FIRM_MEMBER, name: s
     if find_user(email) is not None:
         raise ServiceError(_("An account with this e-mail already exists."), field="email")
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ServiceError(_("The password must have at least %(n)s characters.", n=local_digits(MIN_PASSWORD_LENGTH)),
+        raise ServiceError(ngettext("The password must have at least %(num)s character.", "The password must have at least %(num)s characters.",
+                                    MIN_PASSWORD_LENGTH, num=local_digits(MIN_PASSWORD_LENGTH)),
                            field="password")
     user = User(email=email, role=role, name=name, firm_id=firm_id, delegation_id=delegation_id, locale=locale)
     user.set_password(password)
@@ -142,7 +143,8 @@ _register_composer()
 
 def reset_password(user: User, password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ServiceError(_("The password must have at least %(n)s characters.", n=local_digits(MIN_PASSWORD_LENGTH)),
+        raise ServiceError(ngettext("The password must have at least %(num)s character.", "The password must have at least %(num)s characters.",
+                                    MIN_PASSWORD_LENGTH, num=local_digits(MIN_PASSWORD_LENGTH)),
                            field="password")
     user.set_password(password)
     db.session.flush()

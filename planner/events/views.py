@@ -15,7 +15,7 @@ from planner.events.forms import ClosureForm, EventForm, HostTableForm, Interpre
 from planner.extensions import db
 from planner.models import Closure, Event, EventRegistration, EventSession, Exhibition, Firm, Interpreter, MeetingTable, Region
 from planner.text.fields import parse_whole_number
-from planner.text.i18n import _, current_locale, format_clock, format_day, local_digits
+from planner.text.i18n import _, current_locale, format_clock, format_day, local_digits, ngettext
 
 bp = Blueprint("events", __name__, url_prefix="/organiser/events")
 
@@ -207,7 +207,7 @@ def default_sessions(event_id: int):
         created = setup.add_default_sessions(event)
     except ServiceError as error:
         return _refused(event, error, "sessions")
-    return _done(event, _("%(count)s session(s) added.", count=len(created)), "sessions")
+    return _done(event, ngettext("%(num)s session added.", "%(num)s sessions added.", len(created), num=local_digits(len(created))), "sessions")
 
 
 @bp.route("/<int:event_id>/sessions", methods=["POST"])
@@ -240,7 +240,8 @@ def add_tables(event_id: int):
         flash(_("Please correct the highlighted fields."), "error")
         return _back(event, "tables")
     return _attempt(event, "tables", lambda: setup.add_tables(event, form.count.data),
-                    lambda created: _("%(count)s table(s) added.", count=len(created)))
+                    lambda created: ngettext("%(num)s table added.", "%(num)s tables added.", len(created),
+                                             num=local_digits(len(created))))
 
 
 @bp.route("/<int:event_id>/tables/host", methods=["POST"])

@@ -15,7 +15,7 @@ from planner.extensions import db
 from planner.models import Exhibition, ExhibitionRevision, Sector
 from planner.models.enums import ExhibitionStatus
 from planner.models.exhibitions import EXHIBITION_STATUSES
-from planner.text.i18n import local_digits, parse_jalali_iso
+from planner.text.i18n import local_digits, ngettext, parse_jalali_iso
 
 CSV_COLUMNS = (
     "key", "title_fa", "title_ru", "title_en", "venue", "venue_fa", "venue_ru", "halls", "start_jalali", "end_jalali",
@@ -76,7 +76,8 @@ def _validate_row(line: int, row: dict[str, str], known_sectors: set[str]) -> tu
     values: dict = {column: (row.get(column) or "").strip() for column in CSV_COLUMNS}
     for column, limit in MAX_LENGTHS.items():
         if len(values[column]) > limit:
-            errors.append(RowError(line, column, _("longer than %(max)s characters", max=local_digits(limit))))
+            errors.append(RowError(line, column, ngettext("longer than %(num)s character", "longer than %(num)s characters", limit,
+                                                              num=local_digits(limit))))
     if errors:
         return None, errors
     values["venue_fa"] = values["venue_fa"] or None

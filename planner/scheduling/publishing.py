@@ -9,20 +9,22 @@ own `lock_version` (raised by every manual move) catches a board changed meanwhi
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from sqlalchemy import select, update
 
 from planner.errors import ServiceError
 from planner.extensions import db
-from planner.models import Event, Meeting, MeetingRequest, ScheduleVersion
+from planner.models import Event, Meeting, MeetingRequest, Participant, ScheduleVersion
 from planner.models.base import utcnow
 from planner.models.enums import VersionStatus
 from planner.notifications import invites
 from planner.scheduling.board import violation_message
 from planner.scheduling.translate import build_problem, version_assignments
 from planner.scheduling.versions import next_version_number, published_version
-from planner.text.i18n import _, _l
+from planner.text.i18n import _, _l, local_digits, ngettext
+from planner.timetables.entries import recipient_locale, version_meetings
 from solver.validate import check
 
 VERSION_STATUS = {
@@ -43,23 +45,32 @@ class PublishConflict(ServiceError):
 
 @dataclass
 class Diff:
+    """Meetings added, moved (time or table changed), given another interpreter only, and
+    cancelled; the one definition behind the board's figures, the comparison and the notices."""
+
     added: list[Meeting] = field(default_factory=list)
     moved: list[tuple[Meeting, Meeting]] = field(default_factory=list)  # (before, after)
+    interpreter: list[tuple[Meeting, Meeting]] = field(default_factory=list)  # (before, after), same time and table
     cancelled: list[Meeting] = field(default_factory=list)
     unchanged: int = 0
 
     @property
     def changed(self) -> bool:
-        return bool(self.added or self.moved or self.cancelled)
+        return bool(self.added or self.moved or self.interpreter or self.cancelled)
 
     def counts(self) -> dict[str, int]:
-        return {"added": len(self.added), "moved": len(self.moved), "cancelled": len(self.cancelled),
-                "unchanged": self.unchanged}
+        return {"added": len(self.added), "moved": len(self.moved), "interpreter": len(self.interpreter),
+                "cancelled": len(self.cancelled), "unchanged": self.unchanged}
+
+
+def meeting_moved(before: Meeting, after: Meeting) -> bool:
+    """Moved means the time or the table changed; a new interpreter alone is not a move."""
+    return (before.slot_id, before.table_id) != (after.slot_id, after.table_id)
 
 
 def meeting_changed(before: Meeting, after: Meeting) -> bool:
-    """Time, place or interpreter differ."""
-    return (before.slot_id, before.table_id, before.interpreter_id) != (after.slot_id, after.table_id, after.interpreter_id)
+    """Time, place or interpreter differ (what the participants' invitations show)."""
+    return meeting_moved(before, after) or before.interpreter_id != after.interpreter_id
 
 
 def diff_versions(before: ScheduleVersion | None, after: ScheduleVersion) -> Diff:
@@ -70,8 +81,10 @@ def diff_versions(before: ScheduleVersion | None, after: ScheduleVersion) -> Dif
     for request_id, meeting in sorted(new.items()):
         if request_id not in old:
             diff.added.append(meeting)
-        elif meeting_changed(old[request_id], meeting):
+        elif meeting_moved(old[request_id], meeting):
             diff.moved.append((old[request_id], meeting))
+        elif meeting_changed(old[request_id], meeting):
+            diff.interpreter.append((old[request_id], meeting))
         else:
             diff.unchanged += 1
     diff.cancelled = [meeting for request_id, meeting in sorted(old.items()) if request_id not in new]
@@ -87,8 +100,11 @@ def _check_still_valid(version: ScheduleVersion) -> None:
     slots = {s.id for s in translation.problem.slots}
     lost = [a for a in version_assignments(version) if a.meeting not in known or a.slot not in slots]
     if lost:
-        raise ServiceError(_("%(count)s meeting(s) of this draft are no longer possible (a request was withdrawn "
-                             "or a day was closed). Re-run the scheduler first.", count=len(lost)))
+        raise ServiceError(ngettext(
+            "%(num)s meeting of this draft is no longer possible (a request was withdrawn or a day was closed). "
+            "Re-run the scheduler first.",
+            "%(num)s meetings of this draft are no longer possible (a request was withdrawn or a day was closed). "
+            "Re-run the scheduler first.", len(lost), num=local_digits(len(lost))))
     report = check(translation.problem, version_assignments(version))
     broken = [v for v in report.violations if v.code != "required_unscheduled"]
     if broken:
@@ -126,7 +142,8 @@ def publish_version(version: ScheduleVersion, *, expected_revision: int, expecte
     diff = diff_versions(previous, version)
     requests = {r.id: r for r in db.session.scalars(select(MeetingRequest).where(MeetingRequest.id.in_(
         [m.request_id for m in version.meetings] + [m.request_id for m in diff.cancelled])))}
-    changed = {after.request_id for _before, after in diff.moved} | {m.request_id for m in diff.added}
+    changed = ({after.request_id for _before, after in diff.moved + diff.interpreter}
+               | {m.request_id for m in diff.added})
     for meeting in version.meetings:
         request = requests[meeting.request_id]
         if meeting.request_id in changed:
@@ -170,3 +187,45 @@ def copy_version(version: ScheduleVersion, user_id: int | None = None) -> Schedu
     db.session.add(copy)
     db.session.flush()
     return copy
+
+
+# --- the publish preview: who would be notified, before anything is queued -----------------
+
+@dataclass
+class PublishPreview:
+    """People (not meetings) a publish concerns: how many get a new, a changed or a cancelled
+    meeting (one person may be in several groups), how many e-mails are queued and in which
+    languages, and who has no e-mail address to write to."""
+
+    meetings: Diff
+    people_new: int = 0
+    people_changed: int = 0
+    people_cancelled: int = 0
+    emails: int = 0
+    languages: dict[str, int] = field(default_factory=dict)
+    without_email: list[Participant] = field(default_factory=list)
+
+
+def publish_preview(version: ScheduleVersion) -> PublishPreview:
+    """What publishing the draft `version` now would send (nothing is written)."""
+    previous = published_version(version.event)
+    if previous is not None and previous.id == version.id:
+        previous = None
+    preview = PublishPreview(meetings=diff_versions(previous, version))
+    # The per-person comparison queue_publish_notices() makes after the publish: one source.
+    per_person = invites.diff_versions(version_meetings(version), version_meetings(previous))
+    languages: Counter[str] = Counter()
+    for person_id, changes in per_person.items():
+        person = db.session.get(Participant, person_id)
+        if person is None:
+            continue
+        preview.people_new += bool(changes.added)
+        preview.people_changed += bool(changes.changed)
+        preview.people_cancelled += bool(changes.removed)
+        if not person.email:
+            preview.without_email.append(person)
+            continue
+        preview.emails += 1
+        languages[recipient_locale(person)] += 1
+    preview.languages = dict(languages.most_common())
+    return preview
