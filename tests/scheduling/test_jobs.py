@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from flask_babel import force_locale
 
 import solver
 from planner.errors import ServiceError
@@ -60,7 +61,7 @@ def test_one_run_per_event_and_sane_limits(any_app):
         start_solve(make_round()["event"], time_limit_s=0)
 
 
-def test_a_failing_solve_is_recorded_and_touches_nothing(any_app, monkeypatch):
+def test_a_failing_solve_is_recorded_and_touches_nothing(any_app, monkeypatch, caplog):
     r = _with_published(any_app)
     before = _published_snapshot(r["event"])
     versions = db.session.scalar(db.select(db.func.count(ScheduleVersion.id)))
@@ -71,9 +72,18 @@ def test_a_failing_solve_is_recorded_and_touches_nothing(any_app, monkeypatch):
     monkeypatch.setattr(solver, "solve", explode)
     job = start_solve(r["event"], time_limit_s=LIMIT)
     db.session.commit()
-    run_solve_job(job.id)
+    with caplog.at_level("ERROR"):
+        run_solve_job(job.id)
     job = db.session.get(SolveJob, job.id)
-    assert job.status == "failed" and job.error == "crash" and "solver crashed" in job.progress["detail"]
+    reference = job.progress["reference"]
+    assert job.status == "failed" and job.error == "crash" and reference.startswith(f"solve-{job.id}-")
+    # The organiser reads a translated reason and a reference; the log line carries both.
+    assert any(reference in record.getMessage() and "solver crashed" in (record.exc_text or str(record.exc_info))
+               for record in caplog.records)
+    with any_app.test_request_context(), force_locale("ru"):
+        state = job_state(job)
+    assert state["error_label"] == "Планировщик неожиданно завершился с ошибкой." and state["reference"] == reference
+    assert "solver crashed" not in str(state)
     assert job.result_version_id is None
     assert db.session.scalar(db.select(db.func.count(ScheduleVersion.id))) == versions
     assert _published_snapshot(r["event"]) == before
