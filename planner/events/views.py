@@ -299,7 +299,7 @@ def add_closure(event_id: int):
         flash(_("Please correct the highlighted fields."), "error")
         return _back(event, "closures")
     try:
-        setup.add_closure(form.day.data, form.reason.data, form.region_key.data or None)
+        setup.add_closure(form.day.data, form.reason.data, form.region_key.data or None, event=event)
     except ServiceError as error:
         return _refused(event, error, "closures")
     return _done(event, _("Closure added."), "closures")

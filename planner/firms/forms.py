@@ -47,6 +47,14 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
+def with_scheme(value: str | None) -> str | None:
+    """'sepehr-pump.example' -> 'https://sepehr-pump.example': people type addresses as they
+    see them on a card; one that names its scheme is kept as typed."""
+    if isinstance(value, str) and value and not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", value):
+        return "https://" + value.removeprefix("//")
+    return value
+
+
 def normalise_code(value: str | None) -> str:
     """'87.08 40' and '۸۷۰۸۴۰' -> '870840'; ISIC codes keep their digits."""
     return re.sub(r"[\s.\-٫]", "", ascii_digits(value))
@@ -151,7 +159,7 @@ class FirmForm(FlaskForm):
     city = StringField(_l("City"), filters=[_strip],
                        validators=[DataRequired(message=_l("Please enter the city.")), Length(max=120)])
     city_latin = StringField(_l("City in Latin letters"), filters=[_strip], validators=[Length(max=120)])
-    website = StringField(_l("Website"), filters=[_strip], validators=[
+    website = StringField(_l("Website"), filters=[_strip, with_scheme], validators=[
         Optional(), URL(require_tld=True, message=_l("Enter a full address, such as https://example.com.")),
         Length(max=300)])
     size = SelectField(_l("Size"), choices=choices(FIRM_SIZE.items()), default=FirmSize.SMALL)

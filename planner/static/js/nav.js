@@ -20,6 +20,12 @@
     if (overflowing || wrapped) root.classList.add("nav-compact");
   }
 
+  // Forms that delete ask first (data-confirm holds the translated question).
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) { event.preventDefault(); }
+  }, true);
+
   document.addEventListener("DOMContentLoaded", function () {
     var nav = document.querySelector(".nav");
     var toggle = nav && nav.querySelector(".nav-toggle");

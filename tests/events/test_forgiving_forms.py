@@ -1,0 +1,41 @@
+"""Forms that forgive: a closure outside the round is refused with the reason, a session that
+ends before it starts says so, deletions ask first, a website without a scheme gets https://."""
+from __future__ import annotations
+
+from datetime import date, time
+
+import pytest
+from sqlalchemy import select
+
+from planner.errors import ServiceError
+from planner.events import services as setup
+from planner.extensions import db
+from planner.firms.forms import with_scheme
+from planner.models import Closure
+from tests import factories
+
+
+def test_a_closure_outside_the_rounds_days_is_refused(client, auth):
+    event = factories.make_event(start=date(2026, 11, 8), end=date(2026, 11, 9))
+    factories.make_user("organiser", email="org@karvan.example")
+    db.session.commit()
+    auth.login("org@karvan.example")
+    response = client.post(f"/organiser/events/{event.id}/closures?lang=en",
+                           data={"day": "2026-12-01", "reason": "Heat", "region_key": ""}, follow_redirects=True)
+    assert "The day is not part of the event." in response.get_data(as_text=True)
+    assert db.session.scalar(select(Closure)) is None
+    page = client.get(f"/organiser/events/{event.id}?lang=ru").get_data(as_text=True)
+    assert page.count("data-confirm=") >= 1 and "Удалить? Это нельзя отменить." in page
+
+
+def test_a_session_ending_before_it_starts_says_so(app):
+    event = factories.make_event(sessions=())
+    with pytest.raises(ServiceError) as error:
+        setup.add_session(event, event.start_date, time(12), time(9))
+    assert "ends before it starts" in error.value.message
+
+
+@pytest.mark.parametrize("typed, stored", [("sepehr-pump.example", "https://sepehr-pump.example"),
+                                          ("http://toos.example", "http://toos.example"), ("", "")])
+def test_a_website_without_a_scheme_gets_https(typed, stored):
+    assert with_scheme(typed) == stored
