@@ -15,7 +15,16 @@ from planner.events.forms import ClosureForm, EventForm, HostTableForm, Interpre
 from planner.extensions import db
 from planner.models import Closure, Event, EventRegistration, EventSession, Exhibition, Firm, Interpreter, MeetingTable, Region
 from planner.text.fields import parse_whole_number
-from planner.text.i18n import _, current_locale, format_clock, format_day, local_digits, ngettext
+from planner.text.i18n import (
+    _,
+    current_locale,
+    format_clock,
+    format_day,
+    format_day_range,
+    local_digits,
+    local_today,
+    ngettext,
+)
 
 bp = Blueprint("events", __name__, url_prefix="/organiser/events")
 
@@ -25,9 +34,23 @@ def _event(event_id: int) -> Event:
 
 
 def _exhibition_choices() -> list[tuple[int, str]]:
-    locale = current_locale()
-    rows = db.session.scalars(select(Exhibition).order_by(Exhibition.start_date))
-    return [(0, _("— none (free dates) —"))] + [(e.id, e.title(locale)) for e in rows]
+    """Upcoming exhibitions first, each with its dates; past ones after them, marked past."""
+    locale, today = current_locale(), local_today()
+    rows = list(db.session.scalars(select(Exhibition).order_by(Exhibition.start_date)))
+    upcoming = [e for e in rows if e.end_date >= today]
+    past = [e for e in reversed(rows) if e.end_date < today]
+    label = "%(title)s — %(dates)s"
+    return ([(0, _("— none (free dates) —"))]
+            + [(e.id, label % {"title": e.title(locale), "dates": format_day_range(e.start_date, e.end_date, locale)})
+               for e in upcoming]
+            + [(e.id, _("%(title)s — %(dates)s (past)", title=e.title(locale),
+                        dates=format_day_range(e.start_date, e.end_date, locale))) for e in past])
+
+
+def _warn_if_past(start: date | None) -> None:
+    """A round set in the past is allowed (to record one afterwards) but never silently."""
+    if start is not None and start < local_today():
+        flash(_("The round's dates are in the past; firms cannot send requests in it."), "warning")
 
 
 def _settings(form: EventForm) -> dict:
@@ -71,6 +94,7 @@ def create():
             _field_error(form, error)
         else:
             db.session.commit()
+            _warn_if_past(event.start_date)
             flash(_("The event was created. Now add its sessions, tables and interpreters."), "success")
             return redirect(url_for("events.setup_page", event_id=event.id))
     return render_template("events/form.html", form=form, event=None)
@@ -94,6 +118,7 @@ def settings(event_id: int):
             _field_error(form, error)
         else:
             db.session.commit()
+            _warn_if_past(event.start_date)
             flash(_("Settings saved."), "success")
             return redirect(url_for("events.setup_page", event_id=event.id))
     return render_template("events/form.html", form=form, event=event)

@@ -39,3 +39,31 @@ def test_a_session_ending_before_it_starts_says_so(app):
                                           ("http://toos.example", "http://toos.example"), ("", "")])
 def test_a_website_without_a_scheme_gets_https(typed, stored):
     assert with_scheme(typed) == stored
+
+
+def test_the_round_form_lists_upcoming_exhibitions_with_dates_and_warns_about_past_dates(client, auth):
+    from planner.models import Exhibition
+
+    db.session.add_all([
+        Exhibition(key="old-show", title_fa="قدیمی", title_ru="Старая", title_en="Old show", venue="Mashhad",
+                   start_date=date(2020, 5, 1), end_date=date(2020, 5, 3)),
+        Exhibition(key="new-show", title_fa="تازه", title_ru="Новая", title_en="New show", venue="Mashhad",
+                   start_date=date(2099, 5, 1), end_date=date(2099, 5, 3)),
+    ])
+    factories.make_user("organiser", email="org@karvan.example")
+    db.session.commit()
+    auth.login("org@karvan.example")
+    form = client.get("/organiser/events/new?lang=en").get_data(as_text=True)
+    assert form.index("New show — 1 May – 3 May 2099") < form.index("Old show — 1 May – 3 May 2020 (past)")
+    response = client.post("/organiser/events/new?lang=en", data={
+        "slug": "late", "name_fa": "دیر", "exhibition_id": "0", "start_date": "2020-05-01", "end_date": "2020-05-02",
+        "slot_minutes": "25", "break_minutes": "5", "who_can_meet": "any", "min_meetings": "0",
+        "request_mode": "mutual-accept"}, follow_redirects=True)
+    assert "dates are in the past" in response.get_data(as_text=True)
+
+
+def test_round_cards_on_the_home_page_are_links(client, auth):
+    event = factories.make_event()
+    db.session.commit()
+    html = client.get("/?lang=en").get_data(as_text=True)
+    assert f'data-round="{event.slug}"' in html and 'href="/auth/register" data-round' in html
