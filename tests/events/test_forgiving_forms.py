@@ -67,3 +67,14 @@ def test_round_cards_on_the_home_page_are_links(client, auth):
     db.session.commit()
     html = client.get("/?lang=en").get_data(as_text=True)
     assert f'data-round="{event.slug}"' in html and 'href="/auth/register" data-round' in html
+
+
+def test_an_empty_matches_page_says_why(client, auth):
+    firm = factories.make_firm("khorasan-razavi", offers=[], needs=[])
+    user = factories.make_user(firm=firm, email="new@firm.example")
+    db.session.commit()
+    auth.login(user.email)
+    page = client.get(f"/firms/{firm.id}/matches?lang=en").get_data(as_text=True)
+    assert 'data-cause="profile"' in page
+    filtered = client.get(f"/firms/{firm.id}/matches?lang=en&q=zzzz").get_data(as_text=True)
+    assert 'data-cause="filters"' in filtered
