@@ -113,6 +113,8 @@ def create_app(config: dict | None = None) -> Flask:
     _register_errors(app)
     if app.config["KARVAN_SECURITY_HEADERS"]:
         app.after_request(_security_headers)
+    # Browsers ask for /favicon.ico whatever the page links; serve the same icon there.
+    app.add_url_rule("/favicon.ico", "favicon", lambda: app.send_static_file("img/favicon.ico"))
 
     from planner import cli
 

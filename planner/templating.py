@@ -84,6 +84,7 @@ def register(app: Flask) -> None:
         language_list=lambda codes: labels.language_list(codes, current_locale()),
         join_list=join_list,
         list_comma=lambda: scripts.list_separator(current_locale()),
+        dot=lambda: scripts.item_separator(current_locale()),
         person_name=lambda person: scripts.participant_name(person, current_locale()),
         interpreter_name=lambda interpreter: scripts.interpreter_name(interpreter, current_locale()),
         firm_city=lambda firm: scripts.city_for(firm, current_locale()),

@@ -4,7 +4,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, Selec
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from planner.accounts.services import MIN_PASSWORD_LENGTH
-from planner.text.i18n import _, _l, local_digits
+from planner.text.i18n import _l, local_digits, ngettext
 
 
 class MinimumLength:
@@ -16,7 +16,9 @@ class MinimumLength:
 
     def __call__(self, form, field):
         if field.data and len(field.data) < self.minimum:
-            raise ValidationError(_("The password must have at least %(n)s characters.", n=local_digits(self.minimum)))
+            raise ValidationError(ngettext("The password must have at least %(num)s character.",
+                                           "The password must have at least %(num)s characters.",
+                                           self.minimum, num=local_digits(self.minimum)))
 
 
 class LoginForm(FlaskForm):

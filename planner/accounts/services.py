@@ -20,7 +20,7 @@ from planner.models import User
 from planner.models.base import utcnow
 from planner.models.enums import MailKind, Role
 from planner.notifications.outbox import composer, new_email, queue_message
-from planner.text.i18n import local_digits
+from planner.text.i18n import local_digits, ngettext
 from planner.text.scripts import rtl_lines
 from planner.urls import external_url
 
@@ -46,7 +46,8 @@ def create_user(email: str, password: str, role: str = Role.FIRM_MEMBER, name: s
     if find_user(email) is not None:
         raise ServiceError(_("An account with this e-mail already exists."), field="email")
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ServiceError(_("The password must have at least %(n)s characters.", n=local_digits(MIN_PASSWORD_LENGTH)),
+        raise ServiceError(ngettext("The password must have at least %(num)s character.", "The password must have at least %(num)s characters.",
+                                    MIN_PASSWORD_LENGTH, num=local_digits(MIN_PASSWORD_LENGTH)),
                            field="password")
     user = User(email=email, role=role, name=name, firm_id=firm_id, delegation_id=delegation_id, locale=locale)
     user.set_password(password)
@@ -196,7 +197,8 @@ _register_composer()
 
 def reset_password(user: User, password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ServiceError(_("The password must have at least %(n)s characters.", n=local_digits(MIN_PASSWORD_LENGTH)),
+        raise ServiceError(ngettext("The password must have at least %(num)s character.", "The password must have at least %(num)s characters.",
+                                    MIN_PASSWORD_LENGTH, num=local_digits(MIN_PASSWORD_LENGTH)),
                            field="password")
     user.set_password(password)
     db.session.flush()

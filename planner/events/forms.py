@@ -4,21 +4,18 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
-    FloatField,
     HiddenField,
-    IntegerField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
     SubmitField,
-    TimeField,
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from planner.text.dates import parse_day
+from planner.text.fields import DecimalNumberField, LocalDateField, LocalTimeField, WholeNumberField
 from planner.text.i18n import _l
 
 
@@ -71,13 +68,13 @@ class EventForm(FlaskForm):
     name_ru = StringField(_l("Name in Russian"), validators=[Optional(), Length(max=300)])
     name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=300)])
     exhibition_id = SelectField(_l("Exhibition"), coerce=int, default=0)
-    start_date = DateField(_l("First day"), validators=[Optional()])
-    end_date = DateField(_l("Last day"), validators=[Optional()])
-    slot_minutes = IntegerField(_l("Slot length (minutes)"), default=25, validators=[InputRequired(), NumberRange(5, 240)])
-    break_minutes = IntegerField(_l("Break between slots (minutes)"), default=5, validators=[InputRequired(), NumberRange(0, 120)])
+    start_date = LocalDateField(_l("First day"), validators=[Optional()])
+    end_date = LocalDateField(_l("Last day"), validators=[Optional()])
+    slot_minutes = WholeNumberField(_l("Slot length (minutes)"), default=25, validators=[InputRequired(), NumberRange(5, 240)])
+    break_minutes = WholeNumberField(_l("Break between slots (minutes)"), default=5, validators=[InputRequired(), NumberRange(0, 120)])
     who_can_meet = SelectField(_l("Who may meet whom"), choices=choices(WHO_CAN_MEET_CHOICES), default="cross-region")
-    min_meetings = IntegerField(_l("Minimum meetings per firm"), default=0, validators=[InputRequired(), NumberRange(0, 100)])
-    max_meetings = IntegerField(_l("Maximum meetings per firm"), validators=[Optional(), NumberRange(1, 200)])
+    min_meetings = WholeNumberField(_l("Minimum meetings per firm"), default=0, validators=[InputRequired(), NumberRange(0, 100)])
+    max_meetings = WholeNumberField(_l("Maximum meetings per firm"), validators=[Optional(), NumberRange(1, 200)])
     request_mode = SelectField(_l("Meeting requests"), choices=choices(REQUEST_MODE_CHOICES), default="mutual-accept")
     suggest_for_shortfall = BooleanField(_l("Suggest partners to firms below their minimum"))
     submit = SubmitField(_l("Save"))
@@ -85,14 +82,14 @@ class EventForm(FlaskForm):
 
 class SessionForm(FlaskForm):
     day = SelectField(_l("Day"))
-    start = TimeField(_l("From"), validators=[InputRequired()])
-    end = TimeField(_l("To"), validators=[InputRequired()])
+    start = LocalTimeField(_l("From"), validators=[InputRequired()])
+    end = LocalTimeField(_l("To"), validators=[InputRequired()])
     name = StringField(_l("Name (optional)"), validators=[Optional(), Length(max=120)])
     submit = SubmitField(_l("Add session"))
 
 
 class TablesForm(FlaskForm):
-    count = IntegerField(_l("Number of tables to add"), default=10, validators=[InputRequired(), NumberRange(1, 500)])
+    count = WholeNumberField(_l("Number of tables to add"), default=10, validators=[InputRequired(), NumberRange(1, 500)])
     submit = SubmitField(_l("Add tables"))
 
 
@@ -112,31 +109,31 @@ class InterpreterForm(FlaskForm):
 
 
 class ClosureForm(FlaskForm):
-    day = DateField(_l("Day"), validators=[InputRequired()])
+    day = LocalDateField(_l("Day"), validators=[InputRequired()])
     reason = StringField(_l("Reason"), validators=[DataRequired(), Length(max=300)])
     region_key = SelectField(_l("Where"), default="")
     submit = SubmitField(_l("Add closure"))
 
 
 class SolveForm(FlaskForm):
-    time_limit = FloatField(_l("Time limit (seconds)"), default=30, validators=[InputRequired(), NumberRange(1, 3600)])
+    time_limit = DecimalNumberField(_l("Time limit (seconds)"), default=30, validators=[InputRequired(), NumberRange(1, 3600)])
     method = SelectField(_l("Method"), choices=choices(METHOD_CHOICES), default="cp-sat")
     submit = SubmitField(_l("Run the scheduler"))
 
 
 class MoveForm(FlaskForm):
-    meeting_id = IntegerField(validators=[InputRequired()])
+    meeting_id = WholeNumberField(validators=[InputRequired()])
     slot_id = SelectField(_l("Slot"), coerce=int)
     table_id = SelectField(_l("Table"), coerce=int)
-    expected_lock = IntegerField(validators=[Optional()])
+    expected_lock = WholeNumberField(validators=[Optional()])
     submit = SubmitField(_l("Move"))
 
 
 class PlaceForm(FlaskForm):
-    request_id = IntegerField(validators=[InputRequired()])
+    request_id = WholeNumberField(validators=[InputRequired()])
     slot_id = SelectField(_l("Slot"), coerce=int)
     table_id = SelectField(_l("Table"), coerce=int)
-    expected_lock = IntegerField(validators=[Optional()])
+    expected_lock = WholeNumberField(validators=[Optional()])
     submit = SubmitField(_l("Place"))
 
 

@@ -247,6 +247,8 @@ def add_session(event: Event, day: date, start: time, end: time, name: str | Non
     zone = ZoneInfo(event.timezone)
     start_dt, end_dt = datetime.combine(day, start, zone), datetime.combine(day, end, zone)
     step, gap = timedelta(minutes=event.slot_minutes), timedelta(minutes=event.break_minutes)
+    if end_dt <= start_dt:
+        raise ServiceError(_("The session ends before it starts; check the two times."), "end")
     if end_dt - start_dt < step:
         raise ServiceError(_("The session is shorter than one slot."), "end")
     for other in event_sessions(event):
@@ -350,8 +352,11 @@ def delete_interpreter(interpreter: Interpreter) -> None:
     db.session.flush()
 
 
-def add_closure(day: date, reason: str, region_key: str | None = None) -> Closure:
-    """A short-notice closure (e.g. a heat-wave holiday in the province); blocks that day."""
+def add_closure(day: date, reason: str, region_key: str | None = None, event: Event | None = None) -> Closure:
+    """A short-notice closure (e.g. a heat-wave holiday in the province); blocks that day.
+    Added from a round's page, it must fall on one of the round's days."""
+    if event is not None and day not in event.days:
+        raise ServiceError(_("The day is not part of the event."), "day")
     if not reason.strip():
         raise ServiceError(_("Say why the day is closed."), "reason")
     closure = Closure(day=day, reason=reason.strip(), region_key=region_key or None)

@@ -14,7 +14,17 @@ from planner.events import services as setup
 from planner.events.forms import ClosureForm, EventForm, HostTableForm, InterpreterForm, SessionForm, TablesForm, choices
 from planner.extensions import db
 from planner.models import Closure, Event, EventRegistration, EventSession, Exhibition, Firm, Interpreter, MeetingTable, Region
-from planner.text.i18n import _, current_locale, format_clock, format_day
+from planner.text.fields import parse_whole_number
+from planner.text.i18n import (
+    _,
+    current_locale,
+    format_clock,
+    format_day,
+    format_day_range,
+    local_digits,
+    local_today,
+    ngettext,
+)
 
 bp = Blueprint("events", __name__, url_prefix="/organiser/events")
 
@@ -24,9 +34,23 @@ def _event(event_id: int) -> Event:
 
 
 def _exhibition_choices() -> list[tuple[int, str]]:
-    locale = current_locale()
-    rows = db.session.scalars(select(Exhibition).order_by(Exhibition.start_date))
-    return [(0, _("— none (free dates) —"))] + [(e.id, e.title(locale)) for e in rows]
+    """Upcoming exhibitions first, each with its dates; past ones after them, marked past."""
+    locale, today = current_locale(), local_today()
+    rows = list(db.session.scalars(select(Exhibition).order_by(Exhibition.start_date)))
+    upcoming = [e for e in rows if e.end_date >= today]
+    past = [e for e in reversed(rows) if e.end_date < today]
+    label = "%(title)s — %(dates)s"
+    return ([(0, _("— none (free dates) —"))]
+            + [(e.id, label % {"title": e.title(locale), "dates": format_day_range(e.start_date, e.end_date, locale)})
+               for e in upcoming]
+            + [(e.id, _("%(title)s — %(dates)s (past)", title=e.title(locale),
+                        dates=format_day_range(e.start_date, e.end_date, locale))) for e in past])
+
+
+def _warn_if_past(start: date | None) -> None:
+    """A round set in the past is allowed (to record one afterwards) but never silently."""
+    if start is not None and start < local_today():
+        flash(_("The round's dates are in the past; firms cannot send requests in it."), "warning")
 
 
 def _settings(form: EventForm) -> dict:
@@ -72,6 +96,7 @@ def create():
             _field_error(form, error)
         else:
             db.session.commit()
+            _warn_if_past(event.start_date)
             flash(_("The event was created. Now add its sessions, tables and interpreters."), "success")
             return redirect(url_for("events.setup_page", event_id=event.id))
     return render_template("events/form.html", form=form, event=None)
@@ -95,6 +120,7 @@ def settings(event_id: int):
             _field_error(form, error)
         else:
             db.session.commit()
+            _warn_if_past(event.start_date)
             flash(_("Settings saved."), "success")
             return redirect(url_for("events.setup_page", event_id=event.id))
     return render_template("events/form.html", form=form, event=event)
@@ -208,7 +234,7 @@ def default_sessions(event_id: int):
         created = setup.add_default_sessions(event)
     except ServiceError as error:
         return _refused(event, error, "sessions")
-    return _done(event, _("%(count)s session(s) added.", count=len(created)), "sessions")
+    return _done(event, ngettext("%(num)s session added.", "%(num)s sessions added.", len(created), num=local_digits(len(created))), "sessions")
 
 
 @bp.route("/<int:event_id>/sessions", methods=["POST"])
@@ -241,7 +267,8 @@ def add_tables(event_id: int):
         flash(_("Please correct the highlighted fields."), "error")
         return _back(event, "tables")
     return _attempt(event, "tables", lambda: setup.add_tables(event, form.count.data),
-                    lambda created: _("%(count)s table(s) added.", count=len(created)))
+                    lambda created: ngettext("%(num)s table added.", "%(num)s tables added.", len(created),
+                                             num=local_digits(len(created))))
 
 
 @bp.route("/<int:event_id>/tables/host", methods=["POST"])
@@ -299,7 +326,7 @@ def add_closure(event_id: int):
         flash(_("Please correct the highlighted fields."), "error")
         return _back(event, "closures")
     try:
-        setup.add_closure(form.day.data, form.reason.data, form.region_key.data or None)
+        setup.add_closure(form.day.data, form.reason.data, form.region_key.data or None, event=event)
     except ServiceError as error:
         return _refused(event, error, "closures")
     return _done(event, _("Closure added."), "closures")
@@ -324,12 +351,13 @@ def set_bounds(event_id: int, registration_id: int):
         abort(404)
 
     def number(name: str) -> int | None:
-        text = (request.form.get(name) or "").strip()
-        if not text:
-            return None
-        if not text.isdigit():
-            raise ServiceError(_("The maximum must be at least the minimum and at least 1."), name)
-        return int(text)
+        try:
+            value = parse_whole_number(request.form.get(name))
+        except ValueError:
+            value = -1
+        if value is not None and value < 0:
+            raise ServiceError(_("Enter a whole number, such as %(example)s.", example=local_digits(30)), name)
+        return value
 
     try:
         setup.set_meeting_bounds(registration, number("min_meetings"), number("max_meetings"))

@@ -1,9 +1,10 @@
 """Organisers' forms for the exhibition calendar."""
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import DateField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField, TimeField
+from wtforms import SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
+from planner.text.fields import LocalDateField, LocalTimeField
 from planner.text.i18n import _l
 from planner.text.labels import EXHIBITION_STATUS
 
@@ -18,10 +19,10 @@ class ExhibitionForm(FlaskForm):
     venue_fa = StringField(_l("Venue in Persian"), validators=[Optional(), Length(max=300)])
     venue_ru = StringField(_l("Venue in Russian"), validators=[Optional(), Length(max=300)])
     halls = StringField(_l("Halls"), description=_l("Separate halls with semicolons."), validators=[Length(max=500)])
-    start_date = DateField(_l("First day"), validators=[DataRequired(message=_l("Please enter a date."))])
-    end_date = DateField(_l("Last day"), validators=[DataRequired(message=_l("Please enter a date."))])
-    opening_time = TimeField(_l("Opens at"), validators=[Optional()])
-    closing_time = TimeField(_l("Closes at"), validators=[Optional()])
+    start_date = LocalDateField(_l("First day"), validators=[DataRequired(message=_l("Please enter a date."))])
+    end_date = LocalDateField(_l("Last day"), validators=[DataRequired(message=_l("Please enter a date."))])
+    opening_time = LocalTimeField(_l("Opens at"), validators=[Optional()])
+    closing_time = LocalTimeField(_l("Closes at"), validators=[Optional()])
     status = SelectField(_l("Status"), choices=[SelectChoice(code, label) for code, label in EXHIBITION_STATUS.items()])
     sectors = StringField(_l("ISIC classes"), description=_l("Codes separated by semicolons, e.g. 0710;2410"),
                           validators=[Length(max=500)])

@@ -5,6 +5,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
+import jdatetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -235,6 +236,25 @@ def month_grid(year: int, month: int, exhibitions: list[Exhibition], first_weekd
             for day in week
         ])
     return weeks
+
+
+def jalali_month_grid(year: int, month: int, exhibitions: list[Exhibition]) -> list[list[MonthDay]]:
+    """Weeks of a Jalali month (Saturday first), as Persian calendars are laid out; each
+    `MonthDay.day` is the Gregorian date, `in_month` tells whether it is in the Jalali month."""
+    first = jdatetime.date(year, month, 1).togregorian()
+    length = jdatetime.j_days_in_month[month - 1] + (1 if month == 12 and jdatetime.date(year, 1, 1).isleap() else 0)
+    last = first + timedelta(days=length - 1)
+    start = first - timedelta(days=(first.weekday() - 5) % 7)  # back to Saturday
+    end = last + timedelta(days=(4 - last.weekday()) % 7)  # on to Friday
+    days = [start + timedelta(days=offset) for offset in range((end - start).days + 1)]
+    return [[MonthDay(day, first <= day <= last, [e for e in exhibitions if e.start_date <= day <= e.end_date])
+             for day in days[week:week + 7]] for week in range(0, len(days), 7)]
+
+
+def jalali_month_of(day: date) -> tuple[int, int]:
+    """The Jalali (year, month) that `day` falls in."""
+    j = jdatetime.date.fromgregorian(date=day)
+    return j.year, j.month
 
 
 def shift_month(year: int, month: int, delta: int) -> tuple[int, int]:

@@ -10,6 +10,8 @@ from planner.exhibitions.forms import ExhibitionForm, ExhibitionImportForm
 from planner.exhibitions.services import (
     exhibition_days,
     import_exhibitions,
+    jalali_month_grid,
+    jalali_month_of,
     list_exhibitions,
     month_grid,
     save_exhibition,
@@ -18,7 +20,8 @@ from planner.exhibitions.services import (
 )
 from planner.extensions import db
 from planner.models import Exhibition, Sector
-from planner.text.i18n import _, current_locale, local_digits, local_today
+from planner.text.fields import JALALI_BEFORE
+from planner.text.i18n import JALALI_MONTHS, _, current_locale, local_digits, local_today, parse_jalali_iso, persian_digits
 from planner.timetables.ics import exhibitions_ics
 
 bp = Blueprint("exhibitions", __name__)
@@ -41,17 +44,28 @@ def index():
 @bp.route("/exhibitions/month")
 @bp.route("/exhibitions/month/<int:year>/<int:month>")
 def month(year: int | None = None, month: int | None = None):
+    """A month of the calendar: a Jalali month on Persian pages, a Gregorian one otherwise (an
+    address in the other calendar shows the month it starts in)."""
+    jalali = current_locale() == "fa"
     if year is None or month is None:
         upcoming = list_exhibitions(upcoming_from=local_today())
         anchor = upcoming[0].start_date if upcoming else local_today()
-        year, month = anchor.year, anchor.month
-    if not 1 <= month <= 12 or not 1900 < year < 2200:
+        year, month = jalali_month_of(anchor) if jalali else (anchor.year, anchor.month)
+    if not 1 <= month <= 12 or not 1300 < year < 2200:
         abort(404)
+    if jalali and year >= JALALI_BEFORE:
+        year, month = jalali_month_of(date(year, month, 1))
+    elif not jalali and year < JALALI_BEFORE:
+        start = parse_jalali_iso(f"{year}-{month:02d}-01")
+        year, month = start.year, start.month
     sector = request.args.get("sector") or None
-    weeks = month_grid(year, month, list_exhibitions(sector_prefix=sector))
+    exhibitions = list_exhibitions(sector_prefix=sector)
+    weeks = jalali_month_grid(year, month, exhibitions) if jalali else month_grid(year, month, exhibitions)
+    title = f"{JALALI_MONTHS[month - 1]} {persian_digits(year)}" if jalali else None
     return render_template(
         "exhibitions/month.html", weeks=weeks, year=year, month=month, sector=sector, sectors=_sector_choices(),
-        previous=shift_month(year, month, -1), following=shift_month(year, month, 1), first_day=date(year, month, 1),
+        previous=shift_month(year, month, -1), following=shift_month(year, month, 1),
+        first_day=None if jalali else date(year, month, 1), month_title=title,
     )
 
 

@@ -14,7 +14,6 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
-    IntegerField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
@@ -28,6 +27,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from planner.extensions import db
 from planner.models import Product, Sector
 from planner.models.enums import FirmSize
+from planner.text.fields import WholeNumberField
 from planner.text.i18n import _l
 from planner.text.labels import FIRM_SIZE, LANGUAGE
 from planner.text.scripts import ascii_digits
@@ -45,6 +45,14 @@ KINDS = (("product", _l("HS product")), ("sector", _l("ISIC activity")))
 
 def _strip(value):
     return value.strip() if isinstance(value, str) else value
+
+
+def with_scheme(value: str | None) -> str | None:
+    """'sepehr-pump.example' -> 'https://sepehr-pump.example': people type addresses as they
+    see them on a card; one that names its scheme is kept as typed."""
+    if isinstance(value, str) and value and not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", value):
+        return "https://" + value.removeprefix("//")
+    return value
 
 
 def normalise_code(value: str | None) -> str:
@@ -151,11 +159,11 @@ class FirmForm(FlaskForm):
     city = StringField(_l("City"), filters=[_strip],
                        validators=[DataRequired(message=_l("Please enter the city.")), Length(max=120)])
     city_latin = StringField(_l("City in Latin letters"), filters=[_strip], validators=[Length(max=120)])
-    website = StringField(_l("Website"), filters=[_strip], validators=[
+    website = StringField(_l("Website"), filters=[_strip, with_scheme], validators=[
         Optional(), URL(require_tld=True, message=_l("Enter a full address, such as https://example.com.")),
         Length(max=300)])
     size = SelectField(_l("Size"), choices=choices(FIRM_SIZE.items()), default=FirmSize.SMALL)
-    founded = IntegerField(_l("Founded (year)"), validators=[
+    founded = WholeNumberField(_l("Founded (year)"), validators=[
         Optional(), NumberRange(min=1800, max=2100, message=_l("Enter a year between %(min)s and %(max)s."))])
     description = TextAreaField(_l("What your firm does"), filters=[_strip], validators=[Length(max=2000)])
     languages = MultiCheckboxField(_l("Working languages"), choices=choices(LANGUAGE.items()),

@@ -49,4 +49,9 @@ class SolveProgress(TypedDict, total=False):
     objective: float | None  # the best schedule's value so far
     bound: float | None  # the best proven bound so far
     method: str
-    detail: str | None
+    detail: str | None  # kept for rows written before `reason` and `reference`
+    reason: str | None  # the solver's reason code when no schedule was found (translated on display)
+    reference: str | None  # the log line's reference of a failed run, for whoever reads the server log
+    accepted: int  # accepted requests the run had to place
+    scheduled: int  # meetings the finished run placed
+    holes: int  # gaps between meetings in people's days

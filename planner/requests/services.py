@@ -34,7 +34,7 @@ from planner.models.enums import RequestPriority, RequestStatus
 from planner.models.meetings import REQUEST_PRIORITIES
 from planner.notifications.notices import send_request_notice
 from planner.signals import facts_changed
-from planner.text.i18n import _, _l, current_locale
+from planner.text.i18n import _, _l, current_locale, local_digits, ngettext
 from planner.text.scripts import name_key
 
 TRANSITIONS = {
@@ -170,8 +170,9 @@ def closed_reason(event: Event, user: User) -> str | None:
 def _room_problem(event: Event, firm_id: int) -> str | None:
     _low, high = meeting_bounds(event, firm_id)
     if high is not None and accepted_count(event, firm_id) >= high:
-        return _("%(firm)s already has the maximum of %(max)s meetings in this event.",
-                 firm=_firm_name(firm_id), max=high)
+        return ngettext("%(firm)s already has the maximum of %(num)s meeting in this event.",
+                        "%(firm)s already has the maximum of %(num)s meetings in this event.", high,
+                        firm=_firm_name(firm_id), num=local_digits(high))
     return None
 
 
@@ -229,8 +230,11 @@ def create_request(event: Event, requester_id: int, target_id: int, user: User, 
                              firm=_firm_name(target_id)), field="target")
     auto = accept or event.request_mode == "auto-accept"
     if not user.is_organiser and open_sent_count(event, requester_id) >= event.max_open_requests:
-        raise ServiceError(_("Your firm already has %(n)s requests waiting for an answer, the most this event allows. "
-                             "Withdraw one or wait for answers.", n=event.max_open_requests))
+        raise ServiceError(ngettext(
+            "Your firm already has %(num)s request waiting for an answer, the most this event allows. "
+            "Withdraw it or wait for the answer.",
+            "Your firm already has %(num)s requests waiting for an answer, the most this event allows. "
+            "Withdraw one or wait for answers.", event.max_open_requests, num=local_digits(event.max_open_requests)))
     if auto:
         _check_room(event, requester_id)
         _check_room(event, target_id)

@@ -9,20 +9,24 @@ own `lock_version` (raised by every manual move) catches a board changed meanwhi
 """
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass, field
+
 from sqlalchemy import select, update
 
 from planner.errors import ServiceError
 from planner.extensions import db
-from planner.models import Event, Meeting, MeetingRequest, ScheduleVersion
+from planner.models import Event, Meeting, MeetingRequest, Participant, ScheduleVersion
 from planner.models.base import utcnow
 from planner.models.enums import VersionStatus
 from planner.notifications import invites
 from planner.scheduling.board import violation_message
 from planner.scheduling.translate import build_problem, version_assignments
 from planner.scheduling.versions import next_version_number, published_version
-from planner.text.i18n import _, _l
+from planner.text.i18n import _, _l, local_digits, ngettext
 from planner.timetables import changes
 from planner.timetables.changes import ScheduleDiff
+from planner.timetables.entries import recipient_locale
 from planner.timetables.feeds import assign_uid
 from solver.validate import check
 
@@ -57,8 +61,11 @@ def _check_still_valid(version: ScheduleVersion) -> None:
     slots = {s.id for s in translation.problem.slots}
     lost = [a for a in version_assignments(version) if a.meeting not in known or a.slot not in slots]
     if lost:
-        raise ServiceError(_("%(count)s meeting(s) of this draft are no longer possible (a request was withdrawn "
-                             "or a day was closed). Re-run the scheduler first.", count=len(lost)))
+        raise ServiceError(ngettext(
+            "%(num)s meeting of this draft is no longer possible (a request was withdrawn or a day was closed). "
+            "Re-run the scheduler first.",
+            "%(num)s meetings of this draft are no longer possible (a request was withdrawn or a day was closed). "
+            "Re-run the scheduler first.", len(lost), num=local_digits(len(lost))))
     report = check(translation.problem, version_assignments(version))
     broken = [v for v in report.violations if v.code != "required_unscheduled"]
     if broken:
@@ -141,3 +148,45 @@ def copy_version(version: ScheduleVersion, user_id: int | None = None) -> Schedu
     db.session.add(copy)
     db.session.flush()
     return copy
+
+
+# --- the publish preview: who would be notified, before anything is queued -----------------
+
+@dataclass
+class PublishPreview:
+    """People (not meetings) a publish concerns: how many get a new, a changed or a cancelled
+    meeting (one person may be in several groups), how many e-mails are queued and in which
+    languages, and who has no e-mail address to write to."""
+
+    meetings: ScheduleDiff
+    people_new: int = 0
+    people_changed: int = 0
+    people_cancelled: int = 0
+    emails: int = 0
+    languages: dict[str, int] = field(default_factory=dict)
+    without_email: list[Participant] = field(default_factory=list)
+
+
+def publish_preview(version: ScheduleVersion) -> PublishPreview:
+    """What publishing the draft `version` now would send (nothing is written)."""
+    previous = published_version(version.event)
+    if previous is not None and previous.id == version.id:
+        previous = None
+    preview = PublishPreview(meetings=diff_versions(previous, version))
+    # The per-person comparison queue_publish_notices() makes after the publish: one source.
+    languages: Counter[str] = Counter()
+    for person_id, person_changes in preview.meetings.by_person().items():
+        person = db.session.get(Participant, person_id)
+        if person is None:
+            continue
+        preview.people_new += bool(person_changes.added)
+        preview.people_changed += bool(person_changes.changed)
+        preview.people_cancelled += bool(person_changes.removed)
+        if not person.email:
+            preview.without_email.append(person)
+            continue
+        # One iTIP message per meeting added, changed or removed for them, then their digest.
+        preview.emails += len(person_changes.added) + len(person_changes.changed) + len(person_changes.removed) + 1
+        languages[recipient_locale(person)] += 1
+    preview.languages = dict(languages.most_common())
+    return preview

@@ -10,18 +10,19 @@ version is never touched by a solve, only by `publishing.publish_version`.
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 import time
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from planner.errors import ServiceError
 from planner.extensions import db
 from planner.jobs import enqueue, task
-from planner.models import Event, ScheduleVersion, SolveJob
+from planner.models import Event, MeetingRequest, ScheduleVersion, SolveJob
 from planner.models.base import utcnow
-from planner.models.enums import JobStatus
+from planner.models.enums import JobStatus, RequestStatus
 from planner.models.shapes import SolveProgress
 from planner.scheduling.drafts import solve_event
 from planner.text.i18n import _, _l
@@ -44,7 +45,19 @@ JOB_ERRORS = {
     "no_slots": _l("The event has no slots on usable days; add sessions first."),
     "interrupted": _l("The run was interrupted (the worker stopped)."),
     "invalid": _l("The solver's schedule broke a rule; nothing was stored."),
-    "crash": _l("The scheduler failed unexpectedly; see the server log."),
+    "crash": _l("The scheduler failed unexpectedly."),
+}
+# Why no schedule was found, by the solver's reason code (its own message is English, for the log).
+JOB_REASONS = {
+    "proven_infeasible": _l("The must-meet and locked meetings cannot all be placed together."),
+    "required_cannot_fit": _l("The must-meet and locked meetings need more slots, tables or interpreters than there are."),
+    "meeting_cannot_fit": _l("A must-meet or locked meeting has no slot where both firms are available."),
+    "participant_over_max": _l("A person has more must-meet meetings than their maximum."),
+    "participant_overloaded": _l("A person has more must-meet meetings than slots."),
+    "table_overloaded": _l("A table has more locked meetings than slots."),
+    "slot_overloaded": _l("More meetings are locked to one slot than there are tables."),
+    "tables_insufficient": _l("There are more must-meet meetings than table places."),
+    "interpreters_insufficient": _l("There are not enough interpreters for the must-meet meetings that need one."),
 }
 
 
@@ -54,6 +67,12 @@ def job_status_label(code: str) -> str:
 
 def job_error_label(code: str | None) -> str:
     return str(JOB_ERRORS.get(code or "", code or ""))
+
+
+def job_reason_label(code: str | None) -> str | None:
+    """Why no schedule was found, in the reader's language (None when the code is unknown)."""
+    label = JOB_REASONS.get(code or "")
+    return str(label) if label is not None else None
 
 
 def active_job(event: Event) -> SolveJob | None:
@@ -81,8 +100,10 @@ def start_solve(event: Event, *, time_limit_s: float = 30.0, user_id: int | None
     expire_stale_jobs(event)
     if active_job(event) is not None:
         raise ServiceError(_("The scheduler is already running for this event."))
+    accepted = db.session.scalar(select(func.count(MeetingRequest.id)).where(
+        MeetingRequest.event_id == event.id, MeetingRequest.status == RequestStatus.ACCEPTED))
     job = SolveJob(event_id=event.id, status=JobStatus.QUEUED, time_limit_s=float(time_limit_s), created_by_id=user_id,
-                   progress=SolveProgress(elapsed=0, objective=None, bound=None, method=method))
+                   progress=SolveProgress(elapsed=0, objective=None, bound=None, method=method, accepted=accepted))
     db.session.add(job)
     db.session.flush()
     return job
@@ -115,7 +136,10 @@ def job_state(job: SolveJob) -> dict:
         "objective": progress.get("objective"), "bound": progress.get("bound"),
         "cancel_requested": job.cancel_requested, "error": job.error,
         "error_label": job_error_label(job.error) if job.error else None,
-        "detail": progress.get("detail"), "version_id": job.result_version_id,
+        "reason_label": job_reason_label(progress.get("reason")), "reference": progress.get("reference"),
+        "accepted": progress.get("accepted"), "scheduled": progress.get("scheduled"), "holes": progress.get("holes"),
+        "remaining": max(0.0, round(job.time_limit_s - elapsed)) if job.status in ACTIVE else 0,
+        "version_id": job.result_version_id,
         "finished": job.status in (JobStatus.DONE, JobStatus.FAILED, JobStatus.CANCELLED),
     }
 
@@ -165,6 +189,11 @@ def _number(value) -> float | None:
     return round(value, 2) if abs(value) < 1e15 else None
 
 
+def _reference(job_id: int) -> str:
+    """A short reference that finds the failed run's line in the server log."""
+    return f"solve-{job_id}-{secrets.token_hex(3)}"
+
+
 @task(TASK_NAME)
 def run_solve_job(job_id: int, workers: int | None = None) -> None:
     """The background task: solve, validate, store a draft; record how it ended."""
@@ -180,7 +209,7 @@ def run_solve_job(job_id: int, workers: int | None = None) -> None:
     db.session.commit()
     channel = JobChannel(db.engine, job_id)
     method = (job.progress or {}).get("method", "cp-sat")
-    status, error, version_id, detail = JobStatus.FAILED, None, None, None
+    status, error, version_id, reason, reference = JobStatus.FAILED, None, None, None, None
     try:
         event = db.session.get(Event, job.event_id)
         version, solution = solve_event(event, time_limit_s=job.time_limit_s, job_id=job.id, user_id=job.created_by_id,
@@ -191,23 +220,25 @@ def run_solve_job(job_id: int, workers: int | None = None) -> None:
             status = JobStatus.CANCELLED
         elif version is None:
             error = "infeasible" if solution.status.value == "INFEASIBLE" else "timeout"
-            reason = solution.stats.extra.get("reason")
-            detail = reason.get("message") if isinstance(reason, dict) else reason
+            found = solution.stats.extra.get("reason")
+            reason = found.get("code") if isinstance(found, dict) else None
+            log.info("solve job %s found no schedule: %s", job_id, found)
         else:
             status, version_id = JobStatus.DONE, version.id
             db.session.commit()
     except ServiceError as exc:
         db.session.rollback()
-        error = "no_slots" if exc.field == "slots" else "invalid"
-        detail = exc.message
-    except Exception as exc:  # recorded for the organiser; the published version is untouched
-        log.exception("solve job %s failed", job_id)
+        error, reference = ("no_slots" if exc.field == "slots" else "invalid"), _reference(job_id)
+        log.warning("solve job %s refused [%s]: %s", job_id, reference, exc.message)
+    except Exception:  # the organiser gets a translated message and a reference into this log line
+        reference = _reference(job_id)
+        log.exception("solve job %s failed [%s]", job_id, reference)
         db.session.rollback()
-        error, detail = "crash", f"{type(exc).__name__}: {exc}"
+        error = "crash"
     job = db.session.get(SolveJob, job_id)
     db.session.refresh(job)
     progress = SolveProgress(**(job.progress or {}))
-    progress.update(channel.latest, detail=detail)
+    progress.update(channel.latest, reason=reason, reference=reference)
     if version_id is not None:
         version = db.session.get(ScheduleVersion, version_id)
         progress.update(scheduled=version.stats.get("scheduled"), holes=version.stats.get("holes"))

@@ -22,7 +22,7 @@ from planner.scheduling import publishing, solving
 from planner.scheduling.explain import unscheduled_text, zero_label
 from planner.scheduling.propagation import cancel_reason_label, needs_attention
 from planner.scheduling.versions import firms_by_id, published_version, requests_by_id
-from planner.text.i18n import _, current_locale, format_clock, format_day, ngettext
+from planner.text.i18n import _, current_locale, format_clock, format_day, local_digits, ngettext
 
 bp = Blueprint("scheduling", __name__, url_prefix="/organiser")
 
@@ -278,12 +278,19 @@ def unschedule(meeting_id: int):
     return _change_result(version, error, _("The meeting was taken out of the schedule."))
 
 
-@bp.route("/versions/<int:version_id>/publish", methods=["POST"])
+@bp.route("/versions/<int:version_id>/publish", methods=["GET", "POST"])
 @organiser_required
 def publish(version_id: int):
-    """Publish a draft; refused when someone else published or changed it meanwhile."""
+    """GET: who would be notified, and a confirmation. POST: publish the draft; refused when
+    someone else published or changed it since the preview was shown."""
     version = _version(version_id)
     form = PublishForm()
+    if request.method == "GET":
+        if version.status != VersionStatus.DRAFT:
+            return redirect(url_for("scheduling.board", version_id=version.id))
+        form.expected_revision.data, form.expected_lock.data = str(version.event.schedule_revision), str(version.lock_version)
+        return render_template("scheduling/publish.html", version=version, event=version.event, form=form,
+                               preview=publishing.publish_preview(version))
     if not form.validate_on_submit() or not form.expected_revision.data.isdigit() or not form.expected_lock.data.isdigit():
         abort(400)
     try:
@@ -298,8 +305,9 @@ def publish(version_id: int):
     # an interpreter or attendee change is not a move: counted apart, as `timetables.changes` does
     flash(_("Version %(number)s is published: %(added)s added, %(moved)s moved, %(interpreter)s with another "
             "interpreter, %(people)s with other attendees, %(cancelled)s cancelled. Participants are being notified.",
-            number=version.number, added=counts["added"], moved=counts["moved"], interpreter=counts["interpreter"],
-            people=counts["people"], cancelled=counts["cancelled"]), "success")
+            number=local_digits(version.number), added=local_digits(counts["added"]), moved=local_digits(counts["moved"]),
+            interpreter=local_digits(counts["interpreter"]), people=local_digits(counts["people"]),
+            cancelled=local_digits(counts["cancelled"])), "success")
     return redirect(url_for("scheduling.board", version_id=version.id))
 
 

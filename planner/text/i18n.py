@@ -14,8 +14,8 @@ import jdatetime
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_time as babel_format_time
 from flask import current_app, has_request_context, request, session
+from flask_babel import get_domain, gettext, lazy_gettext
 from flask_babel import get_locale as babel_get_locale
-from flask_babel import gettext, lazy_gettext, ngettext  # noqa: F401  (re-exported)
 from flask_login import current_user
 
 _ = gettext
@@ -60,6 +60,13 @@ def current_locale() -> str:
 
 def text_direction(locale: str | None = None) -> str:
     return "rtl" if (locale or current_locale()) in RTL_LOCALES else "ltr"
+
+
+def ngettext(singular: str, plural: str, count: int, **variables) -> str:
+    """The plural form of the reader's language for `count` (CLDR rules: three forms in
+    Russian), `%(num)s` written in the reader's digits unless given."""
+    variables.setdefault("num", local_digits(count))
+    return get_domain().get_translations().ungettext(singular, plural, count) % variables
 
 
 def persian_digits(value) -> str:

@@ -67,6 +67,13 @@ def name_key(firm, locale: str) -> tuple:
     return collation_key(firm.display_name(locale)), collation_key(firm.name_latin), firm.id
 
 
+def item_separator(locale: str) -> str:
+    """The mark between the parts of a line of facts ("Mashhad · Khorasan Razavi"): a middle dot
+    in Russian and English; in Persian the Persian comma, because a dot beside Persian digits
+    reads as the digit zero (۰)."""
+    return "، " if locale == "fa" else " · "
+
+
 def list_separator(locale: str, strong: bool = False) -> str:
     """The list comma of the language: Persian uses '،' and '؛'."""
     if locale == "fa":

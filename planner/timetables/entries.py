@@ -22,6 +22,7 @@ from planner.extensions import db
 from planner.models import (
     Delegation,
     Event,
+    EventRegistration,
     Firm,
     Interpreter,
     Meeting,
@@ -51,12 +52,14 @@ def published_version(event: Event) -> ScheduleVersion | None:
     )
 
 
-def latest_published_event() -> Event | None:
-    """The most recent event that has a published schedule (for "My timetable")."""
-    return db.session.scalar(
-        select(Event).join(ScheduleVersion, ScheduleVersion.event_id == Event.id)
-        .where(ScheduleVersion.status == VersionStatus.PUBLISHED).order_by(Event.start_date.desc()).limit(1)
-    )
+def latest_published_event(firm_id: int | None = None) -> Event | None:
+    """The most recent event that has a published schedule (for "My timetable"); with
+    `firm_id`, only among the events that firm takes part in."""
+    query = (select(Event).join(ScheduleVersion, ScheduleVersion.event_id == Event.id)
+             .where(ScheduleVersion.status == VersionStatus.PUBLISHED))
+    if firm_id is not None:
+        query = query.join(EventRegistration, EventRegistration.event_id == Event.id).where(EventRegistration.firm_id == firm_id)
+    return db.session.scalar(query.order_by(Event.start_date.desc()).limit(1))
 
 
 def version_meetings(version: ScheduleVersion | None) -> list[Meeting]:

@@ -5,6 +5,7 @@ export of one feed per participant. The bytes come from the pure builders in `ca
 from __future__ import annotations
 
 import secrets
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -171,17 +172,22 @@ def participant_feed(participant: Participant, locale: str, events: list[Event] 
 
 def delegation_feed(delegation: Delegation, locale: str, events: list[Event] | None = None,
                     now: datetime | None = None) -> bytes:
-    """The delegation's meetings (every member's, each meeting once)."""
+    """The delegation's meetings (every member's, each meeting once), each titled with the
+    members who attend it, so the head's calendar tells whose meeting it is."""
     records: dict[str, IcsMeeting] = {}
+    members: dict[str, list[str]] = {}
     home = delegation.region.timezone
     for event in events if events is not None else events_with_published_version():
         meetings = version_meetings(published_version(event))
         for member in delegation_members(delegation):
             for entry in participant_entries(meetings, member):
                 records.setdefault(entry.uid, ics_record(event, entry, locale, home))
+                members.setdefault(entry.uid, []).append(participant_name(member, locale))
     with force_locale(locale):
         name = _("Karvan meetings: %(name)s", name=delegation.display_name(locale))
-    return meetings_ics(list(records.values()), calendar_name=name, organiser=organiser(locale), now=now)
+        titled = [replace(record, summary=_("%(people)s: %(meeting)s", people=list_separator(locale).join(members[uid]),
+                                            meeting=record.summary)) for uid, record in records.items()]
+    return meetings_ics(titled, calendar_name=name, organiser=organiser(locale), now=now)
 
 
 def single_meeting_ics(event: Event, entry: Entry, locale: str, home_zone: str | None, now: datetime | None = None) -> bytes:

@@ -74,12 +74,15 @@ def _show(event, title, sheets, *, kind, pdf_url=None, ics_url=None, feed=None, 
 @bp.route("/mine")
 @login_required
 def mine():
-    """The signed-in person's timetable (or their firm's) in the latest published event."""
-    event = tt.latest_published_event()
-    if event is None:
-        flash(_("No schedule has been published yet."), "warning")
-        return redirect(url_for("main.home"))
+    """The signed-in person's timetable (or their firm's) in the latest published event the
+    firm takes part in (any event for organisers)."""
     person = db.session.scalar(select(Participant).where(Participant.email == current_user.email))
+    firm_id = current_user.firm_id or (person.firm_id if person is not None else None)
+    event = tt.latest_published_event(None if current_user.is_organiser else firm_id)
+    if event is None:
+        flash(_("None of the rounds your firm takes part in has a published schedule yet.") if firm_id and not current_user.is_organiser
+              else _("No schedule has been published yet."), "warning")
+        return redirect(url_for("main.home"))
     if person is not None and can_see_participant(person):
         return redirect(url_for(".participant", slug=event.slug, participant_id=person.id))
     if current_user.firm_id:

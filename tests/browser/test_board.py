@@ -1,11 +1,13 @@
 """Browser: the organiser opens the demo event, runs the scheduler and watches its progress,
 drags one meeting to another table and publishes the new version."""
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from planner.demo.seed import DEMO_ORGANISER_EMAIL, DEMO_PASSWORD
 from planner.extensions import db
-from planner.models import Event, Meeting, ScheduleVersion
+from planner.models import Event, Meeting, OutgoingMessage, ScheduleVersion
+from planner.models.enums import MailKind
+from planner.text.i18n import local_digits
 
 pytestmark = pytest.mark.browser
 
@@ -102,8 +104,16 @@ def test_organiser_runs_scheduler_moves_a_meeting_and_publishes(live_server, dem
     moved = db.session.get(Meeting, int(move["meeting"]))
     assert (moved.slot_id, moved.table_id) == (int(move["slot"]), int(move["table"]))
 
-    page.click("#publish-form [type=submit]")
+    # Publishing first shows who will be told; nothing is queued before the confirmation.
+    page.click("#publish-submit")
+    page.wait_for_selector("#publish-preview")
+    emails = page.locator("[data-figure=emails]").inner_text()
+    updates = select(func.count(OutgoingMessage.id)).where(OutgoingMessage.kind == MailKind.SCHEDULE_UPDATE)
+    before = db.session.scalar(updates)
+    page.click("#publish-confirm")
     page.wait_for_selector(".flash-success")
+    queued = db.session.scalar(updates) - before
+    assert queued > 0 and emails in (str(queued), local_digits(queued, "fa"))
     assert "is published" in page.locator(".flash-success").inner_text()
     db.session.expire_all()
     assert moved.version.status == "published"

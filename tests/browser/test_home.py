@@ -3,6 +3,8 @@ import re
 
 import pytest
 
+from tests.browser import click_nav
+
 pytestmark = pytest.mark.browser
 
 
@@ -19,6 +21,6 @@ def test_home_in_persian_then_russian(live_server, page):
     assert page.locator("html").get_attribute("lang") == "ru"
     assert "Выставки" in page.locator("nav").inner_text()
     # The choice sticks while browsing.
-    page.click("nav >> text=Выставки")
+    click_nav(page, "nav >> text=Выставки")
     assert page.locator("html").get_attribute("lang") == "ru"
     assert page.locator("h1").inner_text().strip() != ""

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from planner.demo.seed import DEMO_PASSWORD
 from planner.extensions import db
 from planner.models import Event, Firm, MeetingRequest, Region, User
+from tests.browser import click_nav
 
 pytestmark = pytest.mark.browser
 PERSIAN = re.compile(r"[\u0600-\u06FF]")
@@ -92,7 +93,7 @@ def test_persian_firm_registers_requests_and_russian_firm_accepts(live_server, b
         russian.fill("input[name=password]", DEMO_PASSWORD)
         russian.click("main form [type=submit]")
         russian.wait_for_load_state()
-        russian.click("nav >> text=Входящие")
+        click_nav(russian, "nav >> text=Входящие")
         assert russian.locator("html").get_attribute("lang") == "ru"
         incoming = russian.locator("article.request-card", has_text="Pazh Casting")
         text = incoming.inner_text()

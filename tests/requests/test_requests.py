@@ -308,7 +308,7 @@ def test_no_accept_button_when_a_firm_is_at_its_maximum(app, client, auth):
     auth.login(users["ch2"].email)
     html = client.get(f"/requests/?event={event.slug}&lang=en").get_data(as_text=True)
     card = html.split(f'data-request-id="{second.id}"')[1].split("</article>")[0]
-    assert "/accept" not in card and "already has the maximum of 1 meetings" in card and "/decline" in card
+    assert "/accept" not in card and "already has the maximum of 1 meeting in" in card and "/decline" in card
     service.registration(event, kr.id).max_meetings = 2
     db.session.commit()
     card = client.get(f"/requests/?event={event.slug}&lang=en").get_data(as_text=True).split(

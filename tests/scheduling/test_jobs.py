@@ -4,13 +4,16 @@ path against the real Redis."""
 from __future__ import annotations
 
 import time
+from traceback import format_exc
 
 import pytest
+from flask_babel import force_locale
 
 import solver
 from planner.errors import ServiceError
 from planner.extensions import db
 from planner.models import ScheduleVersion, SolveJob
+from planner.scheduling import solving
 from planner.scheduling.drafts import solve_event
 from planner.scheduling.publishing import publish_version
 from planner.scheduling.solving import job_state, launch_solve, request_cancel, run_solve_job, start_solve
@@ -71,9 +74,18 @@ def test_a_failing_solve_is_recorded_and_touches_nothing(any_app, monkeypatch):
     monkeypatch.setattr(solver, "solve", explode)
     job = start_solve(r["event"], time_limit_s=LIMIT)
     db.session.commit()
+    logged = []  # recorded on the logger itself: an earlier test's logging config may silence caplog
+    monkeypatch.setattr(solving.log, "exception", lambda message, *args: logged.append((message % args, format_exc())))
     run_solve_job(job.id)
     job = db.session.get(SolveJob, job.id)
-    assert job.status == "failed" and job.error == "crash" and "solver crashed" in job.progress["detail"]
+    reference = job.progress["reference"]
+    assert job.status == "failed" and job.error == "crash" and reference.startswith(f"solve-{job.id}-")
+    # The organiser reads a translated reason and a reference; the log line carries both.
+    assert any(reference in line and "solver crashed" in trace for line, trace in logged)
+    with any_app.test_request_context(), force_locale("ru"):
+        state = job_state(job)
+    assert state["error_label"] == "Планировщик неожиданно завершился с ошибкой." and state["reference"] == reference
+    assert "solver crashed" not in str(state)
     assert job.result_version_id is None
     assert db.session.scalar(db.select(db.func.count(ScheduleVersion.id))) == versions
     assert _published_snapshot(r["event"]) == before

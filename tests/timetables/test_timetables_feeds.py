@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from planner.extensions import db
 from planner.models import Delegation, Region
+from planner.text.scripts import participant_name
 from tests import factories
 
 
@@ -79,7 +80,10 @@ def test_delegation_feed_for_the_head(client, auth, scenario):
     token = delegation.feed_token
     response = client.get(f"/feeds/d/{token}.ics?lang=en")
     cal = Calendar.from_ical(response.get_data())
-    assert [str(e["SUMMARY"]) for e in cal.walk("VEVENT")] == ["B2B meeting with Toos Steel Industries"]
+    summaries = [str(e["SUMMARY"]) for e in cal.walk("VEVENT")]
+    # The head's calendar says whose meeting it is: the member's name, then the meeting.
+    assert len(summaries) == 1 and summaries[0].endswith(": B2B meeting with Toos Steel Industries")
+    assert summaries[0].split(":")[0] in {participant_name(p, "en") for p in delegation.members}
     client.post(f"/feeds/delegations/{delegation.id}/revoke")
     assert client.get(f"/feeds/d/{token}.ics").status_code == 404
 

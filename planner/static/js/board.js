@@ -12,6 +12,22 @@
     return text.replace(".", "٫").replace(/[0-9]/g, function (d) { return "۰۱۲۳۴۵۶۷۸۹"[d]; });
   }
 
+  // Replace parts of the page with their current server rendering, in place: the scroll
+  // position and everything else on the page stay as they are.
+  function refreshParts(selectors) {
+    return fetch(window.location.href, {credentials: "same-origin", headers: {"Accept": "text/html"}})
+      .then(function (response) { return response.text(); })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html");
+        selectors.forEach(function (selector) {
+          var now = document.querySelector(selector), next = fresh.querySelector(selector);
+          if (!now || !next) { return; }
+          now.innerHTML = next.innerHTML;
+          Array.prototype.forEach.call(next.attributes, function (attr) { now.setAttribute(attr.name, attr.value); });
+        });
+      });
+  }
+
   function pollJob(box) {
     var url = box.dataset.url;
     var bar = box.querySelector(".job-progress");
@@ -21,18 +37,24 @@
       bar.textContent = digits(Math.round(state.fraction * 100)) + "%";
       status.textContent = state.status_label;
       status.dataset.status = state.status;
-      box.querySelector(".job-elapsed").textContent = digits(state.elapsed);
-      box.querySelector(".job-objective").textContent = digits(state.objective);
-      box.querySelector(".job-bound").textContent = digits(state.bound);
+      box.querySelector(".job-remaining").textContent = digits(state.remaining);
       var error = box.querySelector(".job-error");
       if (state.error_label) {
-        error.textContent = state.error_label + (state.detail ? " (" + state.detail + ")" : "");
+        error.querySelector(".job-error-label").textContent = state.error_label;
+        error.querySelector(".job-reason").textContent = state.reason_label || "";
+        var reference = error.querySelector(".job-reference");
+        reference.hidden = !state.reference;
+        reference.querySelector("code").textContent = state.reference || "";
         error.hidden = false;
       }
       if (state.board_url) {
         var result = box.querySelector(".job-result");
         result.querySelector("a").href = state.board_url;
         result.hidden = false;
+      }
+      if (state.finished && box.dataset.finished !== "true") {
+        // The run ended while the page was open: bring its outcome and the versions list in.
+        refreshParts(["#job", "#versions"]);
       }
       if (state.finished) {
         box.dataset.finished = "true";
@@ -53,6 +75,8 @@
     }
     if (box.dataset.finished !== "true") { tick(); }
   }
+
+  var BOARD_PARTS = ["#board", "#figures", ".board-actions", "#unscheduled"];
 
   function boardMoves(board) {
     var error = document.getElementById("board-error");
@@ -94,6 +118,25 @@
       meeting.classList.add("selected");
     });
 
+    // Locking and unlocking without leaving the page (the form still works without JavaScript).
+    board.addEventListener("submit", function (event) {
+      var form = event.target.closest && event.target.closest("form.lock-form");
+      if (!form) { return; }
+      event.preventDefault();
+      var data = new FormData(form);
+      if (event.submitter && event.submitter.name) { data.append(event.submitter.name, event.submitter.value); }
+      board.classList.add("busy");
+      fetch(form.action, {method: "POST", body: data, credentials: "same-origin",
+                          headers: {"Accept": "application/json", "X-CSRFToken": board.dataset.csrf}})
+        .then(function (response) { return response.json(); })
+        .then(function (result) {
+          if (!result.ok) { error.textContent = result.error; error.hidden = false; }
+          return refreshParts(BOARD_PARTS);
+        })
+        .then(function () { board.classList.remove("busy"); })
+        .catch(function () { board.classList.remove("busy"); });
+    });
+
     function move(meetingId, slotId, tableId) {
       var data = new FormData();
       data.append("csrf_token", board.dataset.csrf);
@@ -107,7 +150,8 @@
         .then(function (response) { return response.json(); })
         .then(function (result) {
           if (result.ok) {
-            window.location.reload();
+            error.hidden = true;
+            refreshParts(BOARD_PARTS).then(function () { board.classList.remove("busy"); });
           } else {
             board.classList.remove("busy");
             error.textContent = result.error;
