@@ -186,7 +186,8 @@ def publish_preview(version: ScheduleVersion) -> PublishPreview:
             preview.without_email.append(person)
             continue
         # One iTIP message per meeting added, changed or removed for them, then their digest.
-        preview.emails += len(person_changes.added) + len(person_changes.changed) + len(person_changes.removed) + 1
-        languages[recipient_locale(person)] += 1
+        messages = len(person_changes.added) + len(person_changes.changed) + len(person_changes.removed) + 1
+        preview.emails += messages
+        languages[recipient_locale(person)] += messages
     preview.languages = dict(languages.most_common())
     return preview

@@ -18,7 +18,9 @@ LIMIT = 3.0
 
 
 def _queued() -> int:
-    return db.session.scalar(select(func.count(OutgoingMessage.id)).where(OutgoingMessage.kind == MailKind.SCHEDULE_UPDATE))
+    """Every message a publish queues: one iTIP message per meeting change and a digest per person."""
+    return db.session.scalar(select(func.count(OutgoingMessage.id)).where(
+        OutgoingMessage.kind.in_((MailKind.SCHEDULE_UPDATE, MailKind.INVITATION))))
 
 
 def test_the_preview_counts_are_the_emails_then_queued(any_app):
@@ -29,7 +31,8 @@ def test_the_preview_counts_are_the_emails_then_queued(any_app):
     people = {p.id for m in first.meetings for p in m.participants}
     assert preview.people_new == len(people) and preview.people_changed == preview.people_cancelled == 0
     publish_version(first, expected_revision=0)
-    assert _queued() == preview.emails == len(people)
+    meetings_of = {person: sum(1 for m in first.meetings if person in {p.id for p in m.participants}) for person in people}
+    assert _queued() == preview.emails == sum(count + 1 for count in meetings_of.values())
     assert sum(preview.languages.values()) == preview.emails and set(preview.languages) <= {"fa", "ru", "en"}
 
     # A second version: one meeting moved, one cancelled (its request withdrawn).
@@ -62,7 +65,8 @@ def test_an_interpreter_change_is_not_a_move(any_app):
     diff = diff_versions(first, second)
     assert diff.counts()["moved"] == 0 and diff.counts()["interpreter"] == 1
     preview = publish_preview(second)
-    assert preview.people_changed == len(meeting.participants) and preview.emails == len(meeting.participants)
+    # each of its people: the changed REQUEST and their digest
+    assert preview.people_changed == len(meeting.participants) and preview.emails == 2 * len(meeting.participants)
 
 
 def test_the_organiser_sees_the_preview_before_publishing(client, auth):
