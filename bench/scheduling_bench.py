@@ -38,7 +38,8 @@ def _app(directory: Path):
 
 
 def _generated_event(firms: int, seed: int):
-    from planner.errors import events as setup
+    from planner.events import resources
+    from planner.events import services as setup
     from planner.models import Attendance, Firm, Interpreter, MeetingRequest, Participant, Region
 
     rnd = random.Random(seed)
@@ -48,7 +49,7 @@ def _generated_event(firms: int, seed: int):
     for day in event.days:
         if day.weekday() != 4:
             setup.add_session(event, day, clock(9), clock(12, 30))
-    setup.add_tables(event, max(4, firms // 8))
+    resources.add_tables(event, max(4, firms // 8))
     for n in range(max(1, firms // 40)):
         event.interpreters.append(Interpreter(name=f"Interpreter {n}", languages=["fa", "ru", "en"]))
     rows = []

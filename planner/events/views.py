@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from planner.access import organiser_required
 from planner.errors import ServiceError
+from planner.events import resources
 from planner.events import services as setup
 from planner.events.forms import ClosureForm, EventForm, HostTableForm, InterpreterForm, SessionForm, TablesForm, choices
 from planner.extensions import db
@@ -266,7 +267,7 @@ def add_tables(event_id: int):
     if not form.validate_on_submit():
         flash(_("Please correct the highlighted fields."), "error")
         return _back(event, "tables")
-    return _attempt(event, "tables", lambda: setup.add_tables(event, form.count.data),
+    return _attempt(event, "tables", lambda: resources.add_tables(event, form.count.data),
                     lambda created: ngettext("%(num)s table added.", "%(num)s tables added.", len(created),
                                              num=local_digits(len(created))))
 
@@ -280,7 +281,7 @@ def add_host_table(event_id: int):
     if not form.validate_on_submit():
         flash(_("Please correct the highlighted fields."), "error")
         return _back(event, "tables")
-    return _attempt(event, "tables", lambda: setup.add_table(event, form.name.data, host_firm=db.session.get(Firm, form.firm_id.data)),
+    return _attempt(event, "tables", lambda: resources.add_table(event, form.name.data, host_firm=db.session.get(Firm, form.firm_id.data)),
                     _("Host table added."))
 
 
@@ -288,7 +289,7 @@ def add_host_table(event_id: int):
 @organiser_required
 def delete_table(event_id: int, table_id: int):
     event = _event(event_id)
-    return _attempt(event, "tables", lambda: setup.delete_table(_of_event(event, MeetingTable, table_id)), _("Table deleted."))
+    return _attempt(event, "tables", lambda: resources.delete_table(_of_event(event, MeetingTable, table_id)), _("Table deleted."))
 
 
 @bp.route("/<int:event_id>/interpreters", methods=["POST"])
@@ -303,7 +304,7 @@ def add_interpreter(event_id: int):
         return _back(event, "interpreters")
     chosen = [s for s in sessions if s.id in set(form.unavailable.data or [])]
     return _attempt(event, "interpreters",
-                    lambda: setup.add_interpreter(event, form.name.data, form.languages.data, name_latin=form.name_latin.data,
+                    lambda: resources.add_interpreter(event, form.name.data, form.languages.data, name_latin=form.name_latin.data,
                                                   email=form.email.data, unavailable_sessions=chosen),
                     _("Interpreter added."))
 
@@ -312,7 +313,7 @@ def add_interpreter(event_id: int):
 @organiser_required
 def delete_interpreter(event_id: int, interpreter_id: int):
     event = _event(event_id)
-    return _attempt(event, "interpreters", lambda: setup.delete_interpreter(_of_event(event, Interpreter, interpreter_id)), _("Interpreter removed."))
+    return _attempt(event, "interpreters", lambda: resources.delete_interpreter(_of_event(event, Interpreter, interpreter_id)), _("Interpreter removed."))
 
 
 @bp.route("/<int:event_id>/closures", methods=["POST"])

@@ -7,6 +7,7 @@ from datetime import date, time
 import pytest
 
 from planner.errors import ServiceError
+from planner.events import resources
 from planner.events import services as setup
 from planner.extensions import db
 from planner.models import Closure, Event, Exhibition
@@ -59,15 +60,15 @@ def test_tables_interpreters_and_bounds(any_app):
     event = make_event(tables=0)
     firm = make_firm("chelyabinsk")
     setup.register_firms(event, [firm])
-    assert [t.name for t in setup.add_tables(event, 3)] == ["T01", "T02", "T03"]
-    stand = setup.add_table(event, "Stand B-04", host_firm=firm)
+    assert [t.name for t in resources.add_tables(event, 3)] == ["T01", "T02", "T03"]
+    stand = resources.add_table(event, "Stand B-04", host_firm=firm)
     assert stand.host_firm_id == firm.id
     with pytest.raises(ServiceError):
-        setup.add_table(event, "Stand B-05", host_firm=firm)
+        resources.add_table(event, "Stand B-05", host_firm=firm)
     with pytest.raises(ServiceError):
-        setup.add_interpreter(event, "Elena", ["ru"])
+        resources.add_interpreter(event, "Elena", ["ru"])
     sessions = setup.event_sessions(event)
-    interpreter = setup.add_interpreter(event, "Елена", ["fa", "ru"], unavailable_sessions=sessions[:1])
+    interpreter = resources.add_interpreter(event, "Елена", ["fa", "ru"], unavailable_sessions=sessions[:1])
     assert len(interpreter.unavailable_slots) == len(sessions[0].slots)
     registration = event.registrations[0]
     setup.set_meeting_bounds(registration, 2, 6)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from planner.events.services import add_table
+from planner.events.resources import add_table
 from planner.extensions import db
 from planner.scheduling import board
 from planner.scheduling.drafts import solve_event

@@ -9,7 +9,7 @@ from email import policy
 from icalendar import Calendar
 from sqlalchemy import select
 
-from planner.events.services import set_interpreter_unavailable
+from planner.events.resources import set_interpreter_unavailable
 from planner.extensions import db
 from planner.models import EventSession, Meeting, OutgoingMessage
 from planner.requests.services import respond_to_request

@@ -156,7 +156,7 @@ def test_moves_are_checked_with_the_solver_rules(any_app):
 
 def test_host_table_and_interpreter_rules_refuse_moves(any_app):
     r = make_round(interpreters=1)
-    from planner.events.services import add_table
+    from planner.events.resources import add_table
 
     stand = add_table(r["event"], "Stand B-04", host_firm=r["firms"]["ru2"])
     draft, _ = solve_event(r["event"], time_limit_s=LIMIT)
