@@ -147,6 +147,7 @@ class SolveJob(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the worker was alive then
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
