@@ -310,7 +310,12 @@ def publish(version_id: int):
 def copy(version_id: int):
     """An editable draft copy of a version."""
     version = _version(version_id)
-    draft = publishing.copy_version(version, user_id=current_user.id)
+    try:
+        draft = publishing.copy_version(version, user_id=current_user.id)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("scheduling.overview", event_id=version.event_id))
     db.session.commit()
     flash(_("Draft %(number)s was made from version %(source)s.", number=draft.number, source=version.number), "success")
     return redirect(url_for("scheduling.board", version_id=draft.id))
