@@ -9,6 +9,7 @@ import flask_babel
 from flask import Flask, abort, g, render_template, request
 from flask.globals import request_ctx
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from planner.config import load_config
@@ -16,6 +17,8 @@ from planner.extensions import babel, csrf, db, limiter, login_manager, migrate,
 from planner.urls import BoundedIntegerConverter
 
 ROOT = Path(__file__).resolve().parent.parent
+
+log = logging.getLogger(__name__)
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -172,6 +175,22 @@ def _register_errors(app: Flask) -> None:
     @app.errorhandler(429)
     def too_many(error):
         return render_error(429, _("Too many attempts. Please wait and try again."))
+
+    @app.errorhandler(IntegrityError)
+    def lost_race(error):
+        # A write that a concurrent request made impossible (the database's constraint held).
+        # Services answer the races they know in their own words; this is the floor under the rest.
+        db.session.rollback()
+        log.warning("constraint refused a write on %s %s: %s", request.method, request.path, error.orig)
+        return render_error(409, _("Someone changed this at the same moment. Reload the page and try again."))
+
+    @app.errorhandler(OperationalError)
+    def database_busy(error):
+        db.session.rollback()
+        if "locked" not in str(error.orig).lower() and "deadlock" not in str(error.orig).lower():
+            raise error
+        log.warning("database busy on %s %s: %s", request.method, request.path, error.orig)
+        return render_error(503, _("The server is busy. Please try again in a moment."))
 
     @app.errorhandler(500)
     def server_error(error):

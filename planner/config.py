@@ -65,6 +65,10 @@ def load_config(instance_path: str, environ: dict[str, str] | None = None) -> di
         "REDIS_URL": env.get("REDIS_URL") or None,
         "KARVAN_TIMEZONE": env.get("KARVAN_TIMEZONE", "Asia/Tehran"),
         "KARVAN_JOBS": env.get("KARVAN_JOBS", "rq" if env.get("REDIS_URL") else "thread"),
+        # A running solve writes a heartbeat this often; one silent for KARVAN_JOB_STALE_S has
+        # lost its worker (killed, crashed machine) and is marked interrupted by whoever looks.
+        "KARVAN_JOB_HEARTBEAT_S": float(env.get("KARVAN_JOB_HEARTBEAT_S", "5")),
+        "KARVAN_JOB_STALE_S": float(env.get("KARVAN_JOB_STALE_S", "20")),
         "MAIL_SERVER": env.get("MAIL_SERVER") or None,
         "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
         "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,

@@ -10,6 +10,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from planner.accounts import limits
@@ -52,7 +53,10 @@ def create_user(email: str, password: str, role: str = Role.FIRM_MEMBER, name: s
     user = User(email=email, role=role, name=name, firm_id=firm_id, delegation_id=delegation_id, locale=locale)
     user.set_password(password)
     db.session.add(user)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same e-mail registered at the same moment; the caller rolls back
+        raise ServiceError(_("An account with this e-mail already exists."), field="email") from None
     return user
 
 

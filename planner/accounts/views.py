@@ -67,6 +67,7 @@ def register():
             user = accounts.create_user(form.email.data, form.password.data, name=form.name.data,
                                         locale=form.locale.data)
         except ServiceError as error:
+            db.session.rollback()
             getattr(form, error.field or "email").errors.append(error.message)
         else:
             db.session.commit()

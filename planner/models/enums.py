@@ -44,6 +44,7 @@ class JobStatus(StrEnum):
     DONE = "done"
     FAILED = "failed"
     CANCELLED = "cancelled"
+    INTERRUPTED = "interrupted"  # its worker stopped writing a heartbeat (killed, machine down)
 
 
 class MailState(StrEnum):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db
@@ -21,6 +21,10 @@ class MeetingRequest(db.Model):
     __tablename__ = "meeting_request"
     __table_args__ = (
         UniqueConstraint("event_id", "requester_firm_id", "target_firm_id", name="uq_meeting_request_pair"),
+        # One live request per pair in either direction, held by the database under concurrent
+        # requests (two firms asking each other at the same moment): `live_pair` is the pair
+        # "low-high" while the request is pending or accepted, else NULL (NULLs never collide).
+        UniqueConstraint("event_id", "live_pair", name="uq_meeting_request_live_pair"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,6 +51,7 @@ class MeetingRequest(db.Model):
     ical_uid: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    live_pair: Mapped[str | None] = mapped_column(String(41))  # set at every flush, see _set_live_pair
 
     event = relationship("Event")
     requester_firm = relationship("Firm", foreign_keys=[requester_firm_id])
@@ -57,6 +62,20 @@ class MeetingRequest(db.Model):
         """The stable iCalendar UID of the meeting this request leads to, across versions
         (set by the first publish; see `timetables.feeds.assign_uid`)."""
         return self.ical_uid or f"karvan-meeting-{self.id}@unpublished.invalid"
+
+
+def live_pair_key(firm_a: int, firm_b: int) -> str:
+    """The pair's key in `MeetingRequest.live_pair`, the same in either direction."""
+    low, high = sorted((int(firm_a), int(firm_b)))
+    return f"{low}-{high}"
+
+
+@event.listens_for(MeetingRequest, "before_insert")
+@event.listens_for(MeetingRequest, "before_update")
+def _set_live_pair(_mapper, _connection, row: MeetingRequest) -> None:
+    # At flush, from the row's own columns, so no code path that changes a status can forget it.
+    live = (row.status or RequestStatus.PENDING) in (RequestStatus.PENDING, RequestStatus.ACCEPTED)
+    row.live_pair = live_pair_key(row.requester_firm_id, row.target_firm_id) if live else None
 
 
 class ScheduleVersion(db.Model):
@@ -147,6 +166,7 @@ class SolveJob(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the worker was alive then
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 

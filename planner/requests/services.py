@@ -16,14 +16,20 @@ organisers' demand view. Functions flush; the caller commits.
   organisers may still record what happened.
 
 Every illegal transition raises `ServiceError` (`NotAllowed` when the actor has no right).
+
+Under concurrent requests the rules hold through the database, and a lost race gets the
+sequential answer: one live request per pair is a unique constraint (`live_pair`); an answer
+is a conditional UPDATE from the state the user saw, so one of eight simultaneous accepts
+wins; limits that count (meetings, open requests) lock the firms' registrations first
+(PostgreSQL) and are counted again after the write, when SQLite has serialised the writers.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from planner.errors import ServiceError
 from planner.extensions import db
@@ -31,11 +37,10 @@ from planner.matching.candidates import score_between
 from planner.models import Event, EventRegistration, Firm, MeetingRequest, User
 from planner.models.base import utcnow
 from planner.models.enums import RequestPriority, RequestStatus
-from planner.models.meetings import REQUEST_PRIORITIES
+from planner.models.meetings import REQUEST_PRIORITIES, live_pair_key
 from planner.notifications.notices import send_request_notice
 from planner.signals import facts_changed
 from planner.text.i18n import _, _l, current_locale, local_digits, ngettext
-from planner.text.scripts import name_key
 
 TRANSITIONS = {
     (RequestStatus.PENDING, "accept"): RequestStatus.ACCEPTED,
@@ -182,6 +187,32 @@ def _check_room(event: Event, firm_id: int) -> None:
         raise ServiceError(problem)
 
 
+def _lock_registrations(event: Event, firm_ids: list[int]) -> None:
+    """Row locks on the firms' registrations (PostgreSQL; SQLite ignores FOR UPDATE and
+    serialises writers instead), in firm order so two accepts never deadlock: counts read
+    after this are not changed under us until we commit."""
+    db.session.execute(select(EventRegistration.id).where(
+        EventRegistration.event_id == event.id, EventRegistration.firm_id.in_(sorted(set(firm_ids))))
+        .order_by(EventRegistration.firm_id).with_for_update())
+
+
+def _recheck_room(event: Event, firm_id: int) -> None:
+    """After the write, counting it: over the maximum means a concurrent accept won the last place."""
+    _low, high = meeting_bounds(event, firm_id)
+    if high is not None and accepted_count(event, firm_id) > high:
+        raise ServiceError(ngettext("%(firm)s already has the maximum of %(num)s meeting in this event.",
+                                    "%(firm)s already has the maximum of %(num)s meetings in this event.", high,
+                                    firm=_firm_name(firm_id), num=local_digits(high)))
+
+
+def _too_many_open(event: Event) -> ServiceError:
+    return ServiceError(ngettext(
+        "Your firm already has %(num)s request waiting for an answer, the most this event allows. "
+        "Withdraw it or wait for the answer.",
+        "Your firm already has %(num)s requests waiting for an answer, the most this event allows. "
+        "Withdraw one or wait for answers.", event.max_open_requests, num=local_digits(event.max_open_requests)))
+
+
 def accept_blocker(row: MeetingRequest, user: User) -> str | None:
     """Why accepting this pending request would be refused now (event over, a firm at its
     maximum of meetings); None when it would go through or is not this user's to accept."""
@@ -229,26 +260,32 @@ def create_request(event: Event, requester_id: int, target_id: int, user: User, 
         raise ServiceError(_("%(firm)s has declined your request; the organisers can help.",
                              firm=_firm_name(target_id)), field="target")
     auto = accept or event.request_mode == "auto-accept"
+    _lock_registrations(event, [requester_id, target_id] if auto else [requester_id])
     if not user.is_organiser and open_sent_count(event, requester_id) >= event.max_open_requests:
-        raise ServiceError(ngettext(
-            "Your firm already has %(num)s request waiting for an answer, the most this event allows. "
-            "Withdraw it or wait for the answer.",
-            "Your firm already has %(num)s requests waiting for an answer, the most this event allows. "
-            "Withdraw one or wait for answers.", event.max_open_requests, num=local_digits(event.max_open_requests)))
+        raise _too_many_open(event)
     if auto:
         _check_room(event, requester_id)
         _check_room(event, target_id)
+    score = score if score is not None else _pair_score(event, requester_id, target_id)  # queries: before the row
     if row is None:
         row = MeetingRequest(event_id=event.id, requester_firm_id=requester_id, target_firm_id=target_id)
         db.session.add(row)
     row.priority, row.message = priority, (message or "").strip() or None
     row.status, row.decline_reason, row.created_by_id = RequestStatus.PENDING, None, user.id
     row.responded_by_id, row.responded_at, row.created_at = None, None, utcnow()
-    row.score = score if score is not None else _pair_score(event, requester_id, target_id)
+    row.score = score
     if auto:
         row.status, row.responded_at = RequestStatus.ACCEPTED, utcnow()
         row.responded_by_id = user.id if accept else None
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # a request between the two was made at the same moment; the caller rolls back
+        raise ServiceError(_("There is already a request between these two firms."), field="target") from None
+    if not user.is_organiser and not auto and open_sent_count(event, requester_id) > event.max_open_requests:
+        raise _too_many_open(event)
+    if auto:
+        _recheck_room(event, requester_id)
+        _recheck_room(event, target_id)
     _notify(row, "created", to_firm_id=target_id)
     if accept:
         _notify(row, "accepted", to_firm_id=requester_id)  # the organiser answered for the target
@@ -286,12 +323,31 @@ def _may(row: MeetingRequest, action: str, user: User) -> bool:
     return user.firm_id in (row.requester_firm_id, row.target_firm_id)
 
 
+def _cannot(row: MeetingRequest, action: str) -> ServiceError:
+    return ServiceError(_("This request is %(status)s; it cannot be %(action)s now.",
+                          status=status_label(row.status), action=str(ACTION_LABELS.get(action, action))))
+
+
+def _claim(row: MeetingRequest, new_status: str, user: User, reason: str | None) -> bool:
+    """Move the row from the state this user saw to `new_status`, only if nobody else moved it
+    first (a conditional UPDATE); False when someone did. The row is refreshed either way."""
+    seen = row.status
+    values = {"status": new_status, "responded_by_id": user.id, "responded_at": utcnow(),
+              "live_pair": live_pair_key(row.requester_firm_id, row.target_firm_id) if new_status in ACTIVE else None}
+    if new_status in (RequestStatus.DECLINED, RequestStatus.WITHDRAWN):
+        values["decline_reason"] = (reason or "").strip() or None
+    won = db.session.execute(update(MeetingRequest).where(MeetingRequest.id == row.id, MeetingRequest.status == seen)
+                             .values(**values).execution_options(synchronize_session=False)).rowcount == 1
+    db.session.refresh(row)
+    return won
+
+
 def respond_to_request(row: MeetingRequest, action: str, user: User, reason: str | None = None) -> MeetingRequest:
-    """Accept, decline or withdraw; anything else from this state is a ServiceError."""
+    """Accept, decline or withdraw; anything else from this state is a ServiceError — also when
+    another answer came in at the same moment (only one answer per request ever counts)."""
     new_status = TRANSITIONS.get((row.status, action))
     if new_status is None:
-        raise ServiceError(_("This request is %(status)s; it cannot be %(action)s now.",
-                             status=status_label(row.status), action=str(ACTION_LABELS.get(action, action))))
+        raise _cannot(row, action)
     if not _may(row, action, user):
         if action == "accept" and user.firm_id == row.target_firm_id:
             raise NotAllowed(_("In this event the organisers approve requests."))
@@ -300,13 +356,14 @@ def respond_to_request(row: MeetingRequest, action: str, user: User, reason: str
         closed = closed_reason(row.event, user)
         if closed:
             raise ServiceError(closed)
+        _lock_registrations(row.event, [row.requester_firm_id, row.target_firm_id])
         _check_room(row.event, row.requester_firm_id)
         _check_room(row.event, row.target_firm_id)
-    row.status = new_status
-    row.responded_by_id, row.responded_at = user.id, utcnow()
-    if action in ("decline", "withdraw"):
-        row.decline_reason = (reason or "").strip() or None
-    db.session.flush()
+    if not _claim(row, new_status, user, reason):
+        raise _cannot(row, action)
+    if action == "accept":
+        _recheck_room(row.event, row.requester_firm_id)
+        _recheck_room(row.event, row.target_firm_id)
     if action == "withdraw":  # a published meeting of this request is called off at once
         facts_changed(row.event_id)
     if action in NOTICE_FOR_ACTION:
@@ -318,54 +375,3 @@ def respond_to_request(row: MeetingRequest, action: str, user: User, reason: str
             other = row.target_firm_id if user.firm_id == row.requester_firm_id else row.requester_firm_id
             _notify(row, NOTICE_FOR_ACTION[action], to_firm_id=other)
     return row
-
-
-# --- organisers' demand view ------------------------------------------------------------
-
-@dataclass
-class DemandRow:
-    firm: Firm
-    accepted: int = 0
-    must: int = 0
-    pending_sent: int = 0
-    pending_received: int = 0
-    declined: int = 0
-    withdrawn: int = 0
-    minimum: int = 0
-    maximum: int | None = None
-
-    @property
-    def level(self) -> str:
-        """'none', 'few' (below the minimum, or below 3 when the event sets none) or 'ok'."""
-        if self.accepted == 0:
-            return "none"
-        return "few" if self.accepted < (self.minimum or 3) else "ok"
-
-
-def demand_rows(event: Event) -> list[DemandRow]:
-    """Requests per registered firm, neediest first."""
-    regs = list(db.session.scalars(select(EventRegistration).where(EventRegistration.event_id == event.id)))
-    rows = {}
-    for reg in regs:
-        low, high = event.meeting_bounds(reg)
-        rows[reg.firm_id] = DemandRow(firm=reg.firm, minimum=low, maximum=high)
-    for req in db.session.scalars(select(MeetingRequest).where(MeetingRequest.event_id == event.id)):
-        for firm_id in (req.requester_firm_id, req.target_firm_id):
-            row = rows.get(firm_id)
-            if row is None:
-                continue
-            if req.status == RequestStatus.ACCEPTED:
-                row.accepted += 1
-                row.must += req.priority == RequestPriority.MUST
-            elif req.status == RequestStatus.PENDING:
-                if firm_id == req.requester_firm_id:
-                    row.pending_sent += 1
-                else:
-                    row.pending_received += 1
-            elif req.status == RequestStatus.DECLINED:
-                row.declined += 1
-            else:
-                row.withdrawn += 1
-    order = {"none": 0, "few": 1, "ok": 2}
-    return sorted(rows.values(), key=lambda row: (order[row.level], row.accepted,
-                                                  name_key(row.firm, current_locale())))

@@ -10,6 +10,7 @@ from planner.matching.candidates import score_between, suggest_partners
 from planner.models import Firm, MeetingRequest
 from planner.models.enums import RequestStatus
 from planner.requests import services as service
+from planner.requests.demand import demand_rows
 from planner.requests.forms import RequestForm, RespondForm
 from planner.text.i18n import _, current_locale
 
@@ -114,7 +115,7 @@ def respond(request_id: int, action: str):
 def demand():
     """Requests per firm; firms with no or few accepted meetings first."""
     event = _event_or_404()
-    rows = service.demand_rows(event)
+    rows = demand_rows(event)
     return render_template("organiser_demand/index.html", event=event, rows=rows,
                            events=service.all_events())
 

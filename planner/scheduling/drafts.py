@@ -22,7 +22,7 @@ from planner.scheduling.translate import (
     version_assignments,
     version_solution,
 )
-from planner.scheduling.versions import latest_version, next_version_number, published_version
+from planner.scheduling.versions import add_numbered, latest_version, published_version
 from planner.text.i18n import _
 from solver.io import problem_to_dict, solution_to_dict
 from solver.validate import check
@@ -50,9 +50,8 @@ def store_draft(translation: Translation, solution: solver.Solution, *, base: Sc
         codes = ", ".join(sorted(report.codes()))
         raise ServiceError(_("The solver's schedule breaks a rule (%(codes)s); nothing was stored.", codes=codes), "solution")
     event = translation.event
-    version = ScheduleVersion(event_id=event.id, number=next_version_number(event), status=VersionStatus.DRAFT,
-                              based_on_id=base.id if base else None, solve_job_id=job_id, created_by_id=user_id)
-    db.session.add(version)
+    version = add_numbered(ScheduleVersion(event_id=event.id, status=VersionStatus.DRAFT,
+                                           based_on_id=base.id if base else None, solve_job_id=job_id, created_by_id=user_id))
     locked = translation.locked
     for a in solution.assignments:
         request = translation.requests.get(a.meeting) or _request_for_suggestion(translation, a.meeting)

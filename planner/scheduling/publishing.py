@@ -22,7 +22,7 @@ from planner.models.enums import VersionStatus
 from planner.notifications import invites
 from planner.scheduling.board import violation_message
 from planner.scheduling.translate import build_problem, version_assignments
-from planner.scheduling.versions import next_version_number, published_version
+from planner.scheduling.versions import add_numbered, published_version
 from planner.text.i18n import _, _l, local_digits, ngettext
 from planner.timetables import changes
 from planner.timetables.changes import ScheduleDiff
@@ -136,16 +136,16 @@ def discard_version(version: ScheduleVersion) -> None:
 def copy_version(version: ScheduleVersion, user_id: int | None = None) -> ScheduleVersion:
     """A new draft with the same meetings, to adjust by hand."""
 
-    copy = ScheduleVersion(event_id=version.event_id, number=next_version_number(version.event), status=VersionStatus.DRAFT,
+    copy = ScheduleVersion(event_id=version.event_id, status=VersionStatus.DRAFT,
                            based_on_id=version.id, created_by_id=user_id, stats=dict(version.stats or {}),
                            unscheduled=list(version.unscheduled or []))
     copy.stats.pop("diff", None)
+    add_numbered(copy)
     for meeting in version.live_meetings:
         clone = Meeting(request_id=meeting.request_id, slot_id=meeting.slot_id, table_id=meeting.table_id,
                         interpreter_id=meeting.interpreter_id, locked=meeting.locked, sequence=meeting.sequence)
         clone.participants = list(meeting.participants)
         copy.meetings.append(clone)
-    db.session.add(copy)
     db.session.flush()
     return copy
 

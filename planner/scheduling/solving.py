@@ -2,9 +2,11 @@
 
 `start_solve` records a queued job (the caller commits, then calls `launch_solve`);
 the task `scheduling.solve` runs it through `planner.jobs` (thread, RQ or sync). While
-CP-SAT searches, progress {elapsed, objective, bound} is written to the job row and
-`cancel_requested` is polled, both on their own connections, so any web worker can show a
-live bar and cancel. A failed, cancelled or timed-out run stores nothing: the published
+CP-SAT searches, progress {elapsed, objective, bound} and a heartbeat are written to the job
+row and `cancel_requested` is polled, all on connections of their own, so any web worker can
+show a live bar and cancel. A run whose heartbeat stops (its process was killed) is marked
+`interrupted` by whoever looks at it next — the scheduling page, the progress poll, a new
+`start_solve` from the web or the CLI — so one dead worker never blocks the event. A failed, cancelled or timed-out run stores nothing: the published
 version is never touched by a solve, only by `publishing.publish_version`.
 """
 from __future__ import annotations
@@ -13,8 +15,9 @@ import logging
 import secrets
 import threading
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import func, select, update
 
 from planner.errors import ServiceError
@@ -30,7 +33,8 @@ from planner.text.i18n import _, _l
 log = logging.getLogger(__name__)
 TASK_NAME = "scheduling.solve"
 ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
-STALE_AFTER = timedelta(minutes=5)  # beyond the time limit: the worker died
+FINISHED = (JobStatus.DONE, JobStatus.FAILED, JobStatus.CANCELLED, JobStatus.INTERRUPTED)
+QUEUE_GRACE = timedelta(minutes=5)  # a queued run no worker took by its time limit and this
 
 JOB_STATUS = {
     JobStatus.QUEUED: _l("waiting to start"),
@@ -38,6 +42,7 @@ JOB_STATUS = {
     JobStatus.DONE: _l("done"),
     JobStatus.FAILED: _l("failed"),
     JobStatus.CANCELLED: _l("cancelled"),
+    JobStatus.INTERRUPTED: _l("interrupted"),
 }
 JOB_ERRORS = {
     "timeout": _l("No schedule was found within the time limit. Try a longer time limit."),
@@ -80,14 +85,52 @@ def active_job(event: Event) -> SolveJob | None:
                              .order_by(SolveJob.id.desc()).limit(1))
 
 
-def expire_stale_jobs(event: Event) -> None:
-    """Mark runs whose worker died (far past their time limit) as failed."""
+def _seconds(key: str) -> timedelta:
+    return timedelta(seconds=float(current_app.config[key]))
+
+
+def is_orphaned(job: SolveJob, now: datetime | None = None) -> bool:
+    """True when no worker is running `job` any more although its row says it is active.
+
+    Running: no heartbeat for KARVAN_JOB_STALE_S seconds, or — once cancel was asked, which a
+    live worker honours at its next heartbeat — for two heartbeat intervals. Queued: no worker
+    took it within its time limit plus five minutes (RQ worker down).
+    """
+    now = now or utcnow()
+    if job.status == JobStatus.RUNNING:
+        silent_for = now - (job.heartbeat_at or job.started_at or job.created_at)
+        heartbeat = _seconds("KARVAN_JOB_HEARTBEAT_S")
+        return silent_for > (2 * heartbeat if job.cancel_requested else max(_seconds("KARVAN_JOB_STALE_S"), 2 * heartbeat))
+    if job.status == JobStatus.QUEUED:
+        return job.created_at + timedelta(seconds=job.time_limit_s) + QUEUE_GRACE < now
+    return False
+
+
+def end_if_orphaned(job: SolveJob) -> bool:
+    """Mark `job` interrupted (cancelled, when cancel was asked) if its worker is gone; flushes.
+
+    Returns whether it did. The conditional UPDATE keeps a worker that is alive after all, and
+    a second looker, from being overwritten.
+    """
     now = utcnow()
-    for job in db.session.scalars(select(SolveJob).where(SolveJob.event_id == event.id, SolveJob.status.in_(ACTIVE))):
-        since = job.started_at or job.created_at
-        if since + timedelta(seconds=job.time_limit_s) + STALE_AFTER < now:
-            job.status, job.error, job.finished_at = JobStatus.FAILED, "interrupted", now
-    db.session.flush()
+    if not is_orphaned(job, now):
+        return False
+    status = JobStatus.CANCELLED if job.cancel_requested else JobStatus.INTERRUPTED
+    table = SolveJob.__table__
+    ended = db.session.execute(update(table).where(table.c.id == job.id, table.c.status == job.status,
+                                                   table.c.heartbeat_at.is_(None) if job.heartbeat_at is None
+                                                   else table.c.heartbeat_at == job.heartbeat_at)
+                               .values(status=status, error="interrupted", finished_at=now)).rowcount
+    db.session.refresh(job)
+    if ended:
+        log.warning("solve job %s had no heartbeat since %s; marked %s", job.id, job.heartbeat_at, status)
+    return bool(ended)
+
+
+def expire_stale_jobs(event: Event) -> None:
+    """End the active runs of `event` whose worker died (see `is_orphaned`); flushes."""
+    for job in db.session.scalars(select(SolveJob).where(SolveJob.event_id == event.id, SolveJob.status.in_(ACTIVE))).all():
+        end_if_orphaned(job)
 
 
 def start_solve(event: Event, *, time_limit_s: float = 30.0, user_id: int | None = None,
@@ -115,12 +158,15 @@ def launch_solve(job: SolveJob) -> None:
 
 
 def request_cancel(job: SolveJob) -> None:
+    """Ask the worker to stop; a queued run, or a running one whose worker is gone, ends at once."""
     if job.status not in ACTIVE:
         raise ServiceError(_("This run has already finished."))
     job.cancel_requested = True
     if job.status == JobStatus.QUEUED:
         job.status, job.finished_at = JobStatus.CANCELLED, utcnow()
     db.session.flush()
+    if job.status == JobStatus.RUNNING:
+        end_if_orphaned(job)
 
 
 def job_state(job: SolveJob) -> dict:
@@ -129,7 +175,7 @@ def job_state(job: SolveJob) -> dict:
     elapsed = float(progress.get("elapsed") or 0)
     if job.status == JobStatus.RUNNING and job.started_at is not None:
         elapsed = max(elapsed, (utcnow() - job.started_at).total_seconds())
-    fraction = 1.0 if job.status in (JobStatus.DONE, JobStatus.FAILED, JobStatus.CANCELLED) else min(0.99, elapsed / max(job.time_limit_s, 0.1))
+    fraction = 1.0 if job.status in FINISHED else min(0.99, elapsed / max(job.time_limit_s, 0.1))
     return {
         "id": job.id, "status": job.status, "status_label": job_status_label(job.status),
         "elapsed": round(elapsed, 1), "time_limit": job.time_limit_s, "fraction": round(fraction, 3),
@@ -139,22 +185,40 @@ def job_state(job: SolveJob) -> dict:
         "reason_label": job_reason_label(progress.get("reason")), "reference": progress.get("reference"),
         "accepted": progress.get("accepted"), "scheduled": progress.get("scheduled"), "holes": progress.get("holes"),
         "remaining": max(0.0, round(job.time_limit_s - elapsed)) if job.status in ACTIVE else 0,
-        "version_id": job.result_version_id,
-        "finished": job.status in (JobStatus.DONE, JobStatus.FAILED, JobStatus.CANCELLED),
+        "detail": progress.get("detail"), "version_id": job.result_version_id,
+        "finished": job.status in FINISHED,
     }
 
 
 class JobChannel:
-    """Progress out, cancellation in; thread-safe, on connections of its own (CP-SAT calls
-    back from its own threads, outside the app context)."""
+    """Progress and heartbeat out, cancellation in; thread-safe, on connections of its own
+    (CP-SAT calls back from its own threads, outside the app context). Between `start()` and
+    `stop()` a daemon thread beats every `heartbeat_s` seconds, also while the model is built
+    and when the search finds nothing new. A row no longer `running` (someone saw the heartbeat
+    stop and ended it) reads as a cancel, so a worker that was only stalled stops too."""
 
-    def __init__(self, engine, job_id: int, every_s: float = 0.5):
-        self.engine, self.job_id, self.every_s = engine, job_id, every_s
+    def __init__(self, engine, job_id: int, every_s: float = 0.5, heartbeat_s: float = 5.0):
+        self.engine, self.job_id, self.every_s, self.heartbeat_s = engine, job_id, every_s, heartbeat_s
         self.started = time.perf_counter()
         self.latest = SolveProgress(elapsed=0.0, objective=None, bound=None)
         self.cancelled = False
         self._last = 0.0
         self._lock = threading.Lock()
+        self._stopped = threading.Event()
+        self._beater: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._beater = threading.Thread(target=self._beat, name=f"karvan-heartbeat-{self.job_id}", daemon=True)
+        self._beater.start()
+
+    def stop(self) -> None:
+        self._stopped.set()
+        if self._beater is not None:
+            self._beater.join()
+
+    def _beat(self) -> None:
+        while not self._stopped.wait(self.heartbeat_s):
+            self.sync(force=True)
 
     def progress(self, elapsed: float, objective: float, bound: float) -> None:
         with self._lock:
@@ -175,8 +239,11 @@ class JobChannel:
             table = SolveJob.__table__
             try:
                 with self.engine.begin() as connection:
-                    connection.execute(update(table).where(table.c.id == self.job_id).values(progress=dict(self.latest)))
-                    self.cancelled = bool(connection.scalar(select(table.c.cancel_requested).where(table.c.id == self.job_id)))
+                    connection.execute(update(table).where(table.c.id == self.job_id, table.c.status == JobStatus.RUNNING)
+                                       .values(progress=dict(self.latest), heartbeat_at=utcnow()))
+                    row = connection.execute(select(table.c.cancel_requested, table.c.status)
+                                             .where(table.c.id == self.job_id)).one()
+                    self.cancelled = bool(row.cancel_requested) or row.status != JobStatus.RUNNING
             except Exception:  # progress is best effort; the solve goes on
                 log.warning("could not record progress of solve job %s", self.job_id, exc_info=True)
 
@@ -206,8 +273,10 @@ def run_solve_job(job_id: int, workers: int | None = None) -> None:
         db.session.commit()
         return
     job.status, job.started_at = JobStatus.RUNNING, utcnow()
+    job.heartbeat_at = job.started_at
     db.session.commit()
-    channel = JobChannel(db.engine, job_id)
+    channel = JobChannel(db.engine, job_id, heartbeat_s=float(current_app.config["KARVAN_JOB_HEARTBEAT_S"]))
+    channel.start()
     method = (job.progress or {}).get("method", "cp-sat")
     status, error, version_id, reason, reference = JobStatus.FAILED, None, None, None, None
     try:
@@ -235,8 +304,13 @@ def run_solve_job(job_id: int, workers: int | None = None) -> None:
         log.exception("solve job %s failed [%s]", job_id, reference)
         db.session.rollback()
         error = "crash"
+    finally:
+        channel.stop()
     job = db.session.get(SolveJob, job_id)
     db.session.refresh(job)
+    if job.status != JobStatus.RUNNING:  # ended by a looker who thought this worker dead; that stands
+        db.session.commit()
+        return
     progress = SolveProgress(**(job.progress or {}))
     progress.update(channel.latest, reason=reason, reference=reference)
     if version_id is not None:

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
+from planner.errors import ServiceError
 from planner.extensions import db
 from planner.models import Event, Firm, MeetingRequest, ScheduleVersion
 from planner.models.enums import VersionStatus
+from planner.text.i18n import _
 
 
 def published_version(event: Event) -> ScheduleVersion | None:
@@ -15,6 +18,24 @@ def published_version(event: Event) -> ScheduleVersion | None:
 
 def next_version_number(event: Event) -> int:
     return (db.session.scalar(select(func.max(ScheduleVersion.number)).where(ScheduleVersion.event_id == event.id)) or 0) + 1
+
+
+def add_numbered(version: ScheduleVersion, attempts: int = 5) -> ScheduleVersion:
+    """Add `version` with the event's next number and flush it (only it, in a savepoint).
+
+    Two drafts made at the same moment (copies, solves) read the same maximum; the unique
+    (event, number) constraint refuses the second, which takes the next number and tries again.
+    """
+    for _attempt in range(attempts):
+        event = db.session.get(Event, version.event_id)
+        version.number = next_version_number(event)
+        try:
+            with db.session.begin_nested():
+                db.session.add(version)
+            return version
+        except IntegrityError:  # the savepoint's rollback made `version` transient again
+            continue
+    raise ServiceError(_("Several versions were being made at once; please try again."))
 
 
 def latest_version(event: Event) -> ScheduleVersion | None:

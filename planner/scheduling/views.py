@@ -48,6 +48,8 @@ def _wants_json() -> bool:
 def overview(event_id: int):
     """The scheduler run (with progress), and every version of the event's schedule."""
     event = _event(event_id)
+    solving.expire_stale_jobs(event)  # a run whose worker died ends here and the Run button returns
+    db.session.commit()
     versions = db.session.scalars(select(ScheduleVersion).where(ScheduleVersion.event_id == event.id)
                                   .order_by(ScheduleVersion.number.desc())).all()
     published = next((v for v in versions if v.status == VersionStatus.PUBLISHED), None)
@@ -117,6 +119,8 @@ def solve(event_id: int):
 def job_json(job_id: int):
     """Progress of a run, polled by the progress bar."""
     job = db.session.get(SolveJob, job_id) or abort(404)
+    if solving.end_if_orphaned(job):
+        db.session.commit()
     state = solving.job_state(job)
     if job.result_version_id:
         state["board_url"] = url_for("scheduling.board", version_id=job.result_version_id)
@@ -316,7 +320,12 @@ def publish(version_id: int):
 def copy(version_id: int):
     """An editable draft copy of a version."""
     version = _version(version_id)
-    draft = publishing.copy_version(version, user_id=current_user.id)
+    try:
+        draft = publishing.copy_version(version, user_id=current_user.id)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("scheduling.overview", event_id=version.event_id))
     db.session.commit()
     flash(_("Draft %(number)s was made from version %(source)s.", number=draft.number, source=version.number), "success")
     return redirect(url_for("scheduling.board", version_id=draft.id))

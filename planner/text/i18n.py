@@ -101,11 +101,19 @@ def parse_jalali_iso(text: str) -> date:
     return jdatetime.date(int(parts[0]), int(parts[1]), int(parts[2])).togregorian()
 
 
-def format_day(day: date, locale: str | None = None, format: str = "long") -> str:
-    """A date for display: in fa the Jalali date with the Gregorian beside it."""
-    locale = locale or current_locale()
+def _display_date(day: date | datetime, zone: str | None = None) -> date:
+    """The date a reader in `zone` (KARVAN_TIMEZONE by default) sees for `day`: an aware datetime
+    is converted first (22:00 UTC on 8 Nov is 9 Nov in Tehran); a date stays as it is."""
     if isinstance(day, datetime):
-        day = day.date()
+        return to_zone(day, zone).date() if day.tzinfo is not None else day.date()
+    return day
+
+
+def format_day(day: date | datetime, locale: str | None = None, format: str = "long", zone: str | None = None) -> str:
+    """A date for display: in fa the Jalali date with the Gregorian beside it. An aware datetime
+    shows its date in `zone` (KARVAN_TIMEZONE by default)."""
+    locale = locale or current_locale()
+    day = _display_date(day, zone)
     if format not in ("long", "medium", "short"):
         return local_digits(babel_format_date(day, format, locale=locale), locale)
     if locale == "fa":
@@ -117,15 +125,23 @@ def format_day(day: date, locale: str | None = None, format: str = "long") -> st
     return babel_format_date(day, pattern, locale=locale)
 
 
-def format_day_range(start: date, end: date, locale: str | None = None) -> str:
+def format_day_range(start: date | datetime, end: date | datetime, locale: str | None = None, zone: str | None = None) -> str:
+    """'29 Dec 2026 – 1 Jan 2027', '3 – 5 Nov 2026' style: the start's year is shown only when it
+    differs from the end's, in each calendar on its own (28 Esfand 1405 – 3 Farvardin 1406 lies
+    within one Gregorian year)."""
     locale = locale or current_locale()
+    start, end = _display_date(start, zone), _display_date(end, zone)
     if start == end:
         return format_day(start, locale, "medium")
     if locale == "fa":
-        g_start = babel_format_date(start, "d LLLL", locale="fa")  # no ezafe without a following year
+        jalali_years_differ = jdatetime.date.fromgregorian(date=start).year != jdatetime.date.fromgregorian(date=end).year
+        # "d LLLL" (no ezafe) when no year follows the month
+        g_start = babel_format_date(start, "d MMMM y" if start.year != end.year else "d LLLL", locale="fa")
         g_end = babel_format_date(end, "d MMMM y", locale="fa")
-        return f"{jalali_date(start, with_year=False)} – {jalali_date(end)} ({persian_digits(g_start)} – {persian_digits(g_end)})"
-    return f"{babel_format_date(start, 'd MMM', locale=locale)} – {babel_format_date(end, 'd MMM y', locale=locale)}"
+        return (f"{jalali_date(start, with_year=jalali_years_differ)} – {jalali_date(end)} "
+                f"({persian_digits(g_start)} – {persian_digits(g_end)})")
+    start_pattern = "d MMM y" if start.year != end.year else "d MMM"
+    return f"{babel_format_date(start, start_pattern, locale=locale)} – {babel_format_date(end, 'd MMM y', locale=locale)}"
 
 
 def to_zone(moment: datetime, zone: str | None = None) -> datetime:

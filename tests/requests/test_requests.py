@@ -11,6 +11,7 @@ from planner.errors import ServiceError
 from planner.extensions import db
 from planner.models import EventRegistration, MeetingRequest
 from planner.requests import services as service
+from planner.requests.demand import demand_rows
 from tests import factories
 
 
@@ -164,10 +165,10 @@ def test_demand_rows_put_firms_without_meetings_first(any_app):
     event, (kr, ch, ch2, kr2), users = _setup(min_meetings=2)
     service.respond_to_request(service.create_request(event, kr.id, ch.id, users["kr"]), "accept", users["ch"])
     service.create_request(event, kr.id, ch2.id, users["kr"])
-    rows = {row.firm.id: row for row in service.demand_rows(event)}
+    rows = {row.firm.id: row for row in demand_rows(event)}
     assert rows[kr.id].accepted == 1 and rows[kr.id].pending_sent == 1 and rows[kr.id].level == "few"
     assert rows[ch2.id].pending_received == 1 and rows[ch2.id].level == "none"
-    assert service.demand_rows(event)[-1].accepted == 1
+    assert demand_rows(event)[-1].accepted == 1
 
 
 # --- through the web ----------------------------------------------------------------------
