@@ -12,7 +12,7 @@ from planner.delegations.services import list_regions
 from planner.extensions import db
 from planner.models import Event, Product, Region, Sector
 from planner.text.dates import parse_day
-from planner.text.i18n import _, local_digits
+from planner.text.i18n import _, local_digits, ngettext
 from planner.text.scripts import ascii_digits
 from planner.text.search import fold
 from planner.text.uploads import RowError, UploadRow
@@ -91,7 +91,7 @@ def _days(text: str, event: Event | None, line: int, errors: list[RowError]) -> 
 def _text(row: UploadRow, name: str, errors: list[RowError]) -> str:
     value = row.values.get(name, "")
     if name in LENGTHS and len(value) > LENGTHS[name]:
-        errors.append(RowError(row.line, name, _("Longer than %(max)s characters.", max=local_digits(LENGTHS[name]))))
+        errors.append(RowError(row.line, name, ngettext("Longer than %(num)s character.", "Longer than %(num)s characters.", LENGTHS[name], num=local_digits(LENGTHS[name]))))
     return value
 
 

@@ -38,7 +38,7 @@ from charset_normalizer import from_bytes
 from werkzeug.datastructures import MultiDict
 
 from planner.errors import ServiceError
-from planner.text.i18n import _, local_digits
+from planner.text.i18n import _, local_digits, ngettext
 
 # Legacy encodings our readers' spreadsheets save in, by the name charset-normalizer reports, and
 # the name a person recognises in the "Save as" dialogue.
@@ -207,7 +207,7 @@ def read_csv_table(raw: bytes, *, required: Sequence[str], known: Sequence[str],
                       for index, name in enumerate(header) if name in known}
             too_long = [name for name, value in values.items() if len(value) > _MAX_CELL]
             if too_long:
-                errors.append(RowError(line, too_long[0], _("longer than %(max)s characters", max=local_digits(_MAX_CELL))))
+                errors.append(RowError(line, too_long[0], ngettext("longer than %(num)s character", "longer than %(num)s characters", _MAX_CELL, num=local_digits(_MAX_CELL))))
                 continue
             rows.append(UploadRow(line=line, values=values))
     except csv.Error as error:
