@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import secrets
 import socket
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -69,6 +70,10 @@ def load_config(instance_path: str, environ: dict[str, str] | None = None) -> di
         # lost its worker (killed, crashed machine) and is marked interrupted by whoever looks.
         "KARVAN_JOB_HEARTBEAT_S": float(env.get("KARVAN_JOB_HEARTBEAT_S", "5")),
         "KARVAN_JOB_STALE_S": float(env.get("KARVAN_JOB_STALE_S", "20")),
+        # built feeds and PDFs (planner.timetables.artefacts); instance/artefacts when unset
+        "KARVAN_ARTEFACT_DIR": env.get("KARVAN_ARTEFACT_DIR"),
+        # nginx's internal location of that folder: stored files are then sent by nginx
+        "KARVAN_ARTEFACT_URL": env.get("KARVAN_ARTEFACT_URL") or None,
         "MAIL_SERVER": env.get("MAIL_SERVER") or None,
         "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
         "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
@@ -124,6 +129,7 @@ def overrides_for_tests(database_url: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
         "KARVAN_JOBS": "sync",
+        "KARVAN_ARTEFACT_DIR": tempfile.mkdtemp(prefix="karvan-artefacts-"),
         "MAIL_SERVER": None,
         "KARVAN_BASE_URL": "http://localhost",
         "RATELIMIT_STORAGE_URI": "memory://",

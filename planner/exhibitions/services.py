@@ -14,6 +14,7 @@ from planner.extensions import db
 from planner.models import Exhibition, ExhibitionRevision, Sector
 from planner.models.enums import ExhibitionStatus
 from planner.models.exhibitions import EXHIBITION_STATUSES
+from planner.taxonomy.codes import is_under
 from planner.text.i18n import local_digits, parse_jalali_iso
 from planner.text.uploads import RowError, UploadRefused, UploadReport, UploadRow, form_errors, read_csv_table
 
@@ -214,7 +215,7 @@ def list_exhibitions(sector_prefix: str | None = None, upcoming_from: date | Non
     if sector_prefix:
         exhibitions = [
             exhibition for exhibition in exhibitions
-            if any(sector.is_under(sector_prefix) for sector in exhibition.sectors)
+            if any(is_under("sector", sector.code, sector_prefix) for sector in exhibition.sectors)
         ]
     return exhibitions
 

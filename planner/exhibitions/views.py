@@ -4,6 +4,7 @@ from datetime import date
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from planner.access import organiser_required
 from planner.exhibitions.forms import ExhibitionForm, ExhibitionImportForm
@@ -20,6 +21,7 @@ from planner.exhibitions.services import (
 )
 from planner.extensions import db
 from planner.models import Exhibition, Sector
+from planner.taxonomy.codes import code_tree, lineage
 from planner.text.fields import JALALI_BEFORE
 from planner.text.i18n import JALALI_MONTHS, _, current_locale, local_digits, local_today, parse_jalali_iso, persian_digits
 from planner.timetables.ics import exhibitions_ics
@@ -29,8 +31,11 @@ bp = Blueprint("exhibitions", __name__)
 
 def _sector_choices() -> list[Sector]:
     """Sections and divisions that at least one exhibition is tagged under."""
-    tagged = {sector for exhibition in db.session.scalars(select(Exhibition)) for sector in exhibition.sectors}
-    nodes = {node for sector in tagged for node in sector.lineage() if node.level in ("section", "division")}
+    tagged = {sector.code for exhibition in db.session.scalars(select(Exhibition).options(selectinload(Exhibition.sectors)))
+              for sector in exhibition.sectors}
+    tree = code_tree("sector")  # the ISIC tree walked once, in the cached tree: no query per parent
+    codes = {code for tag in tagged for code in lineage("sector", tag) if tree[code].level in ("section", "division")}
+    nodes = db.session.scalars(select(Sector).where(Sector.code.in_(codes))) if codes else []
     return sorted(nodes, key=lambda s: (s.code.isdigit(), s.code))
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from planner.access import require_firm_access
 from planner.errors import ServiceError
 from planner.extensions import db
-from planner.firms.directory import directory_sections, search_firms
+from planner.firms.directory import PER_PAGE, directory_sections, load_page, search_firms
 from planner.firms.forms import FirmForm
 from planner.firms.profiles import (
     event_days,
@@ -18,6 +18,7 @@ from planner.firms.profiles import (
     search_marketplace,
 )
 from planner.models import Firm, Region
+from planner.paging import paginate
 from planner.requests.services import closed_reason, events_of_firm, pick_event
 from planner.text.i18n import _, current_locale, format_day
 
@@ -34,9 +35,12 @@ def directory():
     region = request.args.get("region") or None
     sector = request.args.get("sector") or None
     text = request.args.get("q") or None
-    firms = search_firms(region_key=region, sector_prefix=sector, text=text)
-    return render_template("firms/directory.html", firms=firms, regions=_regions(), sections=directory_sections(),
-                           region=region, sector=sector, q=text or "")
+    page = paginate(search_firms(region_key=region, sector_prefix=sector, text=text), request.args.get("page", type=int),
+                    PER_PAGE)
+    load_page(page.items)
+    return render_template("firms/directory.html", firms=page.items, page=page, regions=_regions(),
+                           sections=directory_sections(), region=region, sector=sector, q=text or "",
+                           url_for_page=lambda n: url_for("firms.directory", region=region, sector=sector, q=text, page=n))
 
 
 @bp.route("/<int:firm_id>")

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
 from planner.extensions import db
 from planner.matching.scoring import PRODUCT, SECTOR, PairScore, Reason
-from planner.models import Firm, Product, Sector
-from planner.taxonomy.codes import code_title
+from planner.models import Firm
+from planner.taxonomy.codes import code_tree, title_of
 from planner.text.i18n import _, current_locale
 from planner.text.labels import language_label
 from planner.text.scripts import join_list
@@ -15,12 +18,13 @@ from planner.text.scripts import join_list
 
 def _code_label(kind: str, code: str, locale: str) -> str:
     """'8708 (title)'; a code without a title in `locale` gets its parent's instead:
-    '870810 — قطعات … (8708)'."""
-    node = db.session.get(Product if kind == PRODUCT else Sector, code)
-    if node is None:
+    '870810 — قطعات … (8708)'. Titles come from the cached code tree (no query per code)."""
+    tree_kind = "product" if kind == PRODUCT else "sector"
+    title = title_of(tree_kind, code, locale)
+    if title is None:
         return code
-    title = code_title(node, locale)
-    return f"{code} ({title})" if title == node.title(locale) else f"{code} — {title}"
+    own = code_tree(tree_kind)[code].titles
+    return f"{code} ({title})" if title == (own.get(locale) or own.get("en", "")) else f"{code} — {title}"
 
 
 def _languages(codes: Iterable[str], locale: str) -> str:
@@ -98,10 +102,12 @@ def describe_reason(reason: Reason | Mapping, locale: str | None = None) -> str:
 def matches_as_json(pairs: Iterable[PairScore], firm_id: int, locale: str | None = None) -> list[dict]:
     """The API and CLI shape: [{"firm_id", "firm_name", "score", "reasons": [{"code", "params"}]}]."""
     locale = locale or current_locale()
+    pairs = [pair.towards(firm_id) for pair in pairs]
+    partners = {firm.id: firm for firm in db.session.scalars(  # one query, not one per pair
+        select(Firm).where(Firm.id.in_([pair.firm_b for pair in pairs])).options(selectinload(Firm.region)))}
     result = []
     for pair in pairs:
-        pair = pair.towards(firm_id)
-        partner = db.session.get(Firm, pair.firm_b)
+        partner = partners[pair.firm_b]
         result.append({"firm_id": partner.id, "firm_name": partner.display_name(locale), "score": pair.score,
                        "reasons": [reason.as_dict() for reason in pair.reasons]})
     return result

@@ -55,34 +55,31 @@ class SessionGrid:
     hidden: int = 0  # tables left out because nothing happens at them in this session
 
 
-def board_grid(version: ScheduleVersion, *, all_tables: bool = False) -> list[SessionGrid]:
-    """Per session, one row per table and one cell per slot. Unless `all_tables`, only the
+def board_grid(version: ScheduleVersion, *, all_tables: bool = False, sessions: list[EventSession] | None = None,
+               meetings: list[Meeting] | None = None, tables: list[MeetingTable] | None = None) -> list[SessionGrid]:
+    """Per session (every session of the event, or `sessions`), one row per table and one
+    cell per slot, holding `meetings` (the version's by default). Unless `all_tables`, only the
     tables that hold a meeting in the session are shown, plus one free table to drop a
     meeting on (a non-host table when there is one)."""
     event = version.event
-    placed = {(m.slot_id, m.table_id): m for m in version.live_meetings}
+    tables = list(event.tables) if tables is None else tables
+    placed = {(m.slot_id, m.table_id): m for m in (version.live_meetings if meetings is None else meetings)}
+    order = {t.id: n for n, t in enumerate(tables)}
     grids = []
-    for session in event_sessions(event):
+    for session in event_sessions(event) if sessions is None else sessions:
         grid = SessionGrid(session, list(session.slots))
         slot_ids = {slot.id for slot in session.slots}
         used = {table_id for slot_id, table_id in placed if slot_id in slot_ids}
-        shown = [t for t in event.tables if all_tables or t.id in used]
+        shown = [t for t in tables if all_tables or t.id in used]
         if not all_tables:
-            spare = sorted((t for t in event.tables if t.id not in used), key=lambda t: t.host_firm_id is not None)
+            spare = sorted((t for t in tables if t.id not in used), key=lambda t: t.host_firm_id is not None)
             shown += spare[:1]
-            order = {t.id: n for n, t in enumerate(event.tables)}
             shown.sort(key=lambda t: order[t.id])
-        grid.hidden = len(event.tables) - len(shown)
+        grid.hidden = len(tables) - len(shown)
         for table in shown:
             grid.rows.append((table, [Cell(slot, table, placed.get((slot.id, table.id))) for slot in session.slots]))
         grids.append(grid)
     return grids
-
-
-def move_choices(version: ScheduleVersion, meeting_ids: set[int] | None = None) -> list[Meeting]:
-    """Movable meetings of the version in time order (only `meeting_ids` when given)."""
-    meetings = [m for m in version.live_meetings if not m.locked and (meeting_ids is None or m.id in meeting_ids)]
-    return sorted(meetings, key=lambda m: (m.slot.start_dt, m.table.name, m.id))
 
 
 @dataclass
@@ -121,10 +118,6 @@ def unscheduled_sides(items, requests: dict[int, MeetingRequest]) -> dict[int, l
             people = list(request.requester_firm.participants) + list(request.target_firm.participants)
         out[request.id] = meeting_sides(request, people)
     return out
-
-
-def participant_meetings(version: ScheduleVersion, participant_id: int) -> set[int]:
-    return {m.id for m in version.live_meetings if any(p.id == participant_id for p in m.participants)}
 
 
 def _slot_text(slot_id: str, event: Event) -> str:

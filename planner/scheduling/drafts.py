@@ -17,6 +17,7 @@ from planner.scheduling.interpreters import keep_previous_interpreters
 from planner.scheduling.translate import (
     Translation,
     build_problem,
+    mid,
     pid,
     row_id,
     version_assignments,
@@ -162,8 +163,13 @@ def export_version(version: ScheduleVersion) -> tuple[dict, dict]:
     the participant ids of `export-ics` (p<participant id>) all appear in it; people who come
     on some days only are participants of no meeting (see `_companions`)."""
     translation = build_problem(version.event, base=version, previous=version, suggestions=False)
-    translation.problem = replace(translation.problem,
-                                  participants=translation.problem.participants + _companions(translation))
+    # A must-meeting released on the event day (its firm's people did not come) is no longer
+    # required: the version records why it is unscheduled, and the instance says the same.
+    released = {mid(item["request_id"]) for item in version.unscheduled or []
+                if item.get("reason") == "no_show" and "request_id" in item}
+    translation.problem = replace(
+        translation.problem, participants=translation.problem.participants + _companions(translation),
+        meetings=tuple(replace(m, required=False) if m.id in released else m for m in translation.problem.meetings))
     problem = translation.problem
     known = {m.id for m in problem.meetings}
     # a locked meeting stays pinned; suggestions made requests are in the problem as m<id>

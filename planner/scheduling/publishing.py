@@ -24,7 +24,7 @@ from planner.scheduling.board import violation_message
 from planner.scheduling.translate import build_problem, version_assignments
 from planner.scheduling.versions import add_numbered, published_version
 from planner.text.i18n import _, _l, local_digits, ngettext
-from planner.timetables import changes
+from planner.timetables import artefacts, changes
 from planner.timetables.changes import ScheduleDiff
 from planner.timetables.entries import recipient_locale
 from planner.timetables.feeds import assign_uid
@@ -123,6 +123,7 @@ def publish_version(version: ScheduleVersion, *, expected_revision: int, expecte
     db.session.flush()
 
     invites.queue_publish_notices(event.id, version.id, previous.id if previous is not None else None)
+    artefacts.prebuild_after_commit(version.id)  # the feeds, built once, off the request
     return diff
 
 

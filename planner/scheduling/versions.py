@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from planner.errors import ServiceError
 from planner.extensions import db
@@ -47,9 +48,14 @@ def latest_version(event: Event) -> ScheduleVersion | None:
 
 def firms_by_id(ids) -> dict[int, Firm]:
     ids = set(ids)
-    return {firm.id: firm for firm in db.session.scalars(select(Firm).where(Firm.id.in_(ids)))} if ids else {}
+    return {firm.id: firm for firm in db.session.scalars(select(Firm).where(Firm.id.in_(ids))
+                                                         .options(selectinload(Firm.region)))} if ids else {}
 
 
 def requests_by_id(ids) -> dict[int, MeetingRequest]:
     ids = set(ids)
-    return {r.id: r for r in db.session.scalars(select(MeetingRequest).where(MeetingRequest.id.in_(ids)))} if ids else {}
+    if not ids:
+        return {}
+    firm = (selectinload(Firm.region), selectinload(Firm.participants))  # what the board shows of each side
+    return {r.id: r for r in db.session.scalars(select(MeetingRequest).where(MeetingRequest.id.in_(ids)).options(
+        selectinload(MeetingRequest.requester_firm).options(*firm), selectinload(MeetingRequest.target_firm).options(*firm)))}

@@ -3,6 +3,8 @@
 diffs, and publishing."""
 from __future__ import annotations
 
+from datetime import date
+from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
@@ -19,6 +21,7 @@ from planner.models.enums import VersionStatus
 from planner.notifications.outbox import delivery_counts, resend_failed
 from planner.scheduling import board as board_service
 from planner.scheduling import publishing, solving
+from planner.scheduling.board_view import MOVE_LIST_MAX, board_view
 from planner.scheduling.explain import unscheduled_text, zero_label
 from planner.scheduling.propagation import cancel_reason_label, needs_attention
 from planner.scheduling.versions import firms_by_id, published_version, requests_by_id
@@ -161,9 +164,9 @@ def board(version_id: int):
     event = version.event
     participant_id = request.args.get("participant", type=int)
     all_tables = request.args.get("tables") == "all"
-    highlighted = board_service.participant_meetings(version, participant_id) if participant_id else set()
-    people = sorted({p for m in version.live_meetings for p in m.participants},
-                    key=lambda p: (p.firm.display_name(current_locale()), p.id))
+    day = request.args.get("day") or None
+    view = board_view(version, day=_parse_day(day), all_days=day == "all", all_tables=all_tables,
+                      participant_id=participant_id, find=request.args.get("find"), locale=current_locale())
     unscheduled = version.unscheduled or []
     requests = requests_by_id(item["request_id"] for item in unscheduled)
     zero = (version.stats or {}).get("zero_firms", [])
@@ -178,22 +181,32 @@ def board(version_id: int):
     published = published_version(event)
     diff = publishing.diff_versions(published, version).counts() if published is not None and published.id != version.id else None
     publish_form = PublishForm(expected_revision=event.schedule_revision, expected_lock=version.lock_version)
-    return render_template("scheduling/board.html", version=version, event=event,
-                           grids=board_service.board_grid(version, all_tables=all_tables), all_tables=all_tables,
-                           participant_id=participant_id, highlighted=highlighted, people=people,
-                           movable=board_service.move_choices(version, highlighted if participant_id else None),
+    return render_template("scheduling/board.html", version=version, event=event, grids=view.grids,
+                           all_tables=all_tables, participant_id=participant_id, highlighted=view.highlighted,
+                           people=view.people, movable=view.movable, board=view, find=request.args.get("find", ""),
+                           board_day=(view.day.isoformat() if view.day else ("all" if day == "all" else None)),
                            sides=board_service.unscheduled_sides(unscheduled, requests),
                            meeting_sides=board_service.meeting_sides,
                            unscheduled=unscheduled, requests=requests, zero=zero, firms=firms, move_form=move_form,
                            place_form=place_form, publish_form=publish_form, diff=diff, published=published,
-                           unscheduled_text=unscheduled_text, zero_label=zero_label,
+                           unscheduled_text=unscheduled_text, zero_label=zero_label, move_list_max=MOVE_LIST_MAX,
                            attention=needs_attention(version), cancel_reason_label=cancel_reason_label)
+
+
+def _parse_day(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text and text != "all" else None
+    except ValueError:
+        return None
 
 
 def _board_redirect(version: ScheduleVersion):
     participant = request.form.get("participant") or None
     tables = "all" if request.form.get("tables") == "all" else None
-    return redirect(url_for("scheduling.board", version_id=version.id, participant=participant, tables=tables))
+    # the day shown: the form's, else the one the organiser was looking at (lock buttons carry none)
+    day = request.form.get("day") or parse_qs(urlsplit(request.referrer or "").query).get("day", [None])[0]
+    return redirect(url_for("scheduling.board", version_id=version.id, participant=participant, tables=tables,
+                            day=day if day == "all" or _parse_day(day) else None))
 
 
 def _change_result(version: ScheduleVersion, error: ServiceError | None, message: str):

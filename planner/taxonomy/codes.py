@@ -32,18 +32,63 @@ class CodeEntry:
         return titles.get(locale) or titles.get("en", "")
 
 
+@dataclass(frozen=True, slots=True)
+class TreeNode:
+    parent: str | None
+    level: str
+    titles: dict[str, str]  # {lang: its own title}, languages without one left out
+
+
+def code_tree(kind: str) -> dict[str, TreeNode]:
+    """Every HS code, or every ISIC node (sections too), with its parent and own titles: one
+    query per process (reference data is read-only), so walking up the tree costs no query."""
+    cache = current_app.extensions.setdefault("karvan_code_tree", {})
+    if kind not in cache:
+        model = Product if kind == "product" else Sector
+        rows = db.session.execute(select(model.code, model.parent_code, model.level, model.title_en, model.title_fa,
+                                         model.title_ru))
+        cache[kind] = {code: TreeNode(parent, str(level), {lang: text for lang, text in
+                                                          (("en", en), ("fa", fa), ("ru", ru)) if text})
+                       for code, parent, level, en, fa, ru in rows}
+    return cache[kind]
+
+
+def lineage(kind: str, code: str) -> list[str]:
+    """`code` and its ancestors' codes, from here up to the top (no query after the first)."""
+    tree, codes = code_tree(kind), []
+    while code is not None and code in tree and code not in codes:
+        codes.append(code)
+        code = tree[code].parent
+    return codes
+
+
+def is_under(kind: str, code: str, prefix: str) -> bool:
+    """True when `code` is `prefix` (a section letter or a code) or below it."""
+    return code.startswith(prefix) or prefix in lineage(kind, code)
+
+
+def title_of(kind: str, code: str, locale: str) -> str | None:
+    """The title `code_title` gives, by code; None for an unknown code."""
+    tree = code_tree(kind)
+    if code not in tree:
+        return None
+    node = tree[code]
+    if locale == "en" or locale in node.titles:
+        return node.titles.get(locale) or node.titles.get("en", "")
+    for parent in lineage(kind, code)[1:]:
+        title = tree[parent].titles.get(locale)
+        if title:
+            return f"{title} ({parent})"
+    return node.titles.get("en", "")
+
+
 def code_title(node, locale: str) -> str:
     """A code's title in `locale`. Where a code has none (most 6-digit HS subheadings in fa
-    and ru), the closest translated parent's title with its code, '… (8708)'; English last."""
+    and ru), the closest translated parent's title with its code, '… (8708)'; English last.
+    The parents come from `code_tree`: no query per level."""
     if locale == "en" or getattr(node, f"title_{locale}", None):
         return node.title(locale)
-    parent = node.parent
-    while parent is not None:
-        title = getattr(parent, f"title_{locale}", None)
-        if title:
-            return f"{title} ({parent.code})"
-        parent = parent.parent
-    return node.title_en
+    return title_of("product" if isinstance(node, Product) else "sector", node.code, locale) or node.title_en
 
 
 def _code_entries(kind: str) -> list[CodeEntry]:

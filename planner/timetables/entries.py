@@ -16,69 +16,35 @@ from zoneinfo import ZoneInfo
 from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from planner.extensions import db
 from planner.models import (
     Delegation,
     Event,
-    EventRegistration,
     Firm,
     Interpreter,
     Meeting,
-    MeetingRequest,
     MeetingTable,
     Participant,
-    ScheduleVersion,
     User,
 )
 from planner.models.base import localized
-from planner.models.enums import Role, VersionStatus
+from planner.models.enums import Role
 from planner.text.i18n import _, current_locale, format_clock, local_digits
 from planner.text.scripts import list_separator, participant_name
+from planner.timetables.loading import (  # noqa: F401 - the loaders are part of this module's interface
+    latest_published_event,
+    load_delegation,
+    published_meetings,
+    published_version,
+    version_meetings,
+)
 
 log = logging.getLogger(__name__)
 CSS_PATH = Path(__file__).resolve().parent.parent / "static" / "css" / "timetables.css"
 
 
 # --- loading ------------------------------------------------------------------------------
-
-def published_version(event: Event) -> ScheduleVersion | None:
-    """The version participants see: the highest-numbered published one."""
-    return db.session.scalar(
-        select(ScheduleVersion)
-        .where(ScheduleVersion.event_id == event.id, ScheduleVersion.status == VersionStatus.PUBLISHED)
-        .order_by(ScheduleVersion.number.desc()).limit(1)
-    )
-
-
-def latest_published_event(firm_id: int | None = None) -> Event | None:
-    """The most recent event that has a published schedule (for "My timetable"); with
-    `firm_id`, only among the events that firm takes part in."""
-    query = (select(Event).join(ScheduleVersion, ScheduleVersion.event_id == Event.id)
-             .where(ScheduleVersion.status == VersionStatus.PUBLISHED))
-    if firm_id is not None:
-        query = query.join(EventRegistration, EventRegistration.event_id == Event.id).where(EventRegistration.firm_id == firm_id)
-    return db.session.scalar(query.order_by(Event.start_date.desc()).limit(1))
-
-
-def version_meetings(version: ScheduleVersion | None) -> list[Meeting]:
-    """The live meetings of a version (none called off after publication), with what a
-    timetable shows loaded up front."""
-    if version is None:
-        return []
-    firm_options = (selectinload(Firm.participants), selectinload(Firm.region),
-                    selectinload(Firm.capabilities), selectinload(Firm.needs))
-    return list(db.session.scalars(
-        select(Meeting).where(Meeting.version_id == version.id, Meeting.cancelled_at.is_(None))
-        .options(
-            selectinload(Meeting.slot), selectinload(Meeting.table), selectinload(Meeting.interpreter),
-            selectinload(Meeting.participants),
-            selectinload(Meeting.request).selectinload(MeetingRequest.requester_firm).options(*firm_options),
-            selectinload(Meeting.request).selectinload(MeetingRequest.target_firm).options(*firm_options),
-        )
-    ))
-
 
 def meeting_people(meeting: Meeting) -> list[Participant]:
     if meeting.participants:
@@ -143,9 +109,22 @@ def _sorted(entries: list[Entry]) -> list[Entry]:
     return sorted(entries, key=lambda e: (e.start, e.table.position, e.meeting.id))
 
 
-def participant_entries(meetings: list[Meeting], participant: Participant) -> list[Entry]:
-    return _sorted([_entry(m, participant.firm) for m in meetings
-                    if any(p.id == participant.id for p in meeting_people(m))])
+def meetings_by_person(meetings: list[Meeting]) -> dict[int, list[Meeting]]:
+    """Participant id -> the meetings they attend, in one pass (pages of many people)."""
+    index: dict[int, list[Meeting]] = {}
+    for meeting in meetings:
+        for person in meeting_people(meeting):
+            index.setdefault(person.id, []).append(meeting)
+    return index
+
+
+def participant_entries(meetings: list[Meeting], participant: Participant,
+                        index: dict[int, list[Meeting]] | None = None) -> list[Entry]:
+    """The person's meetings among `meetings` (`index` from `meetings_by_person` when many
+    people are looked up in the same meetings)."""
+    mine = index.get(participant.id, []) if index is not None else [
+        m for m in meetings if any(p.id == participant.id for p in meeting_people(m))]
+    return _sorted([_entry(m, participant.firm) for m in mine])
 
 
 def firm_entries(meetings: list[Meeting], firm: Firm) -> list[Entry]:
@@ -157,9 +136,8 @@ def table_entries(meetings: list[Meeting], table: MeetingTable) -> list[Entry]:
 
 
 def delegation_members(delegation: Delegation) -> list[Participant]:
-    """Members with the head first, then by firm and name."""
-    members = sorted(delegation.members, key=lambda p: (p.id != delegation.head_id, p.firm.name_latin, p.last_name))
-    return members
+    """Members with the head first, then by firm and name (loaded with firms in one batch)."""
+    return sorted(load_delegation(delegation), key=lambda p: (p.id != delegation.head_id, p.firm.name_latin, p.last_name, p.id))
 
 
 def by_day(entries: list[Entry], zone: str) -> list[tuple[date, list[Entry]]]:
@@ -259,13 +237,14 @@ class Sheet:
         return sum(len(entries) for _day, entries in self.days)
 
 
-def person_sheet(event: Event, meetings: list[Meeting], participant: Participant, locale: str) -> Sheet:
+def person_sheet(event: Event, meetings: list[Meeting], participant: Participant, locale: str,
+                 index: dict[int, list[Meeting]] | None = None) -> Sheet:
     subtitle = participant.firm.display_name(locale)
     role = localized(participant.role, locale)
     if role:
         subtitle = f"{role}{list_separator(locale)}{subtitle}"
     return Sheet(participant_name(participant, locale), subtitle, participant.home_timezone,
-                 by_day(participant_entries(meetings, participant), event.timezone), "person", f"p{participant.id}",
+                 by_day(participant_entries(meetings, participant, index), event.timezone), "person", f"p{participant.id}",
                  participant)
 
 
@@ -275,7 +254,9 @@ def firm_sheet(event: Event, meetings: list[Meeting], firm: Firm, locale: str) -
 
 
 def member_sheets(event: Event, meetings: list[Meeting], delegation: Delegation, locale: str) -> list[Sheet]:
-    return [person_sheet(event, meetings, member, locale) for member in delegation_members(delegation)]
+    """One sheet per member (head first): linear in the delegation's meetings."""
+    index = meetings_by_person(meetings)
+    return [person_sheet(event, meetings, member, locale, index) for member in delegation_members(delegation)]
 
 
 def table_sheet(event: Event, meetings: list[Meeting], table: MeetingTable, locale: str) -> Sheet:
@@ -283,6 +264,19 @@ def table_sheet(event: Event, meetings: list[Meeting], table: MeetingTable, loca
         title = _("Table %(table)s", table=table.name)
     return Sheet(title, table.hall or event.venue_name(locale), None, by_day(table_entries(meetings, table), event.timezone),
                  "table", f"t{table.id}")
+
+
+def table_sheets_title(locale: str) -> str:
+    with force_locale(locale):
+        return _("Table sheets")
+
+
+def table_sheets(event: Event, meetings: list[Meeting], locale: str) -> list[Sheet]:
+    """Every table's sheet, the meetings grouped by table in one pass (linear in the round)."""
+    at: dict[int, list[Meeting]] = {}
+    for meeting in meetings:
+        at.setdefault(meeting.table_id, []).append(meeting)
+    return [table_sheet(event, at.get(table.id, []), table, locale) for table in event.tables]
 
 
 def print_html(event: Event, title: str, sheets: list[Sheet], locale: str) -> str:
@@ -298,7 +292,7 @@ def sheets_pdf(event: Event, title: str, sheets: list[Sheet], locale: str) -> by
 
 def participant_pdf(event: Event, participant: Participant, locale: str) -> bytes:
     """One person's timetable as a PDF in `locale` (the view and the e-mailed update use it)."""
-    meetings = version_meetings(published_version(event))
+    meetings = version_meetings(published_version(event), [participant.firm_id])
     sheet = person_sheet(event, meetings, participant, locale)
     return sheets_pdf(event, sheet.title, [sheet], locale)
 

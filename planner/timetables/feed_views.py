@@ -12,6 +12,7 @@ from sqlalchemy import select
 from planner.extensions import db
 from planner.models import Delegation, Event, Participant
 from planner.text.i18n import _, current_locale
+from planner.timetables import artefacts
 from planner.timetables import feeds as ics
 from planner.timetables.entries import recipient_locale, region_locale
 from planner.timetables.views import _is_head_of, can_see_firm, can_see_participant
@@ -34,11 +35,35 @@ def _feed_locale(default: str) -> str:
     return asked if asked in current_app.config["LANGUAGES"] else default
 
 
+def _feed(kind: str, owner_id: int, locale: str, build, filename: str) -> Response:
+    """The feed built once per published state and language (`artefacts`), with an ETag and
+    Last-Modified; a calendar app asking again with either gets 304 and no body."""
+    stamp, changed = artefacts.publish_stamp()
+    etag = f"{kind}{owner_id}-{locale}-{stamp}"
+    unchanged = request.if_none_match.contains(etag) if request.if_none_match else (
+        changed is not None and request.if_modified_since is not None
+        and request.if_modified_since >= changed.replace(microsecond=0))
+    name = artefacts.feed_name(kind, owner_id, locale, stamp)
+    data = b"" if unchanged else artefacts.cached(name, build)
+    accel = None if unchanged else artefacts.accel_redirect(name)
+    response = _ics(b"" if accel else data, filename)
+    if accel:
+        response.headers["X-Accel-Redirect"] = accel
+    response.set_etag(etag)
+    if changed is not None:
+        response.last_modified = changed
+    if unchanged:
+        response.status_code = 304
+        response.set_data(b"")
+    return response
+
+
 @bp.route("/p/<token>.ics")
 def participant_feed(token: str):
     """A person's meetings in every published schedule (METHOD:PUBLISH)."""
     person = ics.participant_by_token(token) or abort(404)
-    return _ics(ics.participant_feed(person, _feed_locale(recipient_locale(person))), f"karvan-p{person.id}.ics")
+    locale = _feed_locale(recipient_locale(person))
+    return _feed("p", person.id, locale, lambda: ics.participant_feed(person, locale), f"karvan-p{person.id}.ics")
 
 
 @bp.route("/d/<token>.ics")
@@ -46,7 +71,9 @@ def delegation_feed(token: str):
     """Every member's meetings, each meeting once (METHOD:PUBLISH)."""
     delegation = ics.delegation_by_token(token) or abort(404)
     default = recipient_locale(delegation.head) if delegation.head else region_locale(delegation.region)
-    return _ics(ics.delegation_feed(delegation, _feed_locale(default)), f"karvan-delegation-{delegation.id}.ics")
+    locale = _feed_locale(default)
+    return _feed("d", delegation.id, locale, lambda: ics.delegation_feed(delegation, locale),
+                 f"karvan-delegation-{delegation.id}.ics")
 
 
 @bp.route("/<slug>/meetings/<int:request_id>.ics")

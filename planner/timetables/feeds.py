@@ -15,8 +15,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from planner.extensions import db
-from planner.models import Delegation, Event, Firm, Meeting, MeetingRequest, MeetingTable, Participant, ScheduleVersion
-from planner.models.enums import VersionStatus
+from planner.models import Delegation, Event, Firm, Meeting, MeetingRequest, MeetingTable, Participant
 from planner.text.i18n import _, format_clock, format_day, local_digits
 from planner.text.scripts import city_for, interpreter_name, list_separator, participant_name, rtl_lines
 from planner.timetables.entries import (
@@ -25,7 +24,9 @@ from planner.timetables.entries import (
     delegation_members,
     differs,
     meeting_people,
+    meetings_by_person,
     participant_entries,
+    published_meetings,
     published_version,
     recipient_locale,
     utc_offset_label,
@@ -161,10 +162,10 @@ def participant_calendar_name(participant: Participant, locale: str) -> str:
 
 def participant_feed(participant: Participant, locale: str, events: list[Event] | None = None,
                      now: datetime | None = None) -> bytes:
-    """A person's meetings in the published versions of `events` (all events by default)."""
+    """A person's meetings in the published versions of `events` (every round they meet in by
+    default). Reads only the meetings of the person's firm, never a whole round."""
     records = []
-    for event in events if events is not None else events_with_published_version():
-        meetings = version_meetings(published_version(event))
+    for event, meetings in _published(participant.firm_id and [participant.firm_id], events).items():
         records += [ics_record(event, e, locale, participant.home_timezone) for e in participant_entries(meetings, participant)]
     return meetings_ics(records, calendar_name=participant_calendar_name(participant, locale),
                         organiser=organiser(locale), now=now)
@@ -175,31 +176,44 @@ def delegation_feed(delegation: Delegation, locale: str, events: list[Event] | N
     """The delegation's meetings (every member's, each meeting once), each titled with the
     members who attend it, so the head's calendar tells whose meeting it is."""
     records: dict[str, IcsMeeting] = {}
-    members: dict[str, list[str]] = {}
+    attending: dict[str, list[str]] = {}  # uid -> the members at that meeting
     home = delegation.region.timezone
-    for event in events if events is not None else events_with_published_version():
-        meetings = version_meetings(published_version(event))
-        for member in delegation_members(delegation):
-            for entry in participant_entries(meetings, member):
+    people = delegation_members(delegation)
+    for event, meetings in _published({m.firm_id for m in people}, events).items():
+        index = meetings_by_person(meetings)
+        for member in people:
+            for entry in participant_entries(meetings, member, index):
                 records.setdefault(entry.uid, ics_record(event, entry, locale, home))
-                members.setdefault(entry.uid, []).append(participant_name(member, locale))
+                attending.setdefault(entry.uid, []).append(participant_name(member, locale))
     with force_locale(locale):
         name = _("Karvan meetings: %(name)s", name=delegation.display_name(locale))
-        titled = [replace(record, summary=_("%(people)s: %(meeting)s", people=list_separator(locale).join(members[uid]),
+        titled = [replace(record, summary=_("%(people)s: %(meeting)s", people=list_separator(locale).join(attending[uid]),
                                             meeting=record.summary)) for uid, record in records.items()]
     return meetings_ics(titled, calendar_name=name, organiser=organiser(locale), now=now)
+
+
+def _published(firm_ids, events: list[Event] | None) -> dict[Event, list[Meeting]]:
+    """Per published round (only `events` when given), the meetings of `firm_ids`."""
+    if not firm_ids:
+        return {}
+    if events is None:
+        return published_meetings(firm_ids)
+    found: dict[Event, list[Meeting]] = {}
+    for event in events:
+        found.update(published_meetings(firm_ids, event))
+    return found
+
+
+def delegation_locale(delegation: Delegation) -> str:
+    """The delegation feed's default language: its head's, else by the region's country."""
+    if delegation.head is not None:
+        return recipient_locale(delegation.head)
+    return {"IR": "fa", "RU": "ru"}.get(delegation.region.country, "en")
 
 
 def single_meeting_ics(event: Event, entry: Entry, locale: str, home_zone: str | None, now: datetime | None = None) -> bytes:
     record = ics_record(event, entry, locale, home_zone)
     return meeting_ics(record, calendar_name=record.summary, organiser=organiser(locale), now=now)
-
-
-def events_with_published_version() -> list[Event]:
-    return list(db.session.scalars(
-        select(Event).where(Event.id.in_(select(ScheduleVersion.event_id).where(ScheduleVersion.status == VersionStatus.PUBLISHED)))
-        .order_by(Event.start_date)
-    ))
 
 
 def find_entry(event: Event, request_id: int, viewer_firm: Firm | None) -> Entry | None:
@@ -255,12 +269,13 @@ def export_feeds(event: Event, directory: Path, locale: str | None = None, now: 
         return None
     meetings = version_meetings(version)
     people = {p.id: p for m in meetings for p in meeting_people(m)}
+    index = meetings_by_person(meetings)
     directory.mkdir(parents=True, exist_ok=True)
     written = {}
     for person_id in sorted(people):
         person = people[person_id]
         reader = locale or recipient_locale(person)
-        entries = participant_entries(meetings, person)
+        entries = participant_entries(meetings, person, index)
         records = [ics_record(event, entry, reader, person.home_timezone) for entry in entries]
         if not records:  # nobody gets an empty calendar
             continue

@@ -13,6 +13,7 @@ from planner.extensions import db
 from planner.models import Delegation, Event, Firm, MeetingTable, Participant
 from planner.models.enums import Role
 from planner.text.i18n import _, current_locale
+from planner.timetables import artefacts
 from planner.timetables import entries as tt
 from planner.timetables.feeds import delegation_feed, participant_feed
 
@@ -48,10 +49,11 @@ def _event(slug: str) -> Event:
     return db.session.scalar(select(Event).where(Event.slug == slug)) or abort(404)
 
 
-def _context(event: Event):
-    """The published version's meetings, or a friendly page when nothing is published yet."""
+def _context(event: Event, firm_ids=None, *, table_id: int | None = None):
+    """The published version and its meetings (only those of `firm_ids` or `table_id`: a page
+    reads its reader's meetings, not the round's); no version when nothing is published yet."""
     version = tt.published_version(event)
-    return version, tt.version_meetings(version)
+    return version, tt.version_meetings(version, firm_ids, table_id=table_id)
 
 
 def _pdf(data: bytes, filename: str) -> Response:
@@ -59,9 +61,30 @@ def _pdf(data: bytes, filename: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
+def _large_pdf(event, version, sheets, kind: str, owner_id: int | None, pdf_name: str):
+    """A PDF of many sheets comes from the artefact store: sent when built, else built in the
+    background while the page says it is being prepared (and reloads itself)."""
+    locale = current_locale()
+    stored = artefacts.pdf_name(f"{kind}-{owner_id or event.id}", locale, version)
+    if artefacts.pdf_ready(stored) is None:
+        artefacts.request_pdf(stored, kind=kind, event_id=event.id, owner_id=owner_id, locale=locale)
+    ready = artefacts.pdf_ready(stored)  # at once when jobs run synchronously
+    accel = artefacts.accel_redirect(stored)
+    if ready is not None and accel:
+        response = _pdf(b"", pdf_name)
+        response.headers["X-Accel-Redirect"] = accel
+        return response
+    if ready is not None:
+        return _pdf(ready.read_bytes(), pdf_name)
+    return render_template("timetables/preparing.html", event=event, pages=len(sheets)), 202
+
+
 def _show(event, title, sheets, *, kind, pdf_url=None, ics_url=None, feed=None, version=None, pdf_name="timetable.pdf",
           as_pdf=False, owner=None, links=()):
     locale = current_locale()
+    if as_pdf and version is not None and len(sheets) > artefacts.PDF_INLINE_MAX and kind in ("delegation", "table"):
+        return _large_pdf(event, version, sheets, "delegation" if kind == "delegation" else "tables",
+                          owner.id if kind == "delegation" else None, pdf_name)
     if as_pdf:
         return _pdf(tt.sheets_pdf(event, title, sheets, locale), pdf_name)
     return render_template("timetables/page.html", event=event, title=title, sheets=sheets, kind=kind, pdf_url=pdf_url,
@@ -115,7 +138,7 @@ def participant(slug: str, participant_id: int, as_pdf: bool = False):
     person = db.session.get(Participant, participant_id) or abort(404)
     if not can_see_participant(person):
         abort(403)
-    version, meetings = _context(event)
+    version, meetings = _context(event, [person.firm_id])
     sheet = tt.person_sheet(event, meetings, person, current_locale())
     links = [(_("Timetable of the whole firm"), url_for(".firm", slug=slug, firm_id=person.firm_id))]
     return _show(event, sheet.title, [sheet], kind="person", version=version, as_pdf=as_pdf, owner=person, links=links,
@@ -132,7 +155,7 @@ def firm(slug: str, firm_id: int, as_pdf: bool = False):
     firm = db.session.get(Firm, firm_id) or abort(404)
     if not can_see_firm(firm):
         abort(403)
-    version, meetings = _context(event)
+    version, meetings = _context(event, [firm.id])
     sheet = tt.firm_sheet(event, meetings, firm, current_locale())
     return _show(event, sheet.title, [sheet], kind="firm", version=version, as_pdf=as_pdf, owner=firm,
                  pdf_url=url_for(".firm_pdf", slug=slug, firm_id=firm.id), pdf_name=f"timetable-{slug}-f{firm.id}.pdf")
@@ -147,7 +170,7 @@ def delegation(slug: str, delegation_id: int, as_pdf: bool = False):
     delegation = db.session.get(Delegation, delegation_id) or abort(404)
     if not _is_head_of(delegation):
         abort(403)
-    version, meetings = _context(event)
+    version, meetings = _context(event, {member.firm_id for member in tt.load_delegation(delegation)})
     locale = current_locale()
     sheets = tt.member_sheets(event, meetings, delegation, locale)
     return _show(event, delegation.display_name(locale), sheets, kind="delegation", version=version, as_pdf=as_pdf,
@@ -164,10 +187,10 @@ def tables(slug: str, as_pdf: bool = False):
     event = _event(slug)
     version, meetings = _context(event)
     locale = current_locale()
-    sheets = [tt.table_sheet(event, meetings, table, locale) for table in event.tables]
+    sheets = tt.table_sheets(event, meetings, locale)
     links = [(delegation.display_name(locale), url_for(".delegation", slug=slug, delegation_id=delegation.id))
              for delegation in db.session.scalars(select(Delegation).order_by(Delegation.id))]
-    return _show(event, _("Table sheets"), sheets, kind="table", version=version, as_pdf=as_pdf,
+    return _show(event, tt.table_sheets_title(locale), sheets, kind="table", version=version, as_pdf=as_pdf,
                  pdf_url=url_for(".tables_pdf", slug=slug), pdf_name=f"tables-{slug}.pdf", links=links)
 
 
@@ -180,7 +203,7 @@ def table(slug: str, table_id: int, as_pdf: bool = False):
     table = db.session.get(MeetingTable, table_id)
     if table is None or table.event_id != event.id:
         abort(404)
-    version, meetings = _context(event)
+    version, meetings = _context(event, table_id=table.id)
     sheet = tt.table_sheet(event, meetings, table, current_locale())
     return _show(event, sheet.title, [sheet], kind="table", version=version, as_pdf=as_pdf,
                  pdf_url=url_for(".table_pdf", slug=slug, table_id=table.id), pdf_name=f"table-{slug}-{table.id}.pdf")

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from planner.eventday.attendance import mark_absent
 from planner.eventday.backfill import backfill_day
 from planner.extensions import db
-from planner.models import EventRegistration, OutgoingMessage
+from planner.models import EventRegistration, MeetingRequest, OutgoingMessage
 from planner.notifications.outbox import compose
 from planner.scheduling.publishing import publish_version
 from planner.scheduling.translate import build_problem, version_assignments
@@ -55,12 +55,16 @@ def test_no_show_backfill_keeps_the_past_and_gives_the_freed_partner_a_meeting(a
 
     publish_version(draft, expected_revision=event.schedule_revision)
     db.session.commit()
-    mails = {m.participant_id: m for m in db.session.scalars(select(OutgoingMessage))}
-    cancels = _calendars(compose(mails[absent.id]))
+    # One iTIP message per meeting change (issue 12): gather each person's calendar parts.
+    mails: dict[int, list] = {}
+    for message in db.session.scalars(select(OutgoingMessage).order_by(OutgoingMessage.id)):
+        mails.setdefault(message.participant_id, []).append(message)
+    cancels = [part for message in mails[absent.id] for part in _calendars(compose(message))]
     assert cancels and all(method == "CANCEL" for method, _body in cancels)
-    assert any(f"karvan-meeting-{toos_zlat}@karvan" in body for _method, body in cancels)
-    requests = _calendars(compose(mails[volga.participants[0].id]))
-    assert any(method == "REQUEST" and f"karvan-meeting-{extra.id}@karvan" in body for method, body in requests)
+    assert any(f"UID:{db.session.get(MeetingRequest, toos_zlat).ical_uid}" in body for _method, body in cancels)
+    requests = [part for message in mails[volga.participants[0].id] for part in _calendars(compose(message))]
+    assert any(method == "REQUEST" and f"UID:{db.session.get(MeetingRequest, extra.id).ical_uid}" in body
+               for method, body in requests)
 
 
 def _calendars(raw: bytes) -> list[tuple[str, str]]:
