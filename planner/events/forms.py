@@ -20,6 +20,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from planner.text.dates import parse_day
 from planner.text.i18n import _l
+from planner.urls import InDatabaseRange
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -125,18 +126,18 @@ class SolveForm(FlaskForm):
 
 
 class MoveForm(FlaskForm):
-    meeting_id = IntegerField(validators=[InputRequired()])
+    meeting_id = IntegerField(validators=[InputRequired(), InDatabaseRange()])
     slot_id = SelectField(_l("Slot"), coerce=int)
     table_id = SelectField(_l("Table"), coerce=int)
-    expected_lock = IntegerField(validators=[Optional()])
+    expected_lock = IntegerField(validators=[Optional(), InDatabaseRange()])
     submit = SubmitField(_l("Move"))
 
 
 class PlaceForm(FlaskForm):
-    request_id = IntegerField(validators=[InputRequired()])
+    request_id = IntegerField(validators=[InputRequired(), InDatabaseRange()])
     slot_id = SelectField(_l("Slot"), coerce=int)
     table_id = SelectField(_l("Table"), coerce=int)
-    expected_lock = IntegerField(validators=[Optional()])
+    expected_lock = IntegerField(validators=[Optional(), InDatabaseRange()])
     submit = SubmitField(_l("Place"))
 
 

@@ -15,6 +15,7 @@ from planner.events.forms import ClosureForm, EventForm, HostTableForm, Interpre
 from planner.extensions import db
 from planner.models import Closure, Event, EventRegistration, EventSession, Exhibition, Firm, Interpreter, MeetingTable, Region
 from planner.text.i18n import _, current_locale, format_clock, format_day
+from planner.urls import parse_database_int
 
 bp = Blueprint("events", __name__, url_prefix="/organiser/events")
 
@@ -327,7 +328,7 @@ def set_bounds(event_id: int, registration_id: int):
         text = (request.form.get(name) or "").strip()
         if not text:
             return None
-        if not text.isdigit():
+        if not text.isdigit() or parse_database_int(text) is None:
             raise ServiceError(_("The maximum must be at least the minimum and at least 1."), name)
         return int(text)
 

@@ -64,6 +64,8 @@ class MailKind(StrEnum):
     INVITATION = "invitation"  # one iTIP REQUEST or CANCEL for one meeting
     REQUEST_NOTICE = "request_notice"
     PASSWORD_RESET = "password_reset"
+    CONFIRM_EMAIL = "confirm_email"  # a new account's link that proves it owns its address
+    ACCOUNT_EXISTS = "account_exists"  # to an address's owner when someone registers it again
     FEEDBACK_REQUEST = "feedback_request"
 
 

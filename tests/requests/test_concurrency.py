@@ -103,7 +103,7 @@ def test_six_simultaneous_registrations_with_one_email_make_one_account(any_app)
     data = {"email": "Same@Karvan.example", "password": "a long enough password", "confirm": "a long enough password",
             "password2": "a long enough password", "name": "Someone", "locale": "en"}
     codes = _fire(any_app, None, [("POST", "/auth/register", data)] * 6)
-    assert 500 not in codes and 302 in codes, codes
+    assert 500 not in codes and set(codes) <= {200, 409, 429, 503} and 200 in codes, codes
     assert db.session.scalar(db.select(db.func.count()).select_from(User).where(User.email == "same@karvan.example")) == 1
 
 
