@@ -119,3 +119,19 @@ def test_four_simultaneous_copies_get_distinct_version_numbers(any_app):
     numbers = list(db.session.scalars(db.select(ScheduleVersion.number).where(ScheduleVersion.event_id == r["event"].id)))
     assert len(numbers) == len(set(numbers)) == 1 + codes.count(302)
     assert codes.count(302) >= 1
+
+
+def test_simultaneous_accepts_never_pass_a_firms_maximum(any_app):
+    event, kr, ch, users = _setup()
+    event.max_meetings = 1
+    others = [factories.make_firm("khorasan-razavi", offers=["870830"]) for _ in range(3)]
+    for firm in others:
+        db.session.add(EventRegistration(event=event, firm=firm))
+    db.session.flush()
+    rows = [service.create_request(event, firm.id, ch.id, factories.make_user(firm=firm)) for firm in (kr, *others)]
+    db.session.commit()
+    cookie = _session_of(any_app, users["ch"].email)
+    codes = _fire(any_app, cookie, [("POST", f"/requests/{row.id}/accept", {}) for row in rows])
+    assert 500 not in codes, codes
+    db.session.expire_all()
+    assert service.accepted_count(event, ch.id) == 1
