@@ -1,10 +1,12 @@
-"""solve job heartbeat; one live request per pair held by the database
+"""solve job heartbeat; one live request per pair held by the database; confirmed e-mails
 
 A running solve writes `heartbeat_at`; one silent too long is marked interrupted.
 `meeting_request.live_pair` ("low-high" while pending or accepted, else NULL) carries a unique
 constraint per event, so two firms requesting each other at once get one live request. Existing
 data: the oldest live request of a pair takes the key; a later duplicate (made by the race this
 closes) keeps its row and status, without the key.
+
+`user.email_confirmed_at`: accounts from before count as confirmed (their creation time).
 
 Revision ID: 0013b
 Revises: 0010b
@@ -25,6 +27,11 @@ def upgrade():
         batch_op.add_column(sa.Column('heartbeat_at', UTCDateTime(), nullable=True))
     with op.batch_alter_table('meeting_request', schema=None) as batch_op:
         batch_op.add_column(sa.Column('live_pair', sa.String(length=41), nullable=True))
+
+    with op.batch_alter_table('user', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('email_confirmed_at', UTCDateTime(), nullable=True))
+    users = sa.table('user', sa.column('created_at', UTCDateTime()), sa.column('email_confirmed_at', UTCDateTime()))
+    op.execute(users.update().values(email_confirmed_at=users.c.created_at))
 
     connection = op.get_bind()
     requests = sa.table('meeting_request', sa.column('id', sa.Integer), sa.column('event_id', sa.Integer),
@@ -47,6 +54,8 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('user', schema=None) as batch_op:
+        batch_op.drop_column('email_confirmed_at')
     with op.batch_alter_table('meeting_request', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('uq_meeting_request_live_pair'), type_='unique')
         batch_op.drop_column('live_pair')

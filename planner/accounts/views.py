@@ -1,7 +1,8 @@
 """Log-in, log-out, registration, password reset and the language choice."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
+from planner.accounts import confirmation
 from planner.accounts import services as accounts
 from planner.accounts.forms import LoginForm, RegisterForm, ResetPasswordForm, ResetRequestForm
 from planner.accounts.limits import RateLimited
@@ -56,7 +57,8 @@ def logout():
 
 @bp.route("/register", methods=["GET", "POST"])
 def register():
-    """Create a firm member's account; the firm profile is filled in next."""
+    """Create a firm member's account, confirmed through a link sent to the address. The answer is
+    the same whether or not the address already has an account (its owner gets a note instead)."""
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = RegisterForm()
@@ -64,18 +66,54 @@ def register():
         form.locale.data = request.args.get("lang") or session.get("lang") or form.locale.data
     if form.validate_on_submit():
         try:
-            user = accounts.create_user(form.email.data, form.password.data, name=form.name.data,
-                                        locale=form.locale.data)
+            confirmation.register_account(form.email.data, form.password.data, name=form.name.data,
+                                          locale=form.locale.data, client_address=request.remote_addr or "")
+        except RateLimited as error:
+            flash(error.message, "error")
+            return render_template("auth/register.html", form=form), 429, {"Retry-After": str(error.retry_after)}
         except ServiceError as error:
             db.session.rollback()
             getattr(form, error.field or "email").errors.append(error.message)
         else:
             db.session.commit()
-            login_user(user)
-            session["lang"] = user.locale
-            flash(_("Your account is ready. Tell us about your firm next."), "success")
-            return redirect(_safe_next(url_for("main.after_register")))
+            session["lang"] = form.locale.data
+            return render_template("auth/check_email.html", email=accounts.normalise_email(form.email.data))
     return render_template("auth/register.html", form=form), (422 if form.errors else 200)
+
+
+@bp.route("/confirm/<token>")
+def confirm_email(token: str):
+    """The link from the confirmation e-mail: the address is proven; on to the firm's profile."""
+    user = confirmation.confirm_email(token)
+    if user is None:
+        flash(_("This confirmation link is invalid or has expired. Log in to get a new one."), "error")
+        return redirect(url_for("auth.login"))
+    db.session.commit()
+    if not current_user.is_authenticated or current_user.id != user.id:
+        logout_user()
+        login_user(user)
+    if user.locale:
+        session["lang"] = user.locale
+    flash(_("Your e-mail address is confirmed. Tell us about your firm next."), "success")
+    return redirect(url_for("main.after_register"))
+
+
+@bp.route("/confirm", methods=["GET", "POST"])
+@login_required
+def unconfirmed():
+    """For an account that has not opened its link yet: what to do, and another link."""
+    if current_user.email_confirmed:
+        return redirect(url_for("main.home"))
+    if request.method == "POST":
+        try:
+            confirmation.resend_confirmation(current_user, request.remote_addr or "")
+        except RateLimited as error:
+            flash(error.message, "error")
+            return render_template("auth/unconfirmed.html"), 429, {"Retry-After": str(error.retry_after)}
+        db.session.commit()
+        flash(_("A new link is on its way to %(email)s.", email=current_user.email), "success")
+        return redirect(url_for("auth.unconfirmed"))
+    return render_template("auth/unconfirmed.html")
 
 
 @bp.route("/reset", methods=["GET", "POST"])

@@ -17,6 +17,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from planner.text.dates import parse_day
 from planner.text.fields import DecimalNumberField, LocalDateField, LocalTimeField, WholeNumberField
 from planner.text.i18n import _l
+from planner.urls import InDatabaseRange
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -122,18 +123,18 @@ class SolveForm(FlaskForm):
 
 
 class MoveForm(FlaskForm):
-    meeting_id = WholeNumberField(validators=[InputRequired()])
+    meeting_id = WholeNumberField(validators=[InputRequired(), InDatabaseRange()])
     slot_id = SelectField(_l("Slot"), coerce=int)
     table_id = SelectField(_l("Table"), coerce=int)
-    expected_lock = WholeNumberField(validators=[Optional()])
+    expected_lock = WholeNumberField(validators=[Optional(), InDatabaseRange()])
     submit = SubmitField(_l("Move"))
 
 
 class PlaceForm(FlaskForm):
-    request_id = WholeNumberField(validators=[InputRequired()])
+    request_id = WholeNumberField(validators=[InputRequired(), InDatabaseRange()])
     slot_id = SelectField(_l("Slot"), coerce=int)
     table_id = SelectField(_l("Table"), coerce=int)
-    expected_lock = WholeNumberField(validators=[Optional()])
+    expected_lock = WholeNumberField(validators=[Optional(), InDatabaseRange()])
     submit = SubmitField(_l("Place"))
 
 

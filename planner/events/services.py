@@ -29,6 +29,7 @@ from planner.models import (
 from planner.models.events import REQUEST_MODES, WHO_CAN_MEET
 from planner.signals import facts_changed
 from planner.text.i18n import _, current_locale, format_day
+from planner.urls import parse_database_int
 
 FRIDAY = 4
 DEFAULT_SESSION = (time(9, 0), time(12, 30))  # mornings: Mashhad shows open in the afternoon
@@ -327,8 +328,8 @@ def has_schedule(event: Event) -> bool:
 
 def find_event(key: str) -> Event | None:
     """An event by its id or its slug."""
-    if key.isdigit():
-        event = db.session.get(Event, int(key))
+    if parse_database_int(key) is not None:
+        event = db.session.get(Event, parse_database_int(key))
         if event is not None:
             return event
     return db.session.scalar(select(Event).where(Event.slug == key))

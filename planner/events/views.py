@@ -26,6 +26,7 @@ from planner.text.i18n import (
     local_today,
     ngettext,
 )
+from planner.urls import parse_database_int
 
 bp = Blueprint("events", __name__, url_prefix="/organiser/events")
 
@@ -356,7 +357,7 @@ def set_bounds(event_id: int, registration_id: int):
             value = parse_whole_number(request.form.get(name))
         except ValueError:
             value = -1
-        if value is not None and value < 0:
+        if value is not None and (value < 0 or parse_database_int(str(value)) is None):
             raise ServiceError(_("Enter a whole number, such as %(example)s.", example=local_digits(30)), name)
         return value
 

@@ -15,6 +15,7 @@ from planner.models import Firm
 from planner.requests.services import pick_event
 from planner.taxonomy.codes import search_codes
 from planner.text.i18n import _, current_locale
+from planner.urls import database_int
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 MAX_LIMIT = 200
@@ -72,7 +73,7 @@ def codes():
     """Search-as-you-type over HS (kind=product) or ISIC (kind=sector) codes and titles."""
     try:
         found = search_codes(request.args.get("q", ""), request.args.get("kind", "product"), _locale(),
-                             limit=min(request.args.get("limit", 15, type=int) or 15, 50))
+                             limit=min(request.args.get("limit", 15, type=database_int) or 15, 50))
     except ServiceError as error:
         raise ApiError(400, error.message) from error
     return jsonify(found)

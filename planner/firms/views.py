@@ -87,6 +87,8 @@ def register():
     """A new firm's profile; the account that registers it becomes its member."""
     if not current_user.is_organiser and current_user.firm_id:
         return redirect(url_for("firms.edit", firm_id=current_user.firm_id))
+    if not current_user.is_organiser and not current_user.email_confirmed:
+        return redirect(url_for("auth.unconfirmed"))  # acting for a firm needs a proven address
     form = _prepared_form()
     if request.method == "GET":
         locale = current_locale()

@@ -65,6 +65,8 @@ class MailKind(StrEnum):
     REQUEST_NOTICE = "request_notice"
     PASSWORD_RESET = "password_reset"
     ACCOUNT_INVITATION = "account_invitation"  # a new account (from an import): set your password
+    CONFIRM_EMAIL = "confirm_email"  # a new account's link that proves it owns its address
+    ACCOUNT_EXISTS = "account_exists"  # to an address's owner when someone registers it again
     FEEDBACK_REQUEST = "feedback_request"
 
 

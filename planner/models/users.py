@@ -30,6 +30,10 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the owner opened the confirmation link. Self-registered accounts start without it and
+    # cannot act for a firm until then; accounts made by organisers, the CLI or the demo are
+    # vouched for and start confirmed.
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=utcnow)
     # Flask-Login's alternative id: sessions and remember cookies carry it, so replacing it (new
     # password, reset, "log out everywhere") ends every session issued before.
     session_version: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(16))
@@ -65,8 +69,12 @@ class User(UserMixin, db.Model):
         """Organisers and check-in helpers may use the check-in desk."""
         return self.role in (Role.ORGANISER, Role.HELPER)
 
+    @property
+    def email_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
+
     def can_manage_firm(self, firm_id: int | None) -> bool:
-        return self.is_organiser or (firm_id is not None and self.firm_id == firm_id)
+        return self.is_organiser or (firm_id is not None and self.firm_id == firm_id and self.email_confirmed)
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"

@@ -57,5 +57,5 @@ def compose_feedback_request(message: OutgoingMessage) -> EmailMessage:
         text = render_template("outcomes/feedback_mail.txt", **context)
         html = render_template("outcomes/feedback_mail.html", **context)
     email = new_email(message, subject)
-    set_bodies(email, text, html)
+    set_bodies(email, text, html, locale)
     return email

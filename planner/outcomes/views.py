@@ -18,7 +18,7 @@ from planner.outcomes.services import (
     reopen_feedback,
     save_feedback,
 )
-from planner.text.i18n import _, local_digits, ngettext
+from planner.text.i18n import _, ngettext
 from planner.timetables.entries import _entry
 
 bp = Blueprint("outcomes", __name__, url_prefix="/feedback")
@@ -67,8 +67,8 @@ def send(event_id: int):
     event = db.session.get(Event, event_id) or abort(404)
     messages = queue_feedback_requests(event)
     db.session.commit()
-    flash(ngettext("%(num)s feedback message queued.", "%(num)s feedback messages queued.", len(messages),
-                   num=local_digits(len(messages))), "success")
+    # Flask-Babel passes the count itself as %(num)s (and picks the Russian plural form from it)
+    flash(ngettext("%(num)s feedback message queued.", "%(num)s feedback messages queued.", len(messages)), "success")
     return redirect(url_for("statistics.event", slug=event.slug))
 
 

@@ -13,6 +13,7 @@ from planner.requests import services as service
 from planner.requests.demand import demand_rows
 from planner.requests.forms import RequestForm, RespondForm
 from planner.text.i18n import _, current_locale
+from planner.urls import database_int, parse_database_int
 
 bp = Blueprint("requests", __name__, url_prefix="/requests")
 ACTIONS = ("accept", "decline", "withdraw")
@@ -27,7 +28,7 @@ def _event_or_404(firm_id: int | None = None):
 @login_required
 def inbox():
     """Requests a firm received and sent in one event, with their state and the allowed answers."""
-    firm_id = request.args.get("firm", type=int) if current_user.is_organiser else current_user.firm_id
+    firm_id = request.args.get("firm", type=database_int) if current_user.is_organiser else current_user.firm_id
     if firm_id is None:
         return redirect(url_for("requests.demand" if current_user.is_organiser else "firms.register"))
     firm = db.session.get(Firm, firm_id) or abort(404)
@@ -45,7 +46,7 @@ def inbox():
 @login_required
 def new():
     """Ask a firm for a meeting (organisers: on behalf of `?firm=`)."""
-    requester_id = request.args.get("firm", type=int) if current_user.is_organiser else current_user.firm_id
+    requester_id = request.args.get("firm", type=database_int) if current_user.is_organiser else current_user.firm_id
     if requester_id is None:
         abort(404 if current_user.is_organiser else 403)
     requester = db.session.get(Firm, requester_id) or abort(404)
@@ -53,7 +54,8 @@ def new():
     form = RequestForm()
     if request.method == "GET":
         form.target.data = request.args.get("target", "")
-    target = db.session.get(Firm, int(form.target.data)) if (form.target.data or "").isdigit() else None
+    target_id = parse_database_int(form.target.data)
+    target = db.session.get(Firm, target_id) if target_id is not None else None
     if target is None or (not target.public and not current_user.is_organiser):
         abort(404)
     event = _event_or_404(requester.id)

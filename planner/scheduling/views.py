@@ -26,6 +26,7 @@ from planner.scheduling.explain import unscheduled_text, zero_label
 from planner.scheduling.propagation import cancel_reason_label, needs_attention
 from planner.scheduling.versions import firms_by_id, published_version, requests_by_id
 from planner.text.i18n import _, current_locale, format_clock, format_day, local_digits, ngettext
+from planner.urls import database_int
 
 bp = Blueprint("scheduling", __name__, url_prefix="/organiser")
 
@@ -162,7 +163,7 @@ def board(version_id: int):
     """The board of one version: grids, filter, unscheduled meetings, figures, publish."""
     version = _version(version_id)
     event = version.event
-    participant_id = request.args.get("participant", type=int)
+    participant_id = request.args.get("participant", type=database_int)
     all_tables = request.args.get("tables") == "all"
     day = request.args.get("day") or None
     view = board_view(version, day=_parse_day(day), all_days=day == "all", all_tables=all_tables,
@@ -364,7 +365,7 @@ def discard(version_id: int):
 def diff(version_id: int):
     """What a version changes against the one it replaced (or the published one)."""
     version = _version(version_id)
-    against_id = request.args.get("against", type=int)
+    against_id = request.args.get("against", type=database_int)
     if against_id:
         against = _version(against_id)
     elif version.status in (VersionStatus.PUBLISHED, VersionStatus.SUPERSEDED):

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from planner.demo.seed import DEMO_PASSWORD
 from planner.extensions import db
-from planner.models import Event, Firm, MeetingRequest, Region, User
+from planner.models import Event, Firm, MeetingRequest, OutgoingMessage, Region, User
 from tests.browser import click_nav
 
 pytestmark = pytest.mark.browser
@@ -36,7 +36,7 @@ def test_persian_firm_registers_requests_and_russian_firm_accepts(live_server, b
     event.start_date, event.end_date = event.start_date + shift, event.end_date + shift
     db.session.commit()
 
-    # 1. A Persian-speaking firm creates an account and is sent to the firm form.
+    # 1. A Persian-speaking firm creates an account, opens the link from its e-mail and is sent to the firm form.
     page.goto(live_server.url + "/auth/register")
     assert page.locator("html").get_attribute("dir") == "rtl"
     page.fill("input[name=name]", "مریم رضایی")
@@ -44,6 +44,11 @@ def test_persian_firm_registers_requests_and_russian_firm_accepts(live_server, b
     page.fill("input[name=password]", "pazh casting 2026")
     page.fill("input[name=confirm]", "pazh casting 2026")
     page.click("main form [type=submit]")
+    page.wait_for_selector("#check-email")
+    db.session.expire_all()
+    link = db.session.scalar(select(OutgoingMessage.payload).where(OutgoingMessage.recipient == "maryam@pazh-casting.example",
+                                                                   OutgoingMessage.kind == "confirm_email"))["url"]
+    page.goto(link.replace("http://localhost", live_server.url))
     page.wait_for_url(re.compile(r"/firms/register"))
     assert page.locator("input[name='participants-0-email']").input_value() == "maryam@pazh-casting.example"
 
