@@ -11,10 +11,8 @@ from planner.models import Event, Firm, MeetingRequest, ScheduleVersion
 from planner.models.enums import VersionStatus
 from planner.text.i18n import _
 
-
-def published_version(event: Event) -> ScheduleVersion | None:
-    return db.session.scalar(select(ScheduleVersion).where(
-        ScheduleVersion.event_id == event.id, ScheduleVersion.status == VersionStatus.PUBLISHED))
+# The one home of "the published version" is below this layer, where timetables read it too.
+from planner.timetables.loading import published_version  # noqa: F401  (re-exported for scheduling)
 
 
 def next_version_number(event: Event) -> int:

@@ -78,6 +78,7 @@ def test_no_route_answers_500(scenario, who):
                 response = client.post(path, query_string=query, data=form, content_type="multipart/form-data")
             if response.status_code >= 500:
                 failures.append(f"{method} {path} {query} → {response.status_code}")
+            response.close()  # a streamed file (e.g. /favicon.ico) holds its handle until closed
             db.session.rollback()
 
         probe()
