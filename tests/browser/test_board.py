@@ -8,6 +8,7 @@ from planner.extensions import db
 from planner.models import Event, Meeting, OutgoingMessage, ScheduleVersion
 from planner.models.enums import MailKind
 from planner.text.i18n import local_digits
+from tests.browser import click_nav
 
 pytestmark = pytest.mark.browser
 
@@ -72,7 +73,7 @@ def test_organiser_runs_scheduler_moves_a_meeting_and_publishes(live_server, dem
     page.fill("input[name=password]", DEMO_PASSWORD)
     page.click("main form [type=submit]")
     page.wait_for_load_state()
-    page.click("text=Events & schedules")
+    click_nav(page, "nav >> text=Events & schedules")
     page.click(f"tr:has-text('{event.slug}') >> text=Scheduler and versions")
     page.wait_for_load_state()
 
@@ -108,7 +109,9 @@ def test_organiser_runs_scheduler_moves_a_meeting_and_publishes(live_server, dem
     page.click("#publish-submit")
     page.wait_for_selector("#publish-preview")
     emails = page.locator("[data-figure=emails]").inner_text()
-    updates = select(func.count(OutgoingMessage.id)).where(OutgoingMessage.kind == MailKind.SCHEDULE_UPDATE)
+    # every message of a publish: one iTIP message per meeting change and a digest per person
+    updates = select(func.count(OutgoingMessage.id)).where(
+        OutgoingMessage.kind.in_((MailKind.SCHEDULE_UPDATE, MailKind.INVITATION)))
     before = db.session.scalar(updates)
     page.click("#publish-confirm")
     page.wait_for_selector(".flash-success")
