@@ -23,7 +23,7 @@ from planner.models import User
 from planner.models.base import utcnow
 from planner.models.enums import MailKind
 from planner.notifications.outbox import composer, new_email, queue_message
-from planner.text.i18n import local_digits
+from planner.text.i18n import local_digits, ngettext
 from planner.text.scripts import rtl_lines
 from planner.urls import external_url
 
@@ -49,7 +49,7 @@ def register_account(email: str, password: str, *, name: str | None, locale: str
     """
     _take_register_limit(client_address)
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ServiceError(_("The password must have at least %(n)s characters.", n=local_digits(MIN_PASSWORD_LENGTH)),
+        raise ServiceError(ngettext("The password must have at least %(num)s character.", "The password must have at least %(num)s characters.", MIN_PASSWORD_LENGTH, num=local_digits(MIN_PASSWORD_LENGTH)),
                            field="password")
     owner = find_user(email)
     if owner is None:

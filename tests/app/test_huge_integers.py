@@ -61,6 +61,7 @@ def test_huge_integers_in_every_field_of_every_route_are_not_a_500(any_app, who)
                             else client.post(path, query_string=values, data=values))
                 if response.status_code >= 500:
                     failures.append(f"{method} {path} {huge} → {response.status_code}")
+                response.close()  # a streamed file (e.g. /favicon.ico) holds its handle until closed
                 db.session.rollback()
     _forget_new_regions(regions_before)
     assert not failures, "\n".join(failures[:40])

@@ -8,6 +8,7 @@ from planner.eventday.passes import checkin_code
 from planner.extensions import db
 from planner.models import DayPresence, Event, Participant
 from planner.models.enums import AttendanceStatus
+from tests.browser import click_nav
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +31,7 @@ def test_check_in_desk_on_a_phone_in_persian(live_server, browser):
     page.set_default_timeout(15000)
     try:
         _login(page, live_server.url, "organiser@karvan.example", "fa")
-        page.click("a[data-nav=desk]")
+        click_nav(page, "a[data-nav=desk]")
         page.wait_for_load_state()
         assert page.locator("html").get_attribute("dir") == "rtl"
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
@@ -57,7 +58,7 @@ def test_check_in_desk_on_a_phone_in_persian(live_server, browser):
 
 def test_statistics_page_in_russian(live_server, page):
     _login(page, live_server.url, "organiser@karvan.example", "ru")
-    page.click("a[data-nav=statistics]")
+    click_nav(page, "a[data-nav=statistics]")
     page.wait_for_load_state()
     page.click("table.stat-table a")
     page.wait_for_load_state()

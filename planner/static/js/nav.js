@@ -14,7 +14,8 @@
     // One line: every item is as high as the brand's line and nothing overflows.
     var overflowing = nav.scrollWidth > nav.clientWidth + 1;
     var top = nav.querySelector(".brand").offsetTop;
-    var wrapped = Array.prototype.some.call(nav.querySelectorAll(".nav-menu > ul"), function (list) {
+    // the language switch is a form (it posts the choice), the link groups are lists
+    var wrapped = Array.prototype.some.call(nav.querySelectorAll(".nav-menu > ul, .nav-menu > form"), function (list) {
       return Math.abs(list.offsetTop - top) > 24 || list.offsetHeight > 48;
     });
     if (overflowing || wrapped) root.classList.add("nav-compact");
@@ -35,6 +36,9 @@
       toggle.setAttribute("aria-expanded", open ? "true" : "false");
     });
     fit(nav);
+    // Vazirmatn arrives after the first measure and its words are wider: measure again.
+    if (document.fonts && document.fonts.ready) document.fonts.ready.then(function () { fit(nav); });
+    window.addEventListener("load", function () { fit(nav); });
     var pending = null;
     window.addEventListener("resize", function () {
       if (pending) window.cancelAnimationFrame(pending);
