@@ -51,10 +51,30 @@ def sqlite_template(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def demo_template(sqlite_template, tmp_path_factory) -> Path:
+    """A SQLite file with the whole demo seeded once per run (it solves and publishes the demo
+    round, ~10 s); tests asking for `demo_app` start from a copy instead of seeding again."""
+    from planner.demo.seed import seed_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    shutil.copy(sqlite_template, path)
+    app = _build_app(f"sqlite:///{path}")
+    with app.app_context():
+        seed_demo(ROOT / "data")
+        db.session.commit()
+        # Fold any write-ahead log into the file so that a plain copy holds every row.
+        db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        db.session.remove()
+        db.engine.dispose()
+    return path
+
+
 @pytest.fixture
-def database_url(sqlite_template, tmp_path) -> str:
+def database_url(request, sqlite_template, tmp_path) -> str:
+    source = request.getfixturevalue("demo_template") if "demo_app" in request.fixturenames else sqlite_template
     target = tmp_path / "karvan.sqlite"
-    shutil.copy(sqlite_template, target)
+    shutil.copy(source, target)
     return f"sqlite:///{target}"
 
 
@@ -189,11 +209,8 @@ def make_event(app):
 
 @pytest.fixture
 def demo_app(app):
-    """The app with the whole demo data set loaded."""
-    from planner.demo.seed import seed_demo
-
-    seed_demo(ROOT / "data")
-    db.session.commit()
+    """The app with the whole demo data set loaded (its database is a copy of `demo_template`,
+    chosen by `database_url`)."""
     return app
 
 
