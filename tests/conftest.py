@@ -11,6 +11,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+from flask import got_request_exception, request, request_finished
 from sqlalchemy import create_engine, text
 
 from planner import create_app
@@ -22,6 +23,31 @@ ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get("KARVAN_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("KARVAN_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 _skipped_services: set[str] = set()
+_server_errors: list[str] = []
+
+
+def _note_exception(sender, exception, **extra):
+    _server_errors.append(f"{request.method} {request.full_path}: {exception!r}")
+
+
+def _note_response(sender, response, **extra):
+    if response.status_code == 500:
+        _server_errors.append(f"{request.method} {request.full_path} answered 500")
+
+
+# Any app of the run (test client or live server thread): an unhandled exception in a view, or a
+# 500 answer, fails the test that caused it, even where the test only looked at something else.
+got_request_exception.connect(_note_exception)
+request_finished.connect(_note_response)
+
+
+@pytest.fixture(autouse=True)
+def no_http_500():
+    """Fails the test during which any request ended in an unhandled exception or an HTTP 500."""
+    start = len(_server_errors)
+    yield
+    if len(_server_errors) > start:
+        pytest.fail("a request answered HTTP 500 during this test:\n" + "\n".join(_server_errors[start:]))
 
 
 def _reachable(host: str, port: int) -> bool:
