@@ -225,6 +225,12 @@ class JobChannel:
             self.latest.update(objective=_number(objective), bound=_number(bound))
         self.sync()
 
+    def figures(self, scheduled: int, holes: int) -> None:
+        """The best whole schedule so far: meetings placed and gaps in people's days."""
+        with self._lock:
+            self.latest.update(scheduled=int(scheduled), holes=int(holes))
+        self.sync()
+
     def should_stop(self) -> bool:
         self.sync()
         return self.cancelled
@@ -283,7 +289,7 @@ def run_solve_job(job_id: int, workers: int | None = None) -> None:
         event = db.session.get(Event, job.event_id)
         version, solution = solve_event(event, time_limit_s=job.time_limit_s, job_id=job.id, user_id=job.created_by_id,
                                         method=method, on_progress=channel.progress, should_stop=channel.should_stop,
-                                        workers=workers)
+                                        workers=workers, on_figures=channel.figures)
         if channel.cancelled:
             db.session.rollback()
             status = JobStatus.CANCELLED
