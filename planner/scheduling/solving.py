@@ -197,10 +197,13 @@ class JobChannel:
     and when the search finds nothing new. A row no longer `running` (someone saw the heartbeat
     stop and ended it) reads as a cancel, so a worker that was only stalled stops too."""
 
-    def __init__(self, engine, job_id: int, every_s: float = 0.5, heartbeat_s: float = 5.0):
+    def __init__(self, engine, job_id: int, every_s: float = 0.5, heartbeat_s: float = 5.0,
+                 initial: SolveProgress | None = None):
         self.engine, self.job_id, self.every_s, self.heartbeat_s = engine, job_id, every_s, heartbeat_s
         self.started = time.perf_counter()
-        self.latest = SolveProgress(elapsed=0.0, objective=None, bound=None)
+        # what the row held when the run started (method, accepted requests) is written back with every update
+        self.latest = SolveProgress(**(initial or {}))
+        self.latest.update(elapsed=0.0, objective=None, bound=None)
         self.cancelled = False
         self._last = 0.0
         self._lock = threading.Lock()
@@ -281,7 +284,8 @@ def run_solve_job(job_id: int, workers: int | None = None) -> None:
     job.status, job.started_at = JobStatus.RUNNING, utcnow()
     job.heartbeat_at = job.started_at
     db.session.commit()
-    channel = JobChannel(db.engine, job_id, heartbeat_s=float(current_app.config["KARVAN_JOB_HEARTBEAT_S"]))
+    channel = JobChannel(db.engine, job_id, heartbeat_s=float(current_app.config["KARVAN_JOB_HEARTBEAT_S"]),
+                         initial=job.progress)
     channel.start()
     method = (job.progress or {}).get("method", "cp-sat")
     status, error, version_id, reason, reference = JobStatus.FAILED, None, None, None, None

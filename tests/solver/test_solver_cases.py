@@ -229,7 +229,7 @@ def test_figures_of_the_best_schedule_so_far_are_reported():
     for decompose in ("never", "always"):
         seen: list[tuple[int, int]] = []
         sol = solve(prob, Config(time_limit_s=10, workers=1, seed=3, decompose=decompose),
-                    on_figures=lambda scheduled, holes: seen.append((scheduled, holes)))
+                    on_figures=lambda scheduled, holes, seen=seen: seen.append((scheduled, holes)))
         assert sol.status in (Status.OPTIMAL, Status.FEASIBLE) and check(prob, sol).ok
         assert seen[0][0] == solve_greedy(prob).stats.scheduled
         assert all(isinstance(n, int) and isinstance(h, int) and 0 <= n <= len(prob.meetings) and h >= 0 for n, h in seen)

@@ -75,3 +75,13 @@ def test_every_event_of_the_delegation_calendar_names_the_member(client, auth, d
     assert len(summaries) == 3
     assert sum(s.startswith(f"{ural.first_name} {ural.last_name}") for s in summaries) == 1, summaries
     assert sum(s.startswith(f"{zlat.first_name} {zlat.last_name}") for s in summaries) == 2, summaries
+
+
+def test_the_delegation_page_opens_with_the_same_overview(client, auth, delegation):
+    auth.login("org@karvan.example")
+    event, group = delegation["scenario"]["event"], delegation["delegation"]
+    page = client.get(f"/timetables/{event.slug}/delegations/{group.id}?lang=ru").get_data(as_text=True)
+    assert "Обзор: встречи по участникам и дням" in page
+    ural, zlat = delegation["members"]
+    assert f'data-member="p{ural.id}"' in page and f'href="#p{zlat.id}"' in page
+    assert page.index('id="overview"') < page.index(f'id="p{ural.id}"')
