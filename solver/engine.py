@@ -179,7 +179,6 @@ def _solve_sessions(prep: Prepared, ctx: Context, board: Board, greedy_ok: bool,
     reserve = 0.5 + len(prep.meetings) / 1000
     build_rate = 0.0
     start = board_schedule(prep, board)[0]  # what a session not solved yet counts as in the figures
-    solved: set[int] = set()
     for S, slots in enumerate(prep.session_slots):
         slot_set = set(slots)
         mine = sorted(k for k, S2 in session_of.items() if S2 == S)
@@ -187,7 +186,8 @@ def _solve_sessions(prep: Prepared, ctx: Context, board: Board, greedy_ok: bool,
             continue
         if ctx.stop_requested():
             break
-        ctx.outside = {**{k: v for k, v in start.items() if k not in solved and k not in set(mine)}, **placement}
+        # the figures' estimate: solved sessions as solved, later sessions' meetings as the start has them
+        ctx.outside = {**{k: start[k] for k, S2 in session_of.items() if S2 > S and k in start}, **placement}
         base = {}
         for k in mine:
             for pid in prep.meetings[k].meeting.participants:
@@ -221,7 +221,6 @@ def _solve_sessions(prep: Prepared, ctx: Context, board: Board, greedy_ok: bool,
             result = TierResult("FEASIBLE", *board_schedule(prep, sub))
         placement.update(result.placement)
         kept |= result.kept
-        solved.update(mine)
         ctx.outside = None
         for k in mine:
             for pid in prep.meetings[k].meeting.participants:
