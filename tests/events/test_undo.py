@@ -188,3 +188,27 @@ def test_a_deletion_of_something_in_use_is_refused_and_keeps_no_undo(client, aut
     assert db.session.scalar(select(db.func.count(DeletedSetupItem.id))) == 0
     assert db.session.scalar(select(db.func.count(Slot.id)).where(Slot.retired_at.is_not(None))) == 0
     assert db.session.scalar(select(db.func.count()).select_from(interpreter_unavailable)) == 0
+
+
+def test_undo_restores_the_same_ids_on_both_databases(any_app):
+    client = any_app.test_client()
+    event = factories.make_event()
+    interpreter = Interpreter(name="Мария", languages=["fa", "ru"])
+    event.interpreters.append(interpreter)
+    session = setup.event_sessions(event)[0]
+    interpreter.unavailable_slots = list(session.slots[:1])
+    factories.make_user("organiser", email="org@karvan.example")
+    db.session.commit()
+    session_id, table_id, slot_ids = session.id, event.tables[1].id, [s.id for s in session.slots]
+    client.post("/auth/login", data={"email": "org@karvan.example", "password": "correct horse battery"})
+    client.post(f"/organiser/events/{event.id}/sessions/{session_id}/delete")
+    client.post(f"/organiser/events/{event.id}/tables/{table_id}/delete")
+    for url in _undo_forms(_setup_html(client, event)):
+        assert client.post(url).status_code == 302
+    db.session.expire_all()
+    assert [s.id for s in db.session.get(EventSession, session_id).slots] == slot_ids
+    assert [s.id for s in db.session.get(Interpreter, interpreter.id).unavailable_slots] == slot_ids[:1]
+    assert db.session.get(MeetingTable, table_id).name == "T02"
+    client.post(f"/organiser/events/{event.id}/tables", data={"count": "1"})  # new rows still get new ids
+    db.session.expire_all()
+    assert max(t.id for t in event.tables) > table_id and len(event.tables) == 5

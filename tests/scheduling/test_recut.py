@@ -110,7 +110,7 @@ def test_a_confirmation_after_a_change_applies_nothing(client, auth):
     assert _state() == before and event.slot_minutes == 25
 
 
-def test_interpreters_stay_unavailable_over_the_same_times(app):
+def test_interpreters_stay_unavailable_over_the_same_times(any_app):
     event = factories.make_event(sessions=((0, time(9), time(12)),))
     interpreter = Interpreter(name="Elena", languages=["fa", "ru"])
     event.interpreters.append(interpreter)
@@ -136,3 +136,19 @@ def test_a_session_shorter_than_one_new_slot_is_refused_with_its_times(app):
         assert error.field == "slot_minutes" and "09:00–09:40" in error.message and "45" in error.message
     else:
         raise AssertionError("refused expected")
+
+
+def test_a_recut_with_published_and_draft_meetings_on_both_databases(any_app):
+    scenario = factories.make_meeting_scenario()
+    event, slots = scenario["event"], scenario["slots"]
+    draft = _draft_with_a_meeting_in(scenario, slots[1])
+    db.session.commit()
+    plan = recut.plan_recut(event, 25, 65)
+    assert (len(plan.lost_published), len(plan.lost_draft)) == (1, 2)
+    recut.apply_recut(event, 25, 65, plan.digest)
+    db.session.commit()
+    db.session.expire_all()
+    assert [s.id for s in event.sessions[0].slots] == [slots[0].id, slots[3].id]
+    assert db.session.get(Slot, slots[2].id).retired_at is not None and db.session.get(Slot, slots[1].id) is None
+    assert {m.slot_id for m in db.session.get(ScheduleVersion, draft.id).meetings} == {slots[0].id}
+    assert [m.cancel_reason for m in scenario["version"].meetings if m.slot_id == slots[2].id] == ["slot_changed"]
