@@ -6,16 +6,18 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import select
 
 from planner.access import load_or_404, of_event, organiser_required
 from planner.actions import attempt, on_field
 from planner.errors import ServiceError
-from planner.events import resources
+from planner.events import resources, undo
 from planner.events import services as setup
 from planner.events.forms import ClosureForm, EventForm, HostTableForm, InterpreterForm, SessionForm, TablesForm, choices
 from planner.extensions import db
 from planner.models import Closure, Event, EventRegistration, EventSession, Exhibition, Firm, Interpreter, MeetingTable, Region
+from planner.models.enums import DeletedKind
 from planner.text.fields import parse_whole_number
 from planner.text.i18n import (
     _,
@@ -99,12 +101,22 @@ def settings(event_id: int):
     if request.method == "GET":
         form.name_fa.data, form.name_ru.data, form.name_en.data = (event.name.get(k) for k in ("fa", "ru", "en"))
         form.exhibition_id.data = event.exhibition_id or 0
-    if form.validate_on_submit() and attempt(
-            lambda: setup.update_event(event, start_date=form.start_date.data or event.start_date,
-                                       end_date=form.end_date.data or event.end_date, **_settings(form)),
-            _("Settings saved."), refused=on_field(form)).ok:
-        _warn_if_past(event.start_date)
-        return redirect(url_for("events.setup_page", event_id=event.id))
+    if form.validate_on_submit():
+        fields = _settings(form)
+        # A new slot length re-cuts the sessions, after a preview (scheduling.recut); the rest is saved now.
+        recut = bool(event.sessions) and (fields["slot_minutes"], fields["break_minutes"]) != (event.slot_minutes, event.break_minutes)
+        if recut:
+            fields.update(slot_minutes=event.slot_minutes, break_minutes=event.break_minutes)
+        saved = attempt(lambda: setup.update_event(event, start_date=form.start_date.data or event.start_date,
+                                                   end_date=form.end_date.data or event.end_date, **fields),
+                        _("Settings saved."), refused=on_field(form))
+        if saved.ok:
+            _warn_if_past(event.start_date)
+            if recut:
+                flash(_("The other settings are saved; the new slot length waits for your confirmation."), "info")
+                return redirect(url_for("recut.preview", event_id=event.id, slot_minutes=form.slot_minutes.data,
+                                        break_minutes=form.break_minutes.data))
+            return redirect(url_for("events.setup_page", event_id=event.id))
     return render_template("events/form.html", form=form, event=event)
 
 
@@ -130,7 +142,8 @@ def setup_page(event_id: int):
                                   .order_by(Closure.day)).all()
     return render_template("events/setup.html", event=event, days=days, sessions=sessions, session_form=session_form,
                            tables_form=TablesForm(), host_form=host_form, interpreter_form=interpreter_form,
-                           closure_form=closure_form, closures=closures, warnings=setup.travel_warnings(event))
+                           closure_form=closure_form, closures=closures, warnings=setup.travel_warnings(event),
+                           undo_offers=undo.offers(event, current_user.id))
 
 
 def _registered_firm_choices(event: Event) -> list[tuple[int, str]]:
@@ -163,10 +176,16 @@ def _back(event: Event, anchor: str = ""):
 
 def _attempt(event: Event, anchor: str, action, message):
     """Run one setup service (`actions.attempt`: commit and say `message`, a text or a function
-    of the result, or roll back and show the rule it broke); either way back to the setup tab
-    `anchor`."""
+    of the result, or nothing when None; or roll back and show the rule it broke); either way
+    back to the setup tab `anchor`."""
     attempt(action, message)
     return _back(event, anchor)
+
+
+def _deleted(event: Event, anchor: str, kind: str, row):
+    """Delete `row` keeping it for undo; the setup page then offers the undo (`events.undo`), so
+    the deletion itself says nothing."""
+    return _attempt(event, anchor, lambda: undo.delete_with_undo(event, kind, row, current_user.id), None)
 
 
 @bp.route("/<int:event_id>/days/<day>", methods=["POST"])
@@ -213,7 +232,7 @@ def add_session(event_id: int):
 @organiser_required
 def delete_session(event_id: int, session_id: int):
     event = load_or_404(Event, event_id)
-    return _attempt(event, "sessions", lambda: setup.delete_session(of_event(event, EventSession, session_id)), _("Session deleted."))
+    return _deleted(event, "sessions", DeletedKind.SESSION, of_event(event, EventSession, session_id))
 
 
 @bp.route("/<int:event_id>/tables", methods=["POST"])
@@ -246,7 +265,7 @@ def add_host_table(event_id: int):
 @organiser_required
 def delete_table(event_id: int, table_id: int):
     event = load_or_404(Event, event_id)
-    return _attempt(event, "tables", lambda: resources.delete_table(of_event(event, MeetingTable, table_id)), _("Table deleted."))
+    return _deleted(event, "tables", DeletedKind.TABLE, of_event(event, MeetingTable, table_id))
 
 
 @bp.route("/<int:event_id>/interpreters", methods=["POST"])
@@ -270,7 +289,7 @@ def add_interpreter(event_id: int):
 @organiser_required
 def delete_interpreter(event_id: int, interpreter_id: int):
     event = load_or_404(Event, event_id)
-    return _attempt(event, "interpreters", lambda: resources.delete_interpreter(of_event(event, Interpreter, interpreter_id)), _("Interpreter removed."))
+    return _deleted(event, "interpreters", DeletedKind.INTERPRETER, of_event(event, Interpreter, interpreter_id))
 
 
 @bp.route("/<int:event_id>/closures", methods=["POST"])
@@ -291,8 +310,7 @@ def add_closure(event_id: int):
 @organiser_required
 def delete_closure(event_id: int, closure_id: int):
     event = load_or_404(Event, event_id)
-    closure = load_or_404(Closure, closure_id)
-    return _attempt(event, "closures", lambda: setup.delete_closure(closure), _("Closure deleted."))
+    return _deleted(event, "closures", DeletedKind.CLOSURE, load_or_404(Closure, closure_id))
 
 
 @bp.route("/<int:event_id>/registrations/<int:registration_id>", methods=["POST"])
