@@ -8,12 +8,12 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from planner import CONTENT_SECURITY_POLICY
 from planner.eventday.passes import checkin_pass
 from planner.extensions import db
 from planner.models import DayPresence, Event, Participant
 from planner.models.enums import AttendanceStatus
 from tests import factories
+from tests.browser import csp_refusals, enforce_csp
 from tests.browser.fake_camera import image_from_data_uri, phone_frames, write_y4m
 
 pytestmark = pytest.mark.browser
@@ -42,7 +42,7 @@ def camera_browser(browser, tmp_path):
 
 def test_the_desk_camera_reads_a_pass_and_checks_the_person_in(live_server, camera_browser):
     # As in production: the scanner must work under the app's Content-Security-Policy.
-    live_server.app.after_request(_with_csp)
+    enforce_csp(live_server.app)
     event = db.session.scalar(select(Event).where(Event.slug == "demo"))
     person = db.session.scalar(select(Participant).where(Participant.email == "m.afshar@toos-brake.example"))
     factories.make_user("helper", email="desk@karvan.example", password="desk-helper-2026")
@@ -56,9 +56,8 @@ def test_the_desk_camera_reads_a_pass_and_checks_the_person_in(live_server, came
     context.grant_permissions(["camera"], origin=live_server.url)
     page = context.new_page()
     page.set_default_timeout(20000)
-    errors: list[str] = []
+    errors = csp_refusals(page)
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda message: errors.append(message.text) if "Content Security Policy" in message.text else None)
     try:
         page.goto(f"{live_server.url}/auth/login?lang=fa")
         page.fill("input[name=email]", "desk@karvan.example")
@@ -79,7 +78,3 @@ def test_the_desk_camera_reads_a_pass_and_checks_the_person_in(live_server, came
     rows = db.session.scalars(select(DayPresence).where(DayPresence.participant_id == person.id)).all()
     assert [(row.day, row.status) for row in rows] == [(DAY, AttendanceStatus.PRESENT)]
 
-
-def _with_csp(response):
-    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-    return response
