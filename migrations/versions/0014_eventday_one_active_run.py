@@ -5,7 +5,7 @@ Existing data: of several runs of one round still marked queued or running (left
 this closes, or by workers that died), the newest stays and the others are marked interrupted.
 
 Revision ID: 0014_eventday
-Revises: 0013b
+Revises: 0014_forms
 """
 from datetime import datetime, timezone
 
@@ -15,7 +15,7 @@ from alembic import op
 from planner.models.base import UTCDateTime
 
 revision = '0014_eventday'
-down_revision = '0013b'
+down_revision = '0014_forms'  # re-chained after main's 0014_forms (both were written on 0013b)
 branch_labels = None
 depends_on = None
 

@@ -78,14 +78,15 @@ def backfill_scope(event: Event, start: datetime) -> tuple[ScheduleVersion, date
 
 def backfill_day(event: Event, start: datetime, *, time_limit_s: float = SOLVE_TIME_LIMIT_S, workers: int | None = None,
                  user_id: int | None = None, job_id: int | None = None, on_progress=None,
-                 should_stop=None) -> BackfillResult:
+                 should_stop=None, on_figures=None) -> BackfillResult:
     """Re-plan the rest of the day of `start` (aware) around the people confirmed absent that
     day; stores and returns a validated draft (made by solve job `job_id`, when one runs it).
 
-    `time_limit_s` bounds the whole search; `on_progress(elapsed, objective, bound)` and
-    `should_stop()` are handed to the solver as a scheduler run does. ServiceError as
-    `backfill_scope` says, with field "published_outdated" when published meetings can no
-    longer happen as published, and "timeout" or "infeasible" when the solver finds no plan.
+    `time_limit_s` bounds the whole search; `on_progress(elapsed, objective, bound)`,
+    `on_figures(scheduled, holes)` and `should_stop()` are handed to the solver as a scheduler
+    run does. ServiceError as `backfill_scope` says, with field "published_outdated" when
+    published meetings can no longer happen as published, and "timeout" or "infeasible" when
+    the solver finds no plan.
     """
     published, day, absent = backfill_scope(event, start)
     zone = ZoneInfo(event.timezone)
@@ -161,7 +162,7 @@ def backfill_day(event: Event, start: datetime, *, time_limit_s: float = SOLVE_T
                                previous=tuple(a for a in problem.previous if a.meeting in meetings))
 
     solution = solver.solve(backfill_problem, solver.Config(time_limit_s=time_limit_s, workers=workers),
-                            on_progress=on_progress, should_stop=should_stop)
+                            on_progress=on_progress, should_stop=should_stop, on_figures=on_figures)
     if solution.status == solver.Status.INFEASIBLE and not (should_stop and should_stop()):
         # A change since publishing (a closed day, a person's days) keeps a meeting from staying:
         # let meetings in the window go rather than find nothing, in the time that is left.
@@ -169,7 +170,7 @@ def backfill_day(event: Event, start: datetime, *, time_limit_s: float = SOLVE_T
             replace(m, required=False) if m.fixed is None else m for m in backfill_problem.meetings))
         solution = solver.solve(backfill_problem, solver.Config(time_limit_s=max(1.0, deadline - time.monotonic()),
                                                                 workers=workers),
-                                on_progress=on_progress, should_stop=should_stop)
+                                on_progress=on_progress, should_stop=should_stop, on_figures=on_figures)
     if not solution.status.has_schedule:
         raise ServiceError(_("The scheduler found no plan for the rest of the day (%(status)s).",
                              status=solution.status.value),

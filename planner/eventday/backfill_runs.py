@@ -64,7 +64,7 @@ def run_backfill_job(job_id: int, workers: int | None = None) -> None:
         try:
             return backfill_day(event, backfill_start(job), time_limit_s=job.time_limit_s, workers=workers,
                                 user_id=job.created_by_id, job_id=job.id, on_progress=channel.progress,
-                                should_stop=channel.should_stop).version
+                                should_stop=channel.should_stop, on_figures=channel.figures).version
         except ServiceError as error:
             if error.field in CHANGED:
                 raise ServiceError(error.message, "changed") from error

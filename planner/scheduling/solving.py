@@ -210,11 +210,11 @@ class JobChannel:
     stop and ended it) reads as a cancel, so a worker that was only stalled stops too."""
 
     def __init__(self, engine, job_id: int, every_s: float = 0.5, heartbeat_s: float = 5.0,
-                 progress: SolveProgress | None = None):
+                 initial: SolveProgress | None = None):
         self.engine, self.job_id, self.every_s, self.heartbeat_s = engine, job_id, every_s, heartbeat_s
         self.started = time.perf_counter()
-        # what the job row already says (method, accepted, kind…) stays beside the live figures
-        self.latest = SolveProgress(**(progress or {}))
+        # what the row held when the run started (method, accepted requests) is written back with every update
+        self.latest = SolveProgress(**(initial or {}))
         self.latest.update(elapsed=0.0, objective=None, bound=None)
         self.cancelled = False
         self.outcome: dict[str, str | None] = {}  # why a run found no schedule: {"error", "reason"}
@@ -247,6 +247,12 @@ class JobChannel:
         self.outcome = {"error": "infeasible" if solution.status == solver.Status.INFEASIBLE else "timeout",
                         "reason": found.get("code") if isinstance(found, dict) else None}
         log.info("solve job %s found no schedule: %s", self.job_id, found)
+
+    def figures(self, scheduled: int, holes: int) -> None:
+        """The best whole schedule so far: meetings placed and gaps in people's days."""
+        with self._lock:
+            self.latest.update(scheduled=int(scheduled), holes=int(holes))
+        self.sync()
 
     def should_stop(self) -> bool:
         self.sync()
@@ -306,7 +312,7 @@ def run_tracked(job_id: int, work: Callable[[SolveJob, JobChannel], ScheduleVers
     job.heartbeat_at = job.started_at
     db.session.commit()
     channel = JobChannel(db.engine, job_id, heartbeat_s=float(current_app.config["KARVAN_JOB_HEARTBEAT_S"]),
-                         progress=job.progress)
+                         initial=job.progress)
     channel.start()
     status, error, version_id, reference = JobStatus.FAILED, None, None, None
     try:
@@ -357,7 +363,7 @@ def run_solve_job(job_id: int, workers: int | None = None) -> None:
         event = db.session.get(Event, job.event_id)
         version, solution = solve_event(event, time_limit_s=job.time_limit_s, job_id=job.id, user_id=job.created_by_id,
                                         method=(job.progress or {}).get("method", "cp-sat"), on_progress=channel.progress,
-                                        should_stop=channel.should_stop, workers=workers)
+                                        should_stop=channel.should_stop, workers=workers, on_figures=channel.figures)
         if version is None:
             channel.no_schedule(solution)
         return version
