@@ -26,7 +26,7 @@ from planner.scheduling.explain import unscheduled_text, zero_label
 from planner.scheduling.propagation import cancel_reason_label, needs_attention
 from planner.scheduling.versions import firms_by_id, published_version, requests_by_id
 from planner.text.i18n import _, current_locale, format_clock, format_day, local_digits, ngettext
-from planner.urls import database_int
+from planner.urls import database_int, safe_next
 
 bp = Blueprint("scheduling", __name__, url_prefix="/organiser")
 
@@ -75,7 +75,7 @@ def replan(event_id: int):
     to the published version, so the freed slots are filled with as few moves as possible."""
     event = _event(event_id)
     try:
-        job = solving.start_solve(event, time_limit_s=30.0, user_id=current_user.id)
+        job = solving.start_solve(event, time_limit_s=solving.SOLVE_TIME_LIMIT_S, user_id=current_user.id)
     except ServiceError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -161,7 +161,8 @@ def cancel(job_id: int):
         if _wants_json():
             return jsonify(ok=True, state=solving.job_state(job))
         flash(_("The run is being cancelled."), "info")
-    return redirect(url_for("scheduling.overview", event_id=job.event_id))
+    # the page the cancel came from (the event day's backfill run), else the scheduler's page
+    return redirect(safe_next(request.form.get("next"), url_for("scheduling.overview", event_id=job.event_id)))
 
 
 def _slot_label(slot: Slot, event: Event) -> str:
