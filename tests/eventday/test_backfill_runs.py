@@ -106,7 +106,7 @@ def test_in_the_thread_pool_the_page_shows_the_run_being_prepared_then_the_diff(
 def test_on_rq_workers_the_run_is_queued_then_the_diff_opens(app, client, auth, database_url, redis_url, monkeypatch):
     from rq import Queue, SimpleWorker
 
-    from planner.jobs import redis_connection
+    from planner.jobs import queue_name, redis_connection
 
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("REDIS_URL", redis_url)
@@ -118,7 +118,7 @@ def test_on_rq_workers_the_run_is_queued_then_the_diff_opens(app, client, auth, 
     waiting = client.get(f"/day/{event.slug}/backfill/runs/{job_id}?lang=ru")
     assert waiting.status_code == 200 and "Новый план готовится" in waiting.get_data(as_text=True)
     connection = redis_connection(app)
-    queue = Queue("karvan", connection=connection)
+    queue = Queue(queue_name(), connection=connection)
     assert queue.count == 1
     assert SimpleWorker([queue], connection=connection).work(burst=True)
     job = _wait_finished(job_id, seconds=5)
