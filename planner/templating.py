@@ -72,6 +72,14 @@ def register(app: Flask) -> None:
         # CLDR's list patterns hold only commas, spaces, marks and words ("and", «و»): no markup.
         return Markup(scripts.join_list([escape(item) for item in shown], current_locale(), groups=groups))
 
+    @pass_eval_context
+    def join_parts(context: EvalContext, *parts) -> str:
+        """The parts of one line joined by the reader's list comma (`text.scripts.join_parts`),
+        each escaped in HTML templates (a part may be HTML, such as a name in <bdi>)."""
+        if not context.autoescape:
+            return scripts.join_parts(parts, current_locale())
+        return Markup(scripts.join_parts([escape(part) for part in parts], current_locale()))
+
     app.jinja_env.filters.update(
         day=format_day,
         day_range=format_day_range,
@@ -93,7 +101,7 @@ def register(app: Flask) -> None:
         role_label=labels.role_label,
         language_list=lambda codes: labels.language_list(codes, current_locale()),
         join_list=join_list,
-        join_parts=lambda *parts: scripts.join_parts(parts, current_locale()),
+        join_parts=join_parts,
         dot=lambda: scripts.item_separator(current_locale()),
         person_name=lambda person: scripts.participant_name(person, current_locale()),
         interpreter_name=lambda interpreter: scripts.interpreter_name(interpreter, current_locale()),

@@ -19,6 +19,7 @@ from planner.events.cli import event_or_exit
 from planner.extensions import db
 from planner.models import Participant
 from planner.models.enums import Role
+from planner.scheduling.solving import SOLVE_TIME_LIMIT_S
 
 
 def _participant(participant_id: int) -> Participant:
@@ -62,7 +63,7 @@ def _instant(text: str, zone: str) -> datetime:
 @click.command("backfill")
 @click.argument("event_key", metavar="EVENT")
 @click.option("--from", "start", required=True, help="ISO date and time, e.g. 2026-11-09T09:00+03:30.")
-@click.option("--time-limit", type=float, default=10.0, show_default=True, help="Seconds for the solver.")
+@click.option("--time-limit", type=float, default=SOLVE_TIME_LIMIT_S, show_default=True, help="Seconds for the solver.")
 def backfill_command(event_key: str, start: str, time_limit: float):
     """Re-plan the rest of the day from --from around confirmed no-shows; stores a validated draft and prints its diff."""
     event = event_or_exit(event_key)

@@ -2,20 +2,23 @@
 pass, meetings held or not, reporting their own absence) and the organiser's backfill."""
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from planner.access import event_by_slug, load_or_404, organiser_required, requires
+from planner.access import event_by_slug, load_or_404, of_event, organiser_required, requires
 from planner.actions import attempt
 from planner.eventday import attendance
-from planner.eventday.backfill import backfill_day
+from planner.eventday.backfill_runs import backfill_start, is_backfill, launch_backfill, start_backfill
 from planner.eventday.forms import BackfillForm
-from planner.models import Event, MeetingRequest, Participant
+from planner.extensions import db
+from planner.models import Event, MeetingRequest, Participant, SolveJob
+from planner.models.enums import JobStatus
 from planner.outcomes.services import outcome_of, record_held
-from planner.text.i18n import _
+from planner.scheduling.solving import active_job, end_if_orphaned, job_state
+from planner.text.i18n import _, format_day
 from planner.timetables.entries import latest_published_event
 
 bp = Blueprint("eventday", __name__, url_prefix="/day")
@@ -144,16 +147,39 @@ def held(slug: str, participant_id: int, request_id: int):
 @bp.route("/<slug>/backfill", methods=["GET", "POST"])
 @organiser_required
 def backfill(slug: str):
-    """Re-plan the rest of a day around the confirmed no-shows; the draft opens as a diff to publish."""
+    """Re-plan the rest of a day around the confirmed no-shows: the run goes to the background
+    and its page shows it being prepared, then the draft's diff."""
     event = event_by_slug(slug)
+    running = active_job(event)
+    if request.method == "GET" and is_backfill(running):
+        return redirect(url_for(".backfill_run", slug=slug, job_id=running.id))
     form = BackfillForm(day=_day(event).isoformat())
-    form.day.choices = [(d.isoformat(), d.isoformat()) for d in event.days]
+    form.day.choices = [(d.isoformat(), format_day(d)) for d in event.days]
     if form.validate_on_submit():
-        start = datetime.combine(date.fromisoformat(form.day.data), form.start.data or time(0), ZoneInfo(event.timezone))
-        planned = attempt(lambda: backfill_day(event, start, user_id=current_user.id),
-                          _("A draft for the rest of the day is ready: check the changes, then publish it from the board."))
-        if planned.ok:
-            return redirect(url_for("scheduling.diff", version_id=planned.result.version.id))
+        start = datetime.combine(date.fromisoformat(form.day.data), form.start.data, ZoneInfo(event.timezone))
+        started = attempt(lambda: start_backfill(event, start, user_id=current_user.id))
+        if started.ok:
+            launch_backfill(started.result)
+            return redirect(url_for(".backfill_run", slug=slug, job_id=started.result.id))
     day = date.fromisoformat(form.day.data) if form.day.data in dict(form.day.choices) else _day(event)
     summary = attendance.desk_day(event, day)
     return render_template("eventday/backfill.html", event=event, form=form, day=day, summary=summary)
+
+
+@bp.route("/<slug>/backfill/runs/<int:job_id>")
+@organiser_required
+def backfill_run(slug: str, job_id: int):
+    """A backfill being prepared (progress, cancel); once done, its draft's diff; else why not."""
+    event = event_by_slug(slug)
+    job = of_event(event, SolveJob, job_id)
+    if not is_backfill(job):
+        abort(404)
+    if end_if_orphaned(job):
+        db.session.commit()
+    if job.status == JobStatus.DONE and job.result_version_id:
+        flash(_("A draft for the rest of the day is ready: check the changes, then publish it from the board."),
+              "success")
+        return redirect(url_for("scheduling.diff", version_id=job.result_version_id))
+    start = backfill_start(job)
+    return render_template("eventday/backfill_run.html", event=event, job=job, state=job_state(job), start=start,
+                           day=start.astimezone(ZoneInfo(event.timezone)).date())

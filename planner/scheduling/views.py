@@ -27,7 +27,7 @@ from planner.scheduling.explain import unscheduled_text, zero_label
 from planner.scheduling.propagation import cancel_reason_label, needs_attention
 from planner.scheduling.versions import firms_by_id, published_version, requests_by_id
 from planner.text.i18n import _, current_locale, format_clock, format_day, local_digits, ngettext
-from planner.urls import database_int
+from planner.urls import database_int, safe_next
 
 bp = Blueprint("scheduling", __name__, url_prefix="/organiser")
 
@@ -63,7 +63,7 @@ def replan(event_id: int):
     """One click after a change to the published schedule: a run that stays as close as it can
     to the published version, so the freed slots are filled with as few moves as possible."""
     event = load_or_404(Event, event_id)
-    started = attempt(lambda: solving.start_solve(event, time_limit_s=30.0, user_id=current_user.id),
+    started = attempt(lambda: solving.start_solve(event, time_limit_s=solving.SOLVE_TIME_LIMIT_S, user_id=current_user.id),
                       _("The scheduler is re-planning; open the new draft when it is done."), category="info")
     if started.ok:
         solving.launch_solve(started.result)
@@ -114,7 +114,7 @@ def job_json(job_id: int):
 @organiser_required
 def job_progress(job_id: int):
     """The run's progress as a fragment, polled by htmx; a finished run says so (HX-Trigger)."""
-    job = db.session.get(SolveJob, job_id) or abort(404)
+    job = load_or_404(SolveJob, job_id)
     if solving.end_if_orphaned(job):
         db.session.commit()
     state = solving.job_state(job)
@@ -131,7 +131,8 @@ def cancel(job_id: int):
     cancelled = attempt(lambda: solving.request_cancel(job), _("The run is being cancelled."), category="info",
                         quiet=_wants_json())
     if not _wants_json():
-        return redirect(url_for("scheduling.overview", event_id=job.event_id))
+        # the page the cancel came from (the event day's backfill run), else the scheduler's page
+        return redirect(safe_next(request.form.get("next"), url_for("scheduling.overview", event_id=job.event_id)))
     if not cancelled.ok:
         return jsonify(ok=False, error=cancelled.error.message), 409
     return jsonify(ok=True, state=solving.job_state(job))
