@@ -19,6 +19,9 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from flask import Flask, current_app
+from sqlalchemy import event as sa_event
+
+from planner.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -142,3 +145,33 @@ def enqueue(name: str, *, retry: tuple[float, ...] = (), **kwargs) -> str | None
         return job.id
     _pool(app).submit(_run_in_context, app, name, kwargs)
     return None
+
+
+_AFTER_COMMIT = "karvan.jobs.after_commit"
+
+
+def enqueue_after_commit(name: str, *, retry: tuple[float, ...] = (), **kwargs) -> None:
+    """`enqueue` task `name` once the current transaction commits, never when it rolls back:
+    for work that must see the rows the transaction writes (mail of the outbox, a publish's
+    feeds). A task that cannot be enqueued then is logged and left to its fallback (the row
+    stays queued for `flask send-mail`; feeds are built on their first request)."""
+    _lookup(name)  # fail fast on an unknown task, in the caller's request
+    session = db.session()
+    if not session.info.get(_AFTER_COMMIT + ".hooked"):
+        session.info[_AFTER_COMMIT + ".hooked"] = True
+        sa_event.listen(session, "after_commit", _enqueue_pending)
+        sa_event.listen(session, "after_soft_rollback", _forget_pending)
+    session.info.setdefault(_AFTER_COMMIT, []).append((name, retry, kwargs))
+
+
+def _enqueue_pending(session) -> None:
+    for name, retry, kwargs in session.info.pop(_AFTER_COMMIT, []):
+        try:
+            enqueue(name, retry=retry, **kwargs)
+        except Exception:
+            log.exception("could not enqueue %s %s", name, kwargs)
+
+
+def _forget_pending(session, previous_transaction) -> None:
+    if previous_transaction.parent is None:  # the outermost transaction rolled back
+        session.info.pop(_AFTER_COMMIT, None)

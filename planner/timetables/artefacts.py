@@ -19,11 +19,10 @@ from datetime import datetime
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 
 from planner.extensions import db
-from planner.jobs import enqueue, task
+from planner.jobs import enqueue, enqueue_after_commit, task
 from planner.models import Delegation, Event, Meeting, ScheduleVersion
 from planner.models.enums import VersionStatus
 from planner.timetables import entries as tt
@@ -31,7 +30,6 @@ from planner.timetables import feeds
 
 log = logging.getLogger(__name__)
 PDF_INLINE_MAX = 20  # sheets (printed pages, about 0.1 s each in WeasyPrint) rendered while the reader waits
-_PENDING_KEY = "karvan.artefacts.prebuild"
 
 
 def artefact_dir() -> Path:
@@ -133,21 +131,9 @@ def build_pdf(artefact: str, kind: str, event_id: int, owner_id: int | None, loc
 # --- after a publish ----------------------------------------------------------------------
 
 def prebuild_after_commit(version_id: int) -> None:
-    """Build the version's feeds in the background once the publishing transaction commits."""
-    session = db.session()
-    pending = session.info.setdefault(_PENDING_KEY, [])
-    if not session.info.get(_PENDING_KEY + ".hooked"):
-        session.info[_PENDING_KEY + ".hooked"] = True
-        sa_event.listen(session, "after_commit", _enqueue_pending)
-    pending.append(version_id)
-
-
-def _enqueue_pending(session) -> None:
-    for version_id in session.info.pop(_PENDING_KEY, []):
-        try:
-            enqueue("timetables.prebuild", version_id=version_id)
-        except Exception:  # the feeds are then built on their first request
-            log.exception("could not enqueue the artefacts of version %s", version_id)
+    """Build the version's feeds in the background once the publishing transaction commits
+    (if that cannot be enqueued, each feed is built on its first request)."""
+    enqueue_after_commit("timetables.prebuild", version_id=version_id)
 
 
 @task("timetables.prebuild")

@@ -32,7 +32,7 @@ from planner.models import (
 from planner.models.base import localized
 from planner.models.enums import Role
 from planner.text.i18n import _, current_locale, format_clock, format_day, local_digits
-from planner.text.scripts import list_separator, participant_name
+from planner.text.scripts import join_parts, participant_name
 from planner.timetables.loading import (  # noqa: F401 - the loaders are part of this module's interface
     latest_published_event,
     load_delegation,
@@ -241,10 +241,7 @@ class Sheet:
 
 def person_sheet(event: Event, meetings: list[Meeting], participant: Participant, locale: str,
                  index: dict[int, list[Meeting]] | None = None) -> Sheet:
-    subtitle = participant.firm.display_name(locale)
-    role = localized(participant.role, locale)
-    if role:
-        subtitle = f"{role}{list_separator(locale)}{subtitle}"
+    subtitle = join_parts([localized(participant.role, locale), participant.firm.display_name(locale)], locale)
     return Sheet(participant_name(participant, locale), subtitle, participant.home_timezone,
                  by_day(participant_entries(meetings, participant, index), event.timezone), "person", f"p{participant.id}",
                  participant)

@@ -183,28 +183,29 @@ def test_republish_through_publish_version_sends_update_then_cancel(app, smtp):
     assert sum(1 for _r, m in smtp.messages if not _calendars(m)) == 5  # a digest for each of five people
     smtp.messages.clear()
 
+    def republish(number, placements, changed):
+        """Publish version `number`; only the people of `changed` hear of it. Returns the calendar
+        entries sent, one per message that carries one."""
+        publish_version(_draft(event, number, placements), expected_revision=event.schedule_revision)
+        db.session.commit()
+        affected = {p.email for p in changed.requester_firm.participants + changed.target_firm.participants}
+        assert {recipients[0] for recipients, _m in smtp.messages} == affected
+        entries = []
+        for _recipients, message in [(r, m) for r, m in smtp.messages if _calendars(m)]:
+            ((method, cal),) = _calendars(message)
+            (vevent,) = cal.walk("VEVENT")
+            entries.append((method, cal, vevent))
+        smtp.messages.clear()
+        return entries
+
     moved_request = scenario["requests"]["sahand-zlat"]
     moved = [dict(item, slot=scenario["slots"][1]) if item["request"] is moved_request else item for item in placements]
-    publish_version(_draft(event, 2, moved), expected_revision=event.schedule_revision)
-    db.session.commit()
-    affected = {p.email for p in moved_request.requester_firm.participants + moved_request.target_firm.participants}
-    assert {recipients[0] for recipients, _m in smtp.messages} == affected
-    for _recipients, message in [(r, m) for r, m in smtp.messages if _calendars(m)]:
-        ((method, cal),) = _calendars(message)
-        (vevent,) = cal.walk("VEVENT")
+    for method, _cal, vevent in republish(2, moved, moved_request):
         assert method == "REQUEST" and str(vevent["UID"]) == moved_request.uid and int(vevent["SEQUENCE"]) == 1
         assert vevent.decoded("DTSTART") == scenario["slots"][1].start_dt
-    smtp.messages.clear()
 
     dropped = scenario["requests"]["toos-zlat"]
-    kept = [item for item in moved if item["request"] is not dropped]
-    publish_version(_draft(event, 3, kept), expected_revision=event.schedule_revision)
-    db.session.commit()
-    affected = {p.email for p in dropped.requester_firm.participants + dropped.target_firm.participants}
-    assert {recipients[0] for recipients, _m in smtp.messages} == affected
-    for _recipients, message in [(r, m) for r, m in smtp.messages if _calendars(m)]:
-        ((method, cal),) = _calendars(message)
-        (vevent,) = cal.walk("VEVENT")
+    for method, cal, vevent in republish(3, [item for item in moved if item["request"] is not dropped], dropped):
         assert method == cal["METHOD"] == "CANCEL" and vevent["STATUS"] == "CANCELLED"
         assert str(vevent["UID"]) == dropped.uid and int(vevent["SEQUENCE"]) == 1
 
