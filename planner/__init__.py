@@ -43,6 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
     from planner.accounts import views as accounts_views
     from planner.delegations import views as delegations_views
     from planner.eventday import views as eventday_views
+    from planner.events import lifecycle_views, public
     from planner.events import views as events_views
     from planner.exhibitions import home
     from planner.exhibitions import views as exhibitions_views
@@ -111,7 +112,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     for blueprint in (home.bp, accounts_views.bp, exhibitions_views.bp, firms_views.bp, timetables_views.bp,
                       feed_views.bp, requests_views.bp, api.bp, events_views.bp, scheduling_views.bp, eventday_views.bp,
-                      outcomes_views.bp, statistics_views.bp, delegations_views.bp, onboarding_views.bp):
+                      outcomes_views.bp, statistics_views.bp, delegations_views.bp, onboarding_views.bp,
+                      lifecycle_views.bp, public.bp):
         app.register_blueprint(blueprint)
     _register_errors(app)
     if app.config["KARVAN_SECURITY_HEADERS"]:
