@@ -6,7 +6,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import HiddenField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from planner.events.forms import MultiCheckboxField
+from planner.events.forms import MultiCheckboxField, choices
 from planner.models.enums import ReminderReason
 from planner.text.i18n import _l
 
@@ -33,10 +33,10 @@ class ConfirmForm(FlaskForm):
 
 class ReminderForm(FlaskForm):
     event = SelectField(_l("Round"), validators=[DataRequired(message=_l("Choose a round."))])
-    reasons = MultiCheckboxField(_l("Remind the firms that have"), choices=[
+    reasons = MultiCheckboxField(_l("Remind the firms that have"), choices=choices([
         (ReminderReason.EMPTY_PROFILE.value, _l("an empty profile (nothing offered, nothing needed)")),
         (ReminderReason.NO_REQUEST_SENT.value, _l("sent no meeting request")),
-        (ReminderReason.AWAITING_ANSWER.value, _l("requests waiting for their answer"))],
+        (ReminderReason.AWAITING_ANSWER.value, _l("requests waiting for their answer"))]),
         validators=[DataRequired(message=_l("Choose at least one reason."))])
     submit = SubmitField(_l("Show who gets what"))
 

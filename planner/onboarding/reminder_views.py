@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from planner.access import organiser_required
+from planner.events.forms import choices
 from planner.events.lifecycle import current_events
 from planner.extensions import db
 from planner.models import Event
@@ -25,7 +26,7 @@ def _round(slug: str | None) -> Event:
 
 def _form() -> ReminderForm:
     form = ReminderForm()
-    form.event.choices = [(event.slug, event.display_name(current_locale())) for event in current_events()]
+    form.event.choices = choices([(event.slug, event.display_name(current_locale())) for event in current_events()])
     return form
 
 
