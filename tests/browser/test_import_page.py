@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from planner.demo.seed import DEMO_ORGANISER_EMAIL, DEMO_PASSWORD
-from planner.extensions import db
 from planner.events.rounds import clone_event
+from planner.extensions import db
 from planner.models import Event, Exhibition, Firm, MeetingRequest
 from tests.onboarding.files import GUESTS, HOSTS, WISHES, xlsx_bytes
 
