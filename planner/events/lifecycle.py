@@ -60,6 +60,13 @@ def deadline_text(event: Event, locale: str | None = None) -> str:
              time=format_clock(moment, event.timezone, locale))
 
 
+def round_over(event: Event, now: datetime | None = None) -> bool:
+    """Whether the round's last day has passed, in the round's own time zone. The one home of
+    this rule (requests: `requests.services.event_over`)."""
+    zone = ZoneInfo(event.timezone or "Asia/Tehran")
+    return event.end_date < (now or utcnow()).astimezone(zone).date()
+
+
 def registration_closed(event: Event, now: datetime | None = None) -> bool:
     """Whether the round's registration deadline has passed (never, without one)."""
     deadline = event.registration_deadline_dt
@@ -74,6 +81,8 @@ def joining_refusal(event: Event, user: User | None, now: datetime | None = None
     name = event.display_name(current_locale())
     if event.archived_at is not None:
         return _("%(event)s is archived: it takes no new firms or requests.", event=name)
+    if round_over(event, now):
+        return _("%(event)s is over: firms can no longer join it.", event=name)
     if registration_closed(event, now):
         return _("Registration for %(event)s closed on %(when)s (Tehran time): firms can no longer join it or "
                  "send meeting requests in it. The organisers can still add firms and requests.",

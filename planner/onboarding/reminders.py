@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from planner.events.lifecycle import deadline_text
 from planner.extensions import db
 from planner.models import Event, EventRegistration, Firm, MeetingRequest, OutgoingMessage, Participant, ReminderBatch
-from planner.models.enums import MailKind, ReminderReason, RequestStatus
+from planner.models.enums import MailKind, ReminderReason, RequestMode, RequestStatus
 from planner.notifications.outbox import composer, new_email, queue_message, set_bodies
 from planner.text.i18n import _, _l
 from planner.text.scripts import name_key
@@ -57,7 +57,8 @@ class AlreadySent(Exception):
 def reminder_lines(event: Event, reasons, locale: str) -> list[ReminderLine]:
     """Who gets reminded of what in `event`: every person with an e-mail of each firm taking
     part that has one of `reasons` — no offer and no need in its profile, no request sent in the
-    round (in any state), requests to it still waiting for an answer. Firms in the order of the
+    round (in any state), requests to it still waiting for its answer (not where organisers approve
+    requests: the firm has nothing to answer there). Firms in the order of the
     names the reader (`locale`) sees; a person's reasons in the order of `REASONS`."""
     wanted = [reason for reason in REASONS if reason in set(reasons)]
     firms = list(db.session.scalars(
@@ -65,6 +66,8 @@ def reminder_lines(event: Event, reasons, locale: str) -> list[ReminderLine]:
         .where(EventRegistration.event_id == event.id, EventRegistration.takes_part)
         .options(selectinload(Firm.participants), selectinload(Firm.capabilities), selectinload(Firm.needs),
                  selectinload(Firm.region))))
+    # Where organisers approve requests, a firm has nothing to answer: no such reminder.
+    answers = event.request_mode != RequestMode.ORGANISER_APPROVAL
     requests = db.session.execute(select(MeetingRequest.requester_firm_id, MeetingRequest.target_firm_id,
                                          MeetingRequest.status).where(MeetingRequest.event_id == event.id)).all()
     senders = {requester for requester, _target, _status in requests}
@@ -77,7 +80,7 @@ def reminder_lines(event: Event, reasons, locale: str) -> list[ReminderLine]:
                 found.append((reason, None))
             elif reason == ReminderReason.NO_REQUEST_SENT and firm.id not in senders:
                 found.append((reason, None))
-            elif reason == ReminderReason.AWAITING_ANSWER and waiting[firm.id]:
+            elif reason == ReminderReason.AWAITING_ANSWER and answers and waiting[firm.id]:
                 found.append((reason, waiting[firm.id]))
         for person in firm.participants:
             if person.email:

@@ -26,13 +26,12 @@ wins; limits that count (meetings, open requests) lock the firms' registrations 
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from planner.errors import ServiceError
-from planner.events.lifecycle import joining_refusal
+from planner.events.lifecycle import joining_refusal, round_over
 from planner.extensions import db
 from planner.matching.candidates import score_between
 from planner.models import Event, EventRegistration, Firm, MeetingRequest, User
@@ -161,10 +160,8 @@ def _firm_name(firm_id: int) -> str:
 
 
 def event_over(event: Event, now: datetime | None = None) -> bool:
-    """Whether the event's last day has passed, in the event's own time zone."""
-    zone = ZoneInfo(event.timezone or "Asia/Tehran")
-    today = (now.astimezone(zone) if now is not None else datetime.now(zone)).date()
-    return event.end_date < today
+    """Whether the event's last day has passed, in the event's own time zone (`events.lifecycle.round_over`)."""
+    return round_over(event, now)
 
 
 def closed_reason(event: Event, user: User) -> str | None:

@@ -150,3 +150,14 @@ def test_the_same_reminders_service_refuses_a_second_send_of_one_preview(any_app
     assert repeated.value.batch.id == batch.id
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(OutgoingMessage)) == 1
+
+
+def test_where_organisers_approve_requests_nobody_is_told_to_answer(any_app):
+    event = factories.make_event(slug="r", start=date(2027, 1, 10), end=date(2027, 1, 10))
+    host, guest = factories.make_firm("khorasan-razavi", offers=["8413"]), factories.make_firm("chelyabinsk", needs=["8413"])
+    for firm in (host, guest):
+        event.registrations.append(EventRegistration(firm=firm))
+    factories.make_request(event, guest, host, status="pending")
+    assert [line.firm.id for line in reminders.reminder_lines(event, ["awaiting_answer"], "en")] == [host.id]
+    event.request_mode = "organiser-approval"
+    assert reminders.reminder_lines(event, ["awaiting_answer"], "en") == []
