@@ -13,6 +13,7 @@ from planner.extensions import db
 from planner.models import (
     Attendance,
     DayPresence,
+    DeletedSetupItem,
     Event,
     EventRegistration,
     EventSession,
@@ -78,8 +79,8 @@ def deletion_summary(event: Event) -> DeletionSummary:
 
 def delete_event(event: Event) -> DeletionSummary:
     """Delete the round and everything that belongs only to it: sessions and slots, tables,
-    interpreters, registrations, attendance, requests and their notices, draft versions and
-    solver runs. Firms, people and delegations stay. ServiceError once a schedule of it was
+    interpreters, registrations, attendance, requests and their notices, draft versions,
+    solver runs and the setup deletions kept for undo. Firms, people and delegations stay. ServiceError once a schedule of it was
     published. Rows are removed child first, so it works whether or not the database enforces
     its ON DELETE rules (SQLite does not, here)."""
     summary = deletion_summary(event)
@@ -105,9 +106,12 @@ def delete_event(event: Event) -> DeletionSummary:
         delete(DayPresence).where(DayPresence.event_id == event_id),
         delete(Attendance).where(Attendance.event_id == event_id),
         delete(ReminderBatch).where(ReminderBatch.event_id == event_id),
+        delete(DeletedSetupItem).where(DeletedSetupItem.event_id == event_id),
         delete(delegation_events).where(delegation_events.c.event_id == event_id),
         delete(delegation_interpreters).where(delegation_interpreters.c.interpreter_id.in_(interpreters)),
         delete(interpreter_unavailable).where(interpreter_unavailable.c.interpreter_id.in_(interpreters)),
+        # every slot, the retired ones too (a re-cut keeps them out of their session's `slots`)
+        delete(Slot).where(Slot.session_id.in_(select(EventSession.id).where(EventSession.event_id == event_id))),
     ]
     for statement in statements:
         db.session.execute(statement.execution_options(synchronize_session=False))
