@@ -16,6 +16,7 @@ from planner.extensions import db
 from planner.matching.candidates import event_firm_ids, suggest_partners
 from planner.models import (
     Attendance,
+    DeletedSetupItem,
     Event,
     EventRegistration,
     EventSession,
@@ -269,6 +270,10 @@ def _round_with_everything():
     db.session.add(delegation)
     db.session.flush()
     solve_event(event, time_limit_s=2)
+    # what the setup page leaves behind: a deletion kept for undo, a slot retired by a re-cut
+    db.session.add(DeletedSetupItem(event_id=event.id, kind="table", payload={"id": 999}))
+    first = event.sessions[0].slots[0]
+    db.session.add(Slot(session_id=event.sessions[0].id, start_dt=first.start_dt, end_dt=first.end_dt, retired_at=utcnow()))
     db.session.commit()
     return event, (host, guest), delegation
 
@@ -285,7 +290,8 @@ def test_deleting_a_round_says_what_goes_and_leaves_firms_and_delegations(any_ap
     for model, column in ((EventSession, EventSession.event_id), (MeetingTable, MeetingTable.event_id),
                           (Interpreter, Interpreter.event_id), (EventRegistration, EventRegistration.event_id),
                           (MeetingRequest, MeetingRequest.event_id), (ScheduleVersion, ScheduleVersion.event_id),
-                          (Attendance, Attendance.event_id), (OutgoingMessage, OutgoingMessage.event_id)):
+                          (Attendance, Attendance.event_id), (OutgoingMessage, OutgoingMessage.event_id),
+                          (DeletedSetupItem, DeletedSetupItem.event_id)):
         assert _count(model, column == event_id) == 0, model
     assert _count(Slot) == 0
     assert all(db.session.get(Firm, firm.id) is not None for firm in firms)
