@@ -177,6 +177,7 @@ def registrations_by_status(event: Event) -> list[EventRegistration]:
     oldest first within each."""
     order = {RegistrationStatus.PENDING: 0, RegistrationStatus.APPROVED: 1, RegistrationStatus.REFUSED: 2}
     rows = db.session.scalars(select(EventRegistration).where(EventRegistration.event_id == event.id)
+                              .options(selectinload(EventRegistration.firm).selectinload(Firm.region))
                               .order_by(EventRegistration.created_at, EventRegistration.id))
     return sorted(rows, key=lambda row: order.get(row.status, 3))
 

@@ -8,8 +8,9 @@ from datetime import date, time
 from sqlalchemy import func, select
 
 from planner.extensions import db
-from planner.models import EventRegistration
+from planner.models import Event, EventRegistration
 from tests import factories
+from tests.querycount import request_statements
 
 
 def _round():
@@ -88,3 +89,28 @@ def test_a_round_that_is_over_takes_no_new_firm(app, client, auth):
     client.post("/rounds/bygone/join")
     assert db.session.scalar(select(func.count()).select_from(EventRegistration).where(
         EventRegistration.event_id == event.id)) == 0
+
+
+def test_the_public_page_and_the_registrations_list_cost_the_same_with_four_times_the_firms(app):
+    event_id = factories.make_event(slug="big", start=date(2027, 1, 10), end=date(2027, 1, 12)).id
+    factories.make_user("organiser", email="org@karvan.example")
+    db.session.commit()
+
+    def add(count: int) -> None:
+        event = db.session.get(Event, event_id)  # each measured request starts a fresh session
+        for n in range(count):
+            firm = factories.make_firm("khorasan-razavi" if n % 2 else "chelyabinsk", public=n % 5 != 0)
+            event.registrations.append(EventRegistration(firm=firm, status="pending" if n % 7 == 0 else "approved"))
+        db.session.commit()
+
+    costs = []
+    for count in (10, 30):
+        add(count)
+        public, seen_public = request_statements(app.test_client(), "/rounds/big?lang=fa")
+        assert public.status_code == 200
+        staff = app.test_client()
+        staff.post("/auth/login", data={"email": "org@karvan.example", "password": "correct horse battery"})
+        listing, seen_listing = request_statements(staff, f"/organiser/events/{event_id}/registrations?lang=fa")
+        assert listing.status_code == 200
+        costs.append((len(seen_public), len(seen_listing)))
+    assert costs[0] == costs[1], costs
