@@ -44,12 +44,13 @@ def create_app(config: dict | None = None) -> Flask:
     from planner.accounts import views as accounts_views
     from planner.delegations import views as delegations_views
     from planner.eventday import views as eventday_views
-    from planner.events import undo_views
+    from planner.events import lifecycle_views, public, undo_views
     from planner.events import views as events_views
     from planner.exhibitions import home
     from planner.exhibitions import views as exhibitions_views
     from planner.firms import api
     from planner.firms import views as firms_views
+    from planner.onboarding import reminder_views
     from planner.onboarding import views as onboarding_views
     from planner.outcomes import views as outcomes_views
     from planner.requests import views as requests_views
@@ -114,7 +115,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     for blueprint in (home.bp, accounts_views.bp, exhibitions_views.bp, firms_views.bp, timetables_views.bp,
                       feed_views.bp, requests_views.bp, api.bp, events_views.bp, scheduling_views.bp, eventday_views.bp,
-                      outcomes_views.bp, statistics_views.bp, delegations_views.bp, onboarding_views.bp):
+                      outcomes_views.bp, statistics_views.bp, delegations_views.bp, onboarding_views.bp,
+                      lifecycle_views.bp, public.bp, reminder_views.bp):
         app.register_blueprint(blueprint)
     for blueprint in (undo_views.bp, recut_views.bp):  # setup pages that forgive: undo, re-cut with a preview
         app.register_blueprint(blueprint)

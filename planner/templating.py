@@ -13,6 +13,7 @@ from jinja2.nodes import EvalContext
 from markupsafe import Markup, escape
 
 from planner.eventday.passes import checkin_pass
+from planner.events.lifecycle import deadline_text, registration_status_label
 from planner.matching.reasons import describe_reason
 from planner.models.base import localized
 from planner.outcomes.services import feedback_token, follow_up_label
@@ -122,4 +123,6 @@ def register(app: Flask) -> None:
             "outcomes.feedback", token=feedback_token(request_id, participant_id)),
         follow_up_label=follow_up_label,
         zero_reason=zero_label,
+        registration_status_label=registration_status_label,
+        deadline_text=lambda event: deadline_text(event, current_locale()),
     )

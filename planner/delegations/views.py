@@ -74,7 +74,9 @@ def _delegation_form(delegation: Delegation | None) -> DelegationForm:
     locale = current_locale()
     regions = services.list_regions(include_archived=False)
     form.region.choices = choices((region.id, region.name(locale)) for region in regions)
-    events = list(db.session.scalars(select(Event).order_by(Event.start_date.desc())))
+    attached = {event.id for event in delegation.events} if delegation is not None else set()
+    events = [event for event in db.session.scalars(select(Event).order_by(Event.start_date.desc()))
+              if event.archived_at is None or event.id in attached]  # archived rounds stay on visits that attend them
     form.events.choices = choices((event.id, event.display_name(locale)) for event in events)
     region = delegation.region if delegation is not None else (db.session.get(Region, form.region.data or 0)
                                                              if request.method == "POST" else None)

@@ -44,10 +44,10 @@ def normalise_code(text: str | None) -> str:
 
 
 def registered_people(event: Event) -> list[Participant]:
-    """Every person of the firms registered for `event`."""
+    """Every person of the firms taking part in `event`."""
     return list(db.session.scalars(
         select(Participant).join(EventRegistration, EventRegistration.firm_id == Participant.firm_id)
-        .where(EventRegistration.event_id == event.id).order_by(Participant.id)))
+        .where(EventRegistration.event_id == event.id, EventRegistration.takes_part).order_by(Participant.id)))
 
 
 def find_by_code(event: Event, text: str | None) -> Participant | None:

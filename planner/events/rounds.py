@@ -5,11 +5,22 @@ from __future__ import annotations
 from collections import Counter
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+
 from planner.errors import ServiceError
 from planner.events.services import add_session, create_event, event_sessions, usable_days
 from planner.extensions import db
 from planner.models import Event, Exhibition, Interpreter, MeetingTable
 from planner.text.i18n import _
+
+
+def suggest_round(exhibition: Exhibition) -> tuple[str, dict[str, str]]:
+    """A free short name for a new round on `exhibition` ("energy-1405-b2b", then "-2", "-3"…)
+    and its names in fa, ru and en (the exhibition's titles)."""
+    base = f"{exhibition.key}-b2b"[:76]
+    taken = set(db.session.scalars(select(Event.slug).where(Event.slug.startswith(base))))
+    slug = base if base not in taken else next(f"{base}-{n}" for n in range(2, len(taken) + 3) if f"{base}-{n}" not in taken)
+    return slug, {locale: exhibition.title(locale) for locale in ("fa", "ru", "en")}
 
 
 def _session_times(source: Event) -> tuple[dict[int, list[tuple]], list[tuple]]:
@@ -29,22 +40,25 @@ def _session_times(source: Event) -> tuple[dict[int, list[tuple]], list[tuple]]:
     return by_weekday, list(common[0][0]) if common else []
 
 
-def clone_event(source: Event, slug: str, exhibition: Exhibition) -> Event:
+def clone_event(source: Event, slug: str, exhibition: Exhibition, name: dict[str, str] | None = None) -> Event:
     """A new round `slug` on `exhibition`'s days with `source`'s setup: its rules (slot and
-    break length, who may meet whom, request mode, meeting bounds, suggestions), sessions
+    break length, who may meet whom, request mode, meeting bounds, suggestions, approval of
+    firms), sessions
     by weekday and local time (a weekday the source did not have gets the source's usual
     day; blocked days get none), tables with their host firms, and interpreters (their
     languages; availability is per slot, so it starts free). Registrations, requests and
-    schedules are not copied. ServiceError when the slug is taken."""
+    schedules are not copied, nor the registration deadline (it belongs to the dates). `name`
+    ({lang: text}) defaults to the exhibition's titles. ServiceError when the slug is taken."""
     if source.exhibition_id == exhibition.id and source.start_date == exhibition.start_date:
         raise ServiceError(_("Choose another exhibition: this round is already on its days."), "exhibition")
-    name = {locale: exhibition.title(locale) for locale in ("fa", "ru", "en")}
+    name = {locale: (name or {}).get(locale) or exhibition.title(locale) for locale in ("fa", "ru", "en")}
     event = create_event(slug=slug, name=name, exhibition=exhibition, timezone=source.timezone,
                          slot_minutes=source.slot_minutes, break_minutes=source.break_minutes,
                          who_can_meet=source.who_can_meet, min_meetings=source.min_meetings,
                          max_meetings=source.max_meetings, request_mode=source.request_mode,
                          suggest_for_shortfall=source.suggest_for_shortfall)
     event.max_open_requests, event.region_key = source.max_open_requests, source.region_key
+    event.approve_firms = source.approve_firms
     by_weekday, usual = _session_times(source)
     usable = usable_days(event)
     for day in event.days:

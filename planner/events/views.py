@@ -12,9 +12,10 @@ from sqlalchemy import select
 from planner.access import load_or_404, of_event, organiser_required
 from planner.actions import attempt, on_field
 from planner.errors import ServiceError
-from planner.events import resources, undo
+from planner.events import lifecycle, resources, undo
 from planner.events import services as setup
 from planner.events.forms import ClosureForm, EventForm, HostTableForm, InterpreterForm, SessionForm, TablesForm, choices
+from planner.events.rounds import suggest_round
 from planner.extensions import db
 from planner.models import Closure, Event, EventRegistration, EventSession, Exhibition, Firm, Interpreter, MeetingTable, Region
 from planner.models.enums import DeletedKind
@@ -29,7 +30,7 @@ from planner.text.i18n import (
     local_today,
     ngettext,
 )
-from planner.urls import parse_database_int
+from planner.urls import database_int, parse_database_int
 
 bp = Blueprint("events", __name__, url_prefix="/organiser/events")
 
@@ -67,9 +68,8 @@ def _settings(form: EventForm) -> dict:
 @bp.route("/")
 @organiser_required
 def index():
-    """Every event, newest first."""
-    events = db.session.scalars(select(Event).order_by(Event.start_date.desc())).all()
-    return render_template("events/index.html", events=events)
+    """Every round not archived, newest first."""
+    return render_template("events/index.html", events=lifecycle.current_events(), archived=len(lifecycle.archived_events()))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -78,8 +78,11 @@ def create():
     """A new event, on an exhibition's days or on free dates."""
     form = EventForm()
     form.exhibition_id.choices = choices(_exhibition_choices())
-    if request.method == "GET" and request.args.get("exhibition", "").isdigit():  # from an exhibition's page
-        form.exhibition_id.data = int(request.args["exhibition"])
+    exhibition = db.session.get(Exhibition, request.args.get("exhibition", 0, type=database_int) or 0)
+    if request.method == "GET" and exhibition is not None:  # from an exhibition's page: its names, a free short name
+        form.exhibition_id.data = exhibition.id
+        form.slug.data, names = suggest_round(exhibition)
+        form.name_fa.data, form.name_ru.data, form.name_en.data = names["fa"], names["ru"], names["en"]
     if form.validate_on_submit():
         exhibition = db.session.get(Exhibition, form.exhibition_id.data) if form.exhibition_id.data else None
         created = attempt(lambda: setup.create_event(slug=form.slug.data, exhibition=exhibition, start_date=form.start_date.data,

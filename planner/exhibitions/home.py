@@ -20,7 +20,8 @@ def home():
     )
     # Current and coming rounds first, then the most recent past ones.
     today = local_today()
-    events = sorted(db.session.scalars(select(Event)), key=lambda e: (e.end_date < today, abs((e.start_date - today).days)))[:3]
+    events = sorted(db.session.scalars(select(Event).where(Event.archived_at.is_(None))),
+                    key=lambda e: (e.end_date < today, abs((e.start_date - today).days)))[:3]
     return render_template("main/home.html", upcoming=upcoming, firm_counts=firm_counts, events=events)
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from planner.errors import ServiceError
 from planner.events.attendance import set_attending_days
+from planner.events.lifecycle import joining_refusal, new_registration_status
 from planner.extensions import db
 from planner.matching.candidates import firm_matches
 from planner.models import (
@@ -37,7 +38,7 @@ from planner.text.search import fold, matches_all, query_words
 def registrable_events() -> list[Event]:
     """Events a firm may sign up for: the ones still to come, else the latest one."""
 
-    events = list(db.session.scalars(select(Event).order_by(Event.start_date.desc())))
+    events = list(db.session.scalars(select(Event).where(Event.archived_at.is_(None)).order_by(Event.start_date.desc())))
     upcoming = [event for event in events if not event_over(event)]
     return upcoming or events[:1]
 
@@ -160,12 +161,17 @@ def _sync_participants(firm: Firm, rows: list[dict], locale: str) -> None:
     firm.participants = keep
 
 
-def _sync_events(firm: Firm, wanted: list[int], offered: list[Event]) -> None:
+def _sync_events(firm: Firm, wanted: list[int], offered: list[Event], user: User | None) -> None:
+    """Join the ticked rounds (where joining is open to `user`; pending where the round asks for
+    approval) and leave the unticked ones that have no requests of the firm."""
     current = {reg.event_id: reg for reg in db.session.scalars(
         select(EventRegistration).where(EventRegistration.firm_id == firm.id))}
     for event in offered:
         if event.id in wanted and event.id not in current:
-            db.session.add(EventRegistration(event=event, firm=firm))
+            refusal = joining_refusal(event, user)
+            if refusal:
+                raise ServiceError(refusal, field="events")
+            db.session.add(EventRegistration(event=event, firm=firm, status=new_registration_status(event, user)))
         elif event.id not in wanted and event.id in current:
             has_requests = db.session.scalar(select(func.count()).select_from(MeetingRequest).where(
                 MeetingRequest.event_id == event.id,
@@ -207,7 +213,7 @@ def save_firm_profile(firm: Firm | None, data: dict, locale: str, user: User | N
     _sync_participants(firm, data["participants"], locale)
     db.session.flush()
     offered = registrable_events()
-    _sync_events(firm, list(data.get("events") or []), offered)
+    _sync_events(firm, list(data.get("events") or []), offered, user)
     db.session.flush()
     _sync_attendance(firm, {row["email"].strip().lower(): list(row.get("attending_days") or [])
                             for row in data["participants"]}, offered)

@@ -9,6 +9,13 @@ from sqlalchemy import select
 from planner.access import load_or_404, require_firm_access
 from planner.actions import attempt
 from planner.errors import ServiceError
+from planner.events.lifecycle import (
+    deadline_text,
+    firm_registrations,
+    joining_refusal,
+    registration_of,
+    registration_status_label,
+)
 from planner.extensions import db
 from planner.firms.directory import PER_PAGE, directory_sections, load_page, search_firms
 from planner.firms.forms import FirmForm
@@ -21,8 +28,9 @@ from planner.firms.profiles import (
     search_marketplace,
 )
 from planner.models import Firm, Region
+from planner.models.enums import RegistrationStatus
 from planner.paging import paginate
-from planner.requests.services import closed_reason, events_of_firm, pick_event
+from planner.requests.services import events_of_firm, pick_event, sending_closed_reason
 from planner.text.i18n import _, current_locale, format_day
 
 bp = Blueprint("firms", __name__, url_prefix="/firms")
@@ -53,15 +61,34 @@ def profile(firm_id: int):
     can_see_private = current_user.is_authenticated and current_user.can_manage_firm(firm.id)
     if not firm.public and not can_see_private:
         abort(404)
-    return render_template("firms/profile.html", firm=firm, can_see_private=can_see_private)
+    return render_template("firms/profile.html", firm=firm, can_see_private=can_see_private,
+                           rounds=firm_registrations(firm.id) if can_see_private else [])
 
 
-def _prepared_form(data: dict | None = None) -> FirmForm:
+def _round_choices(events, firm: Firm | None) -> list[tuple[int, str]]:
+    """The rounds the form offers: those the firm is in (with its status unless it takes part)
+    and those it may still join (with their deadline)."""
+    locale = current_locale()
+    statuses = {row.event_id: row.status for row in firm_registrations(firm.id)} if firm is not None else {}
+    offered = []
+    for event in events:
+        status = statuses.get(event.id)
+        if status is None and joining_refusal(event, current_user):
+            continue
+        label = event.display_name(locale)
+        if status is not None and status != RegistrationStatus.APPROVED:
+            label = f"{label} — {registration_status_label(status)}"
+        elif status is None and event.registration_deadline_dt is not None:
+            label = _("%(event)s — join by %(when)s", event=label, when=deadline_text(event, locale))
+        offered.append((event.id, label))
+    return offered
+
+
+def _prepared_form(data: dict | None = None, firm: Firm | None = None) -> FirmForm:
     form = FirmForm(data=data)
     events = registrable_events()
     locale = current_locale()
-    form.set_choices([(region.id, region.name(locale)) for region in _regions()],
-                     [(event.id, event.display_name(locale)) for event in events],
+    form.set_choices([(region.id, region.name(locale)) for region in _regions()], _round_choices(events, firm),
                      [(day.isoformat(), format_day(day, locale, "medium")) for day in event_days(events)])
     return form
 
@@ -115,7 +142,7 @@ def edit(firm_id: int):
     """Edit a profile: the firm's own members, or organisers."""
     firm = load_or_404(Firm, firm_id)
     require_firm_access(firm.id)
-    form = _prepared_form(profile_form_data(firm, current_locale()) if request.method == "GET" else None)
+    form = _prepared_form(profile_form_data(firm, current_locale()) if request.method == "GET" else None, firm)
     return _saved_or_form(form, firm, _("The profile is saved."), lambda saved: url_for("firms.profile", firm_id=saved.id))
 
 
@@ -140,10 +167,11 @@ def matches(firm_id: int):
     filters = {"region_key": request.args.get("region") or None, "text": request.args.get("q") or None,
                "mutual_only": request.args.get("mutual") == "1", "same_language": request.args.get("language") == "1"}
     items = recommendations(firm, event, public_only=not current_user.is_organiser, **filters)
-    registered = event is not None and event in events_of_firm(firm.id)
-    closed = closed_reason(event, current_user) if event is not None else None
+    registration = registration_of(event, firm.id) if event is not None else None
+    closed = sending_closed_reason(event, current_user) if event is not None else None
     return render_template("firms/matches.html", firm=firm, event=event, items=items, regions=_regions(),
-                           filters=filters, events=events_of_firm(firm.id), registered=registered, closed=closed)
+                           filters=filters, events=events_of_firm(firm.id), registration=registration,
+                           registered=registration is not None and registration.takes_part, closed=closed)
 
 
 @bp.route("/marketplace")

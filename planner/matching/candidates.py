@@ -73,8 +73,9 @@ def event_rules(event) -> Rules:
 
 
 def event_firm_ids(event) -> list[int]:
-    """Ids of the firms registered for `event`."""
-    return list(db.session.scalars(select(EventRegistration.firm_id).where(EventRegistration.event_id == event.id)))
+    """Ids of the firms taking part in `event` (approved: a firm waiting for approval is offered to nobody)."""
+    return list(db.session.scalars(select(EventRegistration.firm_id).where(EventRegistration.event_id == event.id,
+                                                                          EventRegistration.takes_part)))
 
 
 def _candidate_profiles(event, firm_id: int | None = None, public_only: bool = False) -> list[FirmProfile]:

@@ -24,7 +24,7 @@ from planner.models.firms import (  # noqa: F401
     delegation_members,
     firm_sectors,
 )
-from planner.models.mail import OutgoingMessage  # noqa: F401
+from planner.models.mail import OutgoingMessage, ReminderBatch  # noqa: F401
 from planner.models.meetings import Meeting, MeetingRequest, Outcome, ScheduleVersion, SolveJob  # noqa: F401
 from planner.models.taxonomy import Product, Sector  # noqa: F401
 from planner.models.users import User  # noqa: F401

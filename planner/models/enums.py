@@ -68,6 +68,24 @@ class MailKind(StrEnum):
     CONFIRM_EMAIL = "confirm_email"  # a new account's link that proves it owns its address
     ACCOUNT_EXISTS = "account_exists"  # to an address's owner when someone registers it again
     FEEDBACK_REQUEST = "feedback_request"
+    REMINDER = "reminder"  # the organiser's reminder to a round's firm: profile, requests, answers
+
+
+class RegistrationStatus(StrEnum):
+    """A firm's registration for a round (`EventRegistration.status`). Only approved firms take
+    part: they are offered as matches, make requests and are scheduled."""
+
+    APPROVED = "approved"
+    PENDING = "pending"  # the round asks organisers to approve firms, and none has decided yet
+    REFUSED = "refused"
+
+
+class ReminderReason(StrEnum):
+    """Why a round's firm gets a reminder (`ReminderBatch.reasons`)."""
+
+    EMPTY_PROFILE = "empty_profile"  # it lists nothing it offers and nothing it needs
+    NO_REQUEST_SENT = "no_request_sent"  # it has asked nobody for a meeting in the round
+    AWAITING_ANSWER = "awaiting_answer"  # requests to it wait for its answer
 
 
 class CancelReason(StrEnum):

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, false
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db
 from planner.models.base import Shown, UTCDateTime, link_table, localized, utcnow
+from planner.models.enums import RegistrationStatus
 
 WHO_CAN_MEET = ("cross-region", "any")
 REQUEST_MODES = ("mutual-accept", "auto-accept", "organiser-approval")
@@ -45,6 +47,12 @@ class Event(Shown, db.Model):
     # flagged at the desk; feedback forms answer until the organiser closes them.
     checkin_grace_minutes: Mapped[int] = mapped_column(default=15, server_default="15")
     feedback_closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The life cycle (planner.events.lifecycle): firms join and send requests until the deadline
+    # (organisers always may); with `approve_firms` a firm that joins waits for an organiser's
+    # approval; an archived round is hidden from lists and pickers, organisers still read it.
+    registration_deadline_dt: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approve_firms: Mapped[bool] = mapped_column(default=False, server_default=false())
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     exhibition = relationship("Exhibition")
@@ -63,6 +71,11 @@ class Event(Shown, db.Model):
 
     def display_name(self, locale: str) -> str:
         return localized(self.name, locale) or self.slug
+
+    @property
+    def taking_part(self) -> list[EventRegistration]:
+        """The registrations of firms that take part (approved), in registration order."""
+        return [registration for registration in self.registrations if registration.takes_part]
 
     @property
     def days(self) -> list[date]:
@@ -152,7 +165,8 @@ class Interpreter(db.Model):
 
 
 class EventRegistration(db.Model):
-    """A firm taking part in an event, with optional per-firm meeting bounds."""
+    """A firm registered for an event, with optional per-firm meeting bounds. It takes part once
+    approved (at once, unless the round asks organisers to approve firms)."""
 
     __tablename__ = "event_registration"
     __table_args__ = (UniqueConstraint("event_id", "firm_id", name="uq_event_registration_event_firm"),)
@@ -162,10 +176,24 @@ class EventRegistration(db.Model):
     firm_id: Mapped[int] = mapped_column(ForeignKey("firm.id", ondelete="CASCADE"), index=True)
     min_meetings: Mapped[int | None]
     max_meetings: Mapped[int | None]
+    status: Mapped[str] = mapped_column(String(10), default=RegistrationStatus.APPROVED,
+                                        server_default=RegistrationStatus.APPROVED.value)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # an organiser approved or refused
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     event: Mapped[Event] = relationship(back_populates="registrations")
     firm = relationship("Firm")
+
+    @hybrid_property
+    def takes_part(self) -> bool:
+        """Approved: offered as a match, makes requests, scheduled. The one home of this rule.
+        (A row not yet flushed has no status and gets the default, approved.)"""
+        return self.status not in (RegistrationStatus.PENDING, RegistrationStatus.REFUSED)
+
+    @takes_part.inplace.expression
+    @classmethod
+    def _takes_part_expression(cls):
+        return cls.status == RegistrationStatus.APPROVED
 
 
 class Attendance(db.Model):

@@ -47,3 +47,20 @@ class OutgoingMessage(Shown, db.Model):
 
     event = relationship("Event")
     participant = relationship("Participant")
+
+
+class ReminderBatch(db.Model):
+    """One confirmed send of reminders in a round. The preview's token is unique, so confirming
+    the same preview twice (a double submit, two tabs) sends the reminders once."""
+
+    __tablename__ = "reminder_batch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)  # ReminderReason values
+    messages: Mapped[int] = mapped_column(default=0)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    event = relationship("Event")

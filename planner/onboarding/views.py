@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from planner.access import organiser_required
 from planner.errors import ServiceError
+from planner.events.lifecycle import current_events
 from planner.extensions import db
 from planner.models import Event
 from planner.onboarding.apply import apply_plan
@@ -32,8 +33,7 @@ def _pending(token: str) -> Path:
 
 
 def _event_choices() -> list[tuple[str, str]]:
-    events = db.session.scalars(select(Event).order_by(Event.start_date.desc()))
-    return [("", _("No round"))] + [(event.slug, event.display_name(current_locale())) for event in events]
+    return [("", _("No round"))] + [(event.slug, event.display_name(current_locale())) for event in current_events()]
 
 
 def _round(slug: str) -> Event:

@@ -33,8 +33,9 @@ class DemandRow:
 
 
 def demand_rows(event: Event) -> list[DemandRow]:
-    """Requests per registered firm, neediest first."""
-    regs = list(db.session.scalars(select(EventRegistration).where(EventRegistration.event_id == event.id)))
+    """Requests per firm taking part, neediest first."""
+    regs = list(db.session.scalars(select(EventRegistration).where(EventRegistration.event_id == event.id,
+                                                                   EventRegistration.takes_part)))
     rows = {}
     for reg in regs:
         low, high = event.meeting_bounds(reg)

@@ -26,12 +26,12 @@ wins; limits that count (meetings, open requests) lock the firms' registrations 
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from planner.errors import ServiceError
+from planner.events.lifecycle import joining_refusal, round_over
 from planner.extensions import db
 from planner.matching.candidates import score_between
 from planner.models import Event, EventRegistration, Firm, MeetingRequest, User
@@ -130,12 +130,15 @@ def firm_requests(event: Event, firm_id: int) -> tuple[list[MeetingRequest], lis
 
 
 def events_of_firm(firm_id: int) -> list[Event]:
+    """The rounds the firm registered for (whatever the status), archived ones left out."""
     return list(db.session.scalars(select(Event).join(EventRegistration, EventRegistration.event_id == Event.id)
-                                   .where(EventRegistration.firm_id == firm_id).order_by(Event.start_date.desc())))
+                                   .where(EventRegistration.firm_id == firm_id, Event.archived_at.is_(None))
+                                   .order_by(Event.start_date.desc())))
 
 
 def all_events() -> list[Event]:
-    return list(db.session.scalars(select(Event).order_by(Event.start_date.desc())))
+    """Every round not archived, newest first."""
+    return list(db.session.scalars(select(Event).where(Event.archived_at.is_(None)).order_by(Event.start_date.desc())))
 
 
 def pick_event(slug: str | None = None, firm_id: int | None = None) -> Event | None:
@@ -146,7 +149,7 @@ def pick_event(slug: str | None = None, firm_id: int | None = None) -> Event | N
         events = events_of_firm(firm_id)
         if events:
             return events[0]
-    return db.session.scalar(select(Event).order_by(Event.start_date.desc()).limit(1))
+    return db.session.scalar(select(Event).where(Event.archived_at.is_(None)).order_by(Event.start_date.desc()).limit(1))
 
 
 # --- state changes ------------------------------------------------------------------------
@@ -157,10 +160,8 @@ def _firm_name(firm_id: int) -> str:
 
 
 def event_over(event: Event, now: datetime | None = None) -> bool:
-    """Whether the event's last day has passed, in the event's own time zone."""
-    zone = ZoneInfo(event.timezone or "Asia/Tehran")
-    today = (now.astimezone(zone) if now is not None else datetime.now(zone)).date()
-    return event.end_date < today
+    """Whether the event's last day has passed, in the event's own time zone (`events.lifecycle.round_over`)."""
+    return round_over(event, now)
 
 
 def closed_reason(event: Event, user: User) -> str | None:
@@ -170,6 +171,12 @@ def closed_reason(event: Event, user: User) -> str | None:
         return None
     return _("%(event)s is over: firms can no longer make or accept meeting requests in it. "
              "The organisers can still record meetings.", event=event.display_name(current_locale()))
+
+
+def sending_closed_reason(event: Event, user: User) -> str | None:
+    """Why this user may not send requests in the event now: the event is over, or its
+    registration deadline has passed or it is archived (`events.lifecycle`); None for organisers."""
+    return closed_reason(event, user) or joining_refusal(event, user)
 
 
 def _room_problem(event: Event, firm_id: int) -> str | None:
@@ -235,7 +242,7 @@ def create_request(event: Event, requester_id: int, target_id: int, user: User, 
         raise NotAllowed(_("You may only send requests for your own firm."))
     if accept and not user.is_organiser:
         raise NotAllowed(_("Only organisers can accept on a firm's behalf."))
-    closed = closed_reason(event, user)
+    closed = sending_closed_reason(event, user)
     if closed:
         raise ServiceError(closed)
     if priority not in REQUEST_PRIORITIES:
@@ -246,9 +253,13 @@ def create_request(event: Event, requester_id: int, target_id: int, user: User, 
     if requester is None or target is None:
         raise ServiceError(_("This firm does not exist."), field="target")
     for firm in (requester, target):
-        if registration(event, firm.id) is None:
+        registered = registration(event, firm.id)
+        if registered is None:
             raise ServiceError(_("%(firm)s does not take part in this event.", firm=_firm_name(firm.id)),
                                field="target")
+        if not registered.takes_part:
+            raise ServiceError(_("%(firm)s is not approved for this event by the organisers yet.",
+                                 firm=_firm_name(firm.id)), field="target")
     if event.who_can_meet != "any" and requester.region_id == target.region_id:
         raise ServiceError(_("In this event firms meet partners from the other region only."), field="target")
     if pair_request(event, requester_id, target_id) is not None:

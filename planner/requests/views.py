@@ -79,7 +79,7 @@ def new():
     status = 422 if form.errors or form.form_errors else 200
     return render_template("requests/new.html", form=form, requester=requester, target=target, event=event,
                            pair=score_between(event, requester.id, target.id),
-                           closed=service.closed_reason(event, current_user)), status
+                           closed=service.sending_closed_reason(event, current_user)), status
 
 
 @bp.route("/<int:request_id>/<action>", methods=["POST"])

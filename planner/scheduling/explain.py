@@ -14,6 +14,7 @@ from planner.text.labels import language_label
 
 UNSCHEDULED_REASONS = {
     "not_registered": _l("a firm is not registered for the event"),
+    "not_approved": _l("a firm's registration waits for the organisers' approval or was refused"),
     "same_region": _l("the event only lets firms of different regions meet"),
     "no_participants": _l("a firm has nobody attending on the event's days"),
     "no_people": _l("a firm has nobody registered to attend"),
@@ -46,6 +47,7 @@ ZERO_REASONS = {
     "outside_travel_window": _l("its people are outside their delegation's travel window on every day with sessions"),
     "home_holidays": _l("every day with sessions is a public holiday in its home country"),
     "not_registered": _l("its requests are with firms not registered for the event"),
+    "not_approved": _l("its requests are with firms the organisers have not approved"),
     "same_region": _l("its requests are with firms of its own region, and the event only lets different regions meet"),
 }
 
@@ -182,7 +184,7 @@ def zero_meeting_firms(translation, assignments) -> list[ZeroMeetingFirm]:
             left_out.setdefault(firm_id, entry["reason"])
     met = {firm_id for key, pair in translation.firm_of_meeting.items() if key in placed for firm_id in pair}
     out = []
-    for registration in translation.event.registrations:
+    for registration in translation.event.taking_part:
         firm_id = registration.firm_id
         if firm_id in met:
             continue

@@ -81,7 +81,7 @@ def reconcile_published(event: Event, leaving: frozenset[int] = frozenset()) -> 
     if version is None:
         return []
     zone = ZoneInfo(event.timezone)
-    registered = {registration.firm_id for registration in event.registrations}
+    registered = {registration.firm_id for registration in event.taking_part}
     usable = usable_days(event)
     called_off = []
     for meeting in version.live_meetings:

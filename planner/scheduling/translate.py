@@ -99,9 +99,9 @@ def _day_of(moment: datetime, zone: ZoneInfo) -> date:
 
 
 def firm_bounds(event: Event) -> dict[int, tuple[int, int | None]]:
-    """Registered firm id -> (min, max) meetings, the firm's own or the event's."""
+    """Id of each firm taking part (approved) -> (min, max) meetings, the firm's own or the event's."""
     bounds = {}
-    for registration in event.registrations:
+    for registration in event.taking_part:
         bounds[registration.firm_id] = event.meeting_bounds(registration)
     return bounds
 
@@ -199,7 +199,8 @@ def build_problem(event: Event, *, base: ScheduleVersion | None = None, previous
         pair = (request.requester_firm_id, request.target_firm_id)
         reason = None
         if not set(pair) <= registered:
-            reason = "not_registered"
+            waiting = {r.firm_id for r in event.registrations if not r.takes_part}
+            reason = "not_approved" if set(pair) & waiting else "not_registered"
         elif event.who_can_meet == "cross-region" and firms[pair[0]].region_id == firms[pair[1]].region_id:
             reason = "same_region"
         elif not all(firm_id in firm_people for firm_id in pair):

@@ -107,7 +107,7 @@ def event_figures(event: Event) -> EventFigures:
     """Every figure of one round, from its rows and its published schedule."""
     figures = EventFigures(event)
     zone = ZoneInfo(event.timezone)
-    firms = [registration.firm for registration in event.registrations]
+    firms = [registration.firm for registration in event.taking_part]
     figures.registrations = len(firms)
     figures.profiles_completed = sum(1 for firm in firms if _profile_complete(firm))
     figures.people = sum(len(firm.participants) for firm in firms)

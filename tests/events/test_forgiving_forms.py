@@ -66,7 +66,7 @@ def test_round_cards_on_the_home_page_are_links(client, auth):
     event = factories.make_event()
     db.session.commit()
     html = client.get("/?lang=en").get_data(as_text=True)
-    assert f'data-round="{event.slug}"' in html and 'href="/auth/register" data-round' in html
+    assert f'href="/rounds/{event.slug}" data-round="{event.slug}"' in html
 
 
 def test_an_empty_matches_page_says_why(client, auth):
