@@ -15,6 +15,7 @@ from planner.events import services as setup
 from planner.events.forms import ClosureForm, EventForm, HostTableForm, InterpreterForm, SessionForm, TablesForm, choices
 from planner.extensions import db
 from planner.models import Closure, Event, EventRegistration, EventSession, Exhibition, Firm, Interpreter, MeetingTable, Region
+from planner.paging import page_url, paginate_query, requested_page
 from planner.text.fields import parse_whole_number
 from planner.text.i18n import (
     _,
@@ -148,9 +149,11 @@ def setup_page(event_id: int):
     closure_form.region_key.data = event.region_key
     closures = db.session.scalars(select(Closure).where(Closure.day.between(event.start_date, event.end_date))
                                   .order_by(Closure.day)).all()
+    registrations = paginate_query(setup.registrations_query(event), requested_page("firms_page"))
     return render_template("events/setup.html", event=event, days=days, sessions=sessions, session_form=session_form,
                            tables_form=TablesForm(), host_form=host_form, interpreter_form=interpreter_form,
-                           closure_form=closure_form, closures=closures, warnings=setup.travel_warnings(event))
+                           closure_form=closure_form, closures=closures, warnings=setup.travel_warnings(event),
+                           registrations=registrations, registrations_url=page_url("firms_page", "firms"))
 
 
 def _registered_firm_choices(event: Event) -> list[tuple[int, str]]:
@@ -178,7 +181,10 @@ def _region_choices() -> list[tuple[str, str]]:
 
 
 def _back(event: Event, anchor: str = ""):
-    return redirect(url_for("events.setup_page", event_id=event.id) + (f"#{anchor}" if anchor else ""))
+    # the page of the firms' list the form was sent from, so saving bounds on page 3 stays there
+    page = request.form.get("firms_page", "")
+    return redirect(url_for("events.setup_page", event_id=event.id, firms_page=page if page.isdecimal() else None)
+                    + (f"#{anchor}" if anchor else ""))
 
 
 def _done(event: Event, message: str, anchor: str):

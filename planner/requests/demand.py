@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from planner.extensions import db
 from planner.models import Event, EventRegistration, Firm, MeetingRequest
@@ -34,7 +35,9 @@ class DemandRow:
 
 def demand_rows(event: Event) -> list[DemandRow]:
     """Requests per registered firm, neediest first."""
-    regs = list(db.session.scalars(select(EventRegistration).where(EventRegistration.event_id == event.id)))
+    # firms with their regions in two batches: the list names each firm and its region
+    regs = list(db.session.scalars(select(EventRegistration).where(EventRegistration.event_id == event.id)
+                                   .options(selectinload(EventRegistration.firm).selectinload(Firm.region))))
     rows = {}
     for reg in regs:
         low, high = event.meeting_bounds(reg)

@@ -16,14 +16,36 @@ from planner.events.services import event_sessions
 from planner.extensions import db
 from planner.models import EventSession, Firm, Meeting, MeetingRequest, MeetingTable, Participant, ScheduleVersion
 from planner.models.meetings import meeting_participants
-from planner.scheduling.board import SessionGrid, board_grid
-from planner.text.scripts import name_key
+from planner.paging import PER_PAGE, Page, paginate
+from planner.scheduling.board import SessionGrid, Side, board_grid, meeting_sides, unscheduled_sides
+from planner.scheduling.versions import firms_by_id, requests_by_id
+from planner.text.labels import language_list
+from planner.text.scripts import interpreter_name, name_key
 from planner.text.search import fold, matches_all, query_words
 
 # Up to this many meetings the board shows every day at once; above it, one day at a time.
 ALL_DAYS_MAX = 300
 # The move form lists at most this many meetings; more are found by searching a firm's name.
 MOVE_LIST_MAX = 60
+
+
+@dataclass(frozen=True)
+class FirmLine:
+    """One firm of a meeting as the board prints it: its name, the languages its attending
+    people all speak ("FA·EN", "—" when none), and each person's languages for the tooltip."""
+
+    name: str
+    languages: str
+    tooltip: str
+
+
+@dataclass(frozen=True)
+class Card:
+    """What a meeting's cell shows, worked out once in Python rather than per cell in the template."""
+
+    sides: tuple[FirmLine, ...]
+    interpreter: str | None
+    must: bool
 
 
 @dataclass
@@ -35,6 +57,30 @@ class BoardView:
     movable_total: int  # movable meetings in view before the search and the cap
     people: list[Participant]
     highlighted: set[int] = field(default_factory=set)
+    cards: dict[int, Card] = field(default_factory=dict)  # meeting id -> its cell
+    people_labels: list[tuple[int, str]] = field(default_factory=list)  # the person filter's options
+
+
+@dataclass
+class LeftOut:
+    """A page of the version's unscheduled requests (with their sides, as the scheduler counted
+    the people) and a page of its firms without a meeting; each list pages on its own."""
+
+    unscheduled: Page[dict]
+    requests: dict[int, MeetingRequest]
+    sides: dict[int, list[Side]]
+    zero: Page[dict]
+    firms: dict[int, Firm]
+
+
+def left_out(version: ScheduleVersion, unscheduled_page: int | None, zero_page: int | None) -> LeftOut:
+    """The `unscheduled_page`-th page of the unscheduled list and the `zero_page`-th of the firms
+    without a meeting (PER_PAGE rows each), loading the requests, people and firms of those rows only."""
+    unscheduled = paginate(version.unscheduled or [], unscheduled_page, PER_PAGE)
+    requests = requests_by_id(item["request_id"] for item in unscheduled.items)
+    zero = paginate((version.stats or {}).get("zero_firms", []), zero_page, PER_PAGE)
+    return LeftOut(unscheduled, requests, unscheduled_sides(unscheduled.items, requests), zero,
+                   firms_by_id(item["firm_id"] for item in zero.items))
 
 
 def session_day(session: EventSession, zone: str) -> date:
@@ -69,6 +115,22 @@ def participant_meetings(version: ScheduleVersion, participant_id: int) -> set[i
         select(Meeting.id).join(meeting_participants, meeting_participants.c.meeting_id == Meeting.id)
         .where(Meeting.version_id == version.id, Meeting.cancelled_at.is_(None),
                meeting_participants.c.participant_id == participant_id)))
+
+
+def meeting_cards(meetings: list[Meeting], locale: str) -> dict[int, Card]:
+    """Meeting id -> its cell's text in `locale` (the meetings loaded by `meetings_at`)."""
+    separator = "؛ " if locale == "fa" else "; "
+    cards = {}
+    for meeting in meetings:
+        lines = []
+        for side in meeting_sides(meeting.request, meeting.participants):
+            tooltip = separator.join(f"{person.display_name(locale)}: {language_list(codes, locale)}"
+                                     for person, codes in side.people_languages())
+            lines.append(FirmLine(side.firm.display_name(locale), "·".join(code.upper() for code in side.languages) or "—",
+                                  tooltip))
+        interpreter = interpreter_name(meeting.interpreter, locale) if meeting.interpreter is not None else None
+        cards[meeting.id] = Card(tuple(lines), interpreter, meeting.request.priority == "must")
+    return cards
 
 
 def _search(meetings: list[Meeting], find: str | None) -> list[Meeting]:
@@ -112,4 +174,5 @@ def board_view(version: ScheduleVersion, *, day: date | None, all_days: bool = F
         chosen = db.session.get(Participant, participant_id)
         people += [chosen] if chosen is not None else []
     grids = board_grid(version, all_tables=all_tables, sessions=sessions, meetings=meetings, tables=tables)
-    return BoardView(days, day, grids, movable, total, people, highlighted)
+    labels = [(p.id, f"{p.firm.display_name(locale)} — {p.display_name(locale)}") for p in people]
+    return BoardView(days, day, grids, movable, total, people, highlighted, meeting_cards(meetings, locale), labels)
