@@ -27,9 +27,9 @@ def organiser(client):
     return user
 
 
-def _firms(count: int, region_key: str = "khorasan-razavi"):
+def _firms(count: int, region_key: str = "khorasan-razavi", start: int = 0):
     # Latin names sort in creation order: "Paging 000" … (the lists order by them)
-    return [make_firm(region_key, name_latin=f"Paging {n:03d}") for n in range(count)]
+    return [make_firm(region_key, name_latin=f"Paging {n:03d}") for n in range(start, start + count)]
 
 
 def _names(html: str) -> list[str]:
@@ -85,7 +85,7 @@ def test_members_of_a_visit_page(client, organiser):
 
 def test_board_pages_the_unscheduled_requests_and_the_firms_without_a_meeting_apart(client, organiser):
     event = make_event(sessions=((0, time(9), time(12)),))
-    hosts, guests = _firms(PER_PAGE + EXTRA), _firms(PER_PAGE + EXTRA, "chelyabinsk")
+    hosts, guests = _firms(PER_PAGE + EXTRA), _firms(PER_PAGE + EXTRA, "chelyabinsk", start=500)
     register_firms(event, hosts + guests)
     placed = make_meeting_request(event, hosts[0], guests[0])
     version = publish_meetings(event, [{"request": placed, "slot": event_slots(event)[0], "table": event.tables[0]}])
