@@ -230,7 +230,8 @@ def run_size(firms: int, directory: Path, delegation_size: int) -> dict:
         meetings = db.session.scalar(select(func.count(Meeting.id)).where(Meeting.version_id == version.id))
         out["meetings"] = meetings
         slug, ids = event.slug, {"person": person.id, "demo": demo_person.id, "delegation": delegation.id,
-                                  "version": version.id, "members": len(delegation.members)}
+                                  "version": version.id, "members": len(delegation.members), "event": event.id}
+        demo_slug = demo.slug
         tokens = {"person": person.feed_token, "demo": demo_person.feed_token, "delegation": delegation.feed_token}
         org = Reader(app, f"org{firms}@bench.example")
         head = Reader(app, f"head{firms}@bench.example")
@@ -259,12 +260,12 @@ def run_size(firms: int, directory: Path, delegation_size: int) -> dict:
         row("board, one day", org, f"/organiser/versions/{ids['version']}?lang=fa")
         row("board, one day, one firm's meetings found", org, f"/organiser/versions/{ids['version']}?lang=fa&find={busiest_find}")
         row("board, one person's day", org, f"/organiser/versions/{ids['version']}?lang=fa&participant={ids['person']}")
-        row("registrations (organiser)", org, f"/organiser/events/{event.id}/setup?lang=fa")
-        row("requests (organiser)", org, f"/organiser/events/{event.id}/requests?lang=fa")
+        row("round setup, registered firms (organiser)", org, f"/organiser/events/{ids['event']}?lang=fa")
+        row("demand per firm (organiser)", org, f"/requests/demand?event={slug}&lang=fa")
+        row("a visit's members (organiser)", org, f"/delegations/{ids['delegation']}?lang=ru")
         row("directory", anonymous, "/firms/?lang=fa")
         row("exhibitions.ics", anonymous, "/exhibitions.ics")
 
-        demo_slug = demo.slug
         demo_timetable = measure(org, f"/timetables/{demo_slug}/participants/{ids['demo']}?lang=fa")
         demo_pdf = measure(org, f"/timetables/{demo_slug}/participants/{ids['demo']}.pdf?lang=fa")
         demo_built = measure(anonymous, f"/feeds/p/{tokens['demo']}.ics", before=empty_store)

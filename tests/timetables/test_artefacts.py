@@ -8,6 +8,8 @@ import inspect
 import pytest
 
 from planner.extensions import db
+from planner.models import ScheduleVersion
+from planner.models.base import utcnow
 from planner.timetables import artefacts
 from planner.timetables.feeds import issue_feed_token
 from tests import factories
@@ -25,6 +27,7 @@ def growing(app):
 
 def test_feed_has_validators_answers_304_and_is_built_once_per_publish(client, growing):
     url = f"/feeds/p/{growing['person'].feed_token}.ics"
+    person_id, version_id = growing["person"].id, growing["version"].id
     first = client.get(url)
     assert first.status_code == 200 and first.headers["ETag"] and first.headers["Last-Modified"]
     assert first.get_data().count(b"BEGIN:VEVENT") == 3
@@ -34,13 +37,21 @@ def test_feed_has_validators_answers_304_and_is_built_once_per_publish(client, g
     assert since.status_code == 304
     warm, statements = request_statements(client, url)
     assert warm.get_data() == first.get_data() and len(statements) <= 6, str(statements)
-    # a new publish (here: a round the person is not in) gives a new ETag and a fresh body
+    # publishing a round the person is not in changes nothing of their feed
     event = factories.make_event()
     factories.publish_meetings(event, [])
     db.session.commit()
+    assert client.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    # a meeting of theirs called off after publishing gives a new ETag and a fresh body
+    version = db.session.get(ScheduleVersion, version_id)
+    meeting = next(m for m in version.meetings if person_id in {p.id for p in m.participants})
+    meeting.cancelled_at = utcnow()
+    db.session.commit()
     changed = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
     assert changed.status_code == 200 and changed.headers["ETag"] != first.headers["ETag"]
-    assert changed.get_data().count(b"BEGIN:VEVENT") == 3
+    assert changed.get_data().count(b"BEGIN:VEVENT") == 2
+    stored = sorted(path.name for path in (artefacts.artefact_dir() / "feeds").glob(f"p{person_id}-*.ics"))
+    assert len(stored) == 1, f"the earlier state's file is removed: {stored}"
 
 
 def test_large_delegation_pdf_is_prepared_in_the_background(client, growing, monkeypatch):
