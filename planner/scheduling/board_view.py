@@ -94,7 +94,9 @@ def board_days(version: ScheduleVersion) -> list[date]:
 
 
 def _meeting_options():
-    firm = (selectinload(Firm.region), selectinload(Firm.participants))
+    # what a cell names: both firms (with the region that decides their script) and the
+    # meeting's own people; not the firms' other people, which would load every participant
+    firm = (selectinload(Firm.region),)
     return (selectinload(Meeting.slot), selectinload(Meeting.table), selectinload(Meeting.interpreter),
             selectinload(Meeting.participants),
             selectinload(Meeting.request).selectinload(MeetingRequest.requester_firm).options(*firm),
@@ -120,11 +122,19 @@ def participant_meetings(version: ScheduleVersion, participant_id: int) -> set[i
 def meeting_cards(meetings: list[Meeting], locale: str) -> dict[int, Card]:
     """Meeting id -> its cell's text in `locale` (the meetings loaded by `meetings_at`)."""
     separator = "؛ " if locale == "fa" else "; "
-    cards = {}
+    cards: dict[int, Card] = {}
+    names: dict[tuple[str, ...], str] = {}  # languages -> their names: a few combinations, many people
+
+    def languages(codes: list[str]) -> str:
+        key = tuple(codes)
+        if key not in names:
+            names[key] = language_list(codes, locale)
+        return names[key]
+
     for meeting in meetings:
         lines = []
         for side in meeting_sides(meeting.request, meeting.participants):
-            tooltip = separator.join(f"{person.display_name(locale)}: {language_list(codes, locale)}"
+            tooltip = separator.join(f"{person.display_name(locale)}: {languages(codes)}"
                                      for person, codes in side.people_languages())
             lines.append(FirmLine(side.firm.display_name(locale), "·".join(code.upper() for code in side.languages) or "—",
                                   tooltip))
