@@ -59,6 +59,7 @@ class BoardView:
     highlighted: set[int] = field(default_factory=set)
     cards: dict[int, Card] = field(default_factory=dict)  # meeting id -> its cell
     people_labels: list[tuple[int, str]] = field(default_factory=list)  # the person filter's options
+    scheduled: int = 0  # the version's live meetings, every day
 
 
 @dataclass
@@ -166,8 +167,9 @@ def board_view(version: ScheduleVersion, *, day: date | None, all_days: bool = F
     days = board_days(version)
     if day not in days:
         day = None
+    count = db.session.scalar(select(db.func.count(Meeting.id))
+                              .where(Meeting.version_id == version.id, Meeting.cancelled_at.is_(None)))
     if day is None and not all_days and days:
-        count = db.session.scalar(select(db.func.count(Meeting.id)).where(Meeting.version_id == version.id))
         day = None if count <= ALL_DAYS_MAX else days[0]
     sessions = [s for s in event_sessions(event) if day is None or session_day(s, event.timezone) == day]
     slot_ids = {slot.id for s in sessions for slot in s.slots} if day is not None else None
@@ -185,4 +187,5 @@ def board_view(version: ScheduleVersion, *, day: date | None, all_days: bool = F
         people += [chosen] if chosen is not None else []
     grids = board_grid(version, all_tables=all_tables, sessions=sessions, meetings=meetings, tables=tables)
     labels = [(p.id, f"{p.firm.display_name(locale)} — {p.display_name(locale)}") for p in people]
-    return BoardView(days, day, grids, movable, total, people, highlighted, meeting_cards(meetings, locale), labels)
+    return BoardView(days, day, grids, movable, total, people, highlighted, meeting_cards(meetings, locale), labels,
+                     scheduled=count)

@@ -2,6 +2,8 @@
 statements whatever the round's size, and movable meetings found by a search."""
 from __future__ import annotations
 
+import re
+
 from planner.extensions import db
 from planner.models import Event, ScheduleVersion
 from planner.scheduling import board_view as board_module
@@ -33,6 +35,10 @@ def test_board_day_costs_the_same_in_a_four_times_larger_round(app, client, monk
     assert len(large) <= 60, str(large)
     page = response.get_data(as_text=True)
     assert page.count('<div class="meeting') > first_day_cells
+    shown = page.count('<div class="meeting')
+    assert large.loaded["Meeting"] == shown, f"it reads the meetings of the day it shows, no others\n{large}"
+    people_shown = len(set(re.findall(r'<option value="(\d+)"', page.split('id="participant"')[1].split("</select>")[0])))
+    assert large.loaded["Participant"] <= people_shown, "and their people only, not every firm's"
     day_two = client.get(url + "&day=2026-11-09").get_data(as_text=True)
     everything = client.get(url + "&day=all").get_data(as_text=True)
     assert everything.count('<div class="meeting') == page.count('<div class="meeting') + day_two.count('<div class="meeting')
