@@ -58,7 +58,7 @@ def overview(event_id: int):
     versions = db.session.scalars(select(ScheduleVersion).where(ScheduleVersion.event_id == event.id)
                                   .order_by(ScheduleVersion.number.desc())).all()
     published = next((v for v in versions if v.status == VersionStatus.PUBLISHED), None)
-    diffs = {v.id: publishing.diff_versions(published, v).counts() for v in versions
+    diffs = {v.id: publishing.diff_counts(published, v) for v in versions
              if v.status == VersionStatus.DRAFT and published is not None}
     job = solving.active_job(event)
     last_job = job or db.session.scalar(select(SolveJob).where(SolveJob.event_id == event.id)
@@ -178,7 +178,7 @@ def board(version_id: int):
     place_form = PlaceForm(expected_lock=version.lock_version)
     place_form.slot_id.choices, place_form.table_id.choices = slot_choices, table_choices
     published = published_version(event)
-    diff = publishing.diff_versions(published, version).counts() if published is not None and published.id != version.id else None
+    diff = publishing.diff_counts(published, version) if published is not None and published.id != version.id else None
     publish_form = PublishForm(expected_revision=event.schedule_revision, expected_lock=version.lock_version)
     return render_template("scheduling/board.html", version=version, event=event, grids=view.grids,
                            all_tables=all_tables, participant_id=participant_id, highlighted=view.highlighted,
