@@ -158,7 +158,8 @@ def setup_page(event_id: int):
 
 def _registered_firm_choices(event: Event) -> list[tuple[int, str]]:
     locale = current_locale()
-    firms = sorted((r.firm for r in event.registrations), key=lambda f: f.display_name(locale))
+    # one query with the firms and their regions (not one per registration)
+    firms = sorted((r.firm for r in db.session.scalars(setup.registrations_query(event))), key=lambda f: f.display_name(locale))
     return [(f.id, f.display_name(locale)) for f in firms]
 
 

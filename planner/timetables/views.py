@@ -12,12 +12,14 @@ from planner.access import organiser_required
 from planner.extensions import db
 from planner.models import Delegation, Event, Firm, MeetingTable, Participant
 from planner.models.enums import Role
+from planner.paging import page_url, paginate, requested_page
 from planner.text.i18n import _, current_locale
 from planner.timetables import artefacts
 from planner.timetables import entries as tt
 from planner.timetables.feeds import delegation_feed, participant_feed
 
 bp = Blueprint("timetables", __name__, url_prefix="/timetables")
+SHEETS_PER_PAGE = 20  # a delegation's members or a round's tables on one screen page
 
 
 # --- access -------------------------------------------------------------------------------
@@ -61,9 +63,10 @@ def _pdf(data: bytes, filename: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-def _large_pdf(event, version, sheets, kind: str, owner_id: int | None, pdf_name: str):
-    """A PDF of many sheets comes from the artefact store: sent when built, else built in the
-    background while the page says it is being prepared (and reloads itself)."""
+def _large_pdf(event, version, pages: int, kind: str, owner_id: int | None, pdf_name: str):
+    """A PDF of many (`pages`) sheets comes from the artefact store: sent when built, else built
+    in the background while the page says it is being prepared (and reloads itself). Nothing is
+    rendered here, so the answer comes at once however large the PDF."""
     locale = current_locale()
     stored = artefacts.pdf_name(f"{kind}-{owner_id or event.id}", locale, version)
     if artefacts.pdf_ready(stored) is None:
@@ -76,19 +79,17 @@ def _large_pdf(event, version, sheets, kind: str, owner_id: int | None, pdf_name
         return response
     if ready is not None:
         return _pdf(ready.read_bytes(), pdf_name)
-    return render_template("timetables/preparing.html", event=event, pages=len(sheets)), 202
+    return render_template("timetables/preparing.html", event=event, pages=pages), 202
 
 
 def _show(event, title, sheets, *, kind, pdf_url=None, ics_url=None, feed=None, version=None, pdf_name="timetable.pdf",
-          as_pdf=False, owner=None, links=()):
+          as_pdf=False, owner=None, links=(), page=None):
     locale = current_locale()
-    if as_pdf and version is not None and len(sheets) > artefacts.PDF_INLINE_MAX and kind in ("delegation", "table"):
-        return _large_pdf(event, version, sheets, "delegation" if kind == "delegation" else "tables",
-                          owner.id if kind == "delegation" else None, pdf_name)
     if as_pdf:
         return _pdf(tt.sheets_pdf(event, title, sheets, locale), pdf_name)
     return render_template("timetables/page.html", event=event, title=title, sheets=sheets, kind=kind, pdf_url=pdf_url,
-                           ics_url=ics_url, feed=feed, version=version, owner=owner, links=links,
+                           ics_url=ics_url, feed=feed, version=version, owner=owner, links=links, page=page,
+                           url_for_page=page_url(),
                            meeting_link=lambda entry: url_for("feeds.meeting", slug=event.slug, request_id=entry.meeting.request_id))
 
 
@@ -170,13 +171,19 @@ def delegation(slug: str, delegation_id: int, as_pdf: bool = False):
     delegation = db.session.get(Delegation, delegation_id) or abort(404)
     if not _is_head_of(delegation):
         abort(403)
-    version, meetings = _context(event, {member.firm_id for member in tt.load_delegation(delegation)})
+    pdf_name = f"timetable-{slug}-delegation-{delegation.id}.pdf"
+    members, version = tt.delegation_members(delegation), tt.published_version(event)
+    if as_pdf and version is not None and len(members) > artefacts.PDF_INLINE_MAX:
+        return _large_pdf(event, version, len(members), "delegation", delegation.id, pdf_name)
+    # on screen a page of members at a time; the PDF has them all
+    page = paginate(members, None if as_pdf else requested_page(), max(1, len(members)) if as_pdf else SHEETS_PER_PAGE)
+    meetings = tt.version_meetings(version, {member.firm_id for member in page.items})
     locale = current_locale()
-    sheets = tt.member_sheets(event, meetings, delegation, locale)
-    return _show(event, delegation.display_name(locale), sheets, kind="delegation", version=version, as_pdf=as_pdf,
+    sheets = tt.member_sheets(event, meetings, delegation, locale, page.items)
+    return _show(event, delegation.display_name(locale), sheets, kind="delegation", version=version, as_pdf=as_pdf, page=page,
                  owner=delegation, pdf_url=url_for(".delegation_pdf", slug=slug, delegation_id=delegation.id),
                  ics_url=url_for(".delegation_ics", slug=slug, delegation_id=delegation.id),
-                 feed=("delegation", delegation), pdf_name=f"timetable-{slug}-delegation-{delegation.id}.pdf")
+                 feed=("delegation", delegation), pdf_name=pdf_name)
 
 
 @bp.route("/<slug>/tables")
@@ -185,12 +192,16 @@ def delegation(slug: str, delegation_id: int, as_pdf: bool = False):
 def tables(slug: str, as_pdf: bool = False):
     """Every table's sheet for the hall (one printed page per table)."""
     event = _event(slug)
-    version, meetings = _context(event)
+    version, tables = tt.published_version(event), list(event.tables)
+    if as_pdf and version is not None and len(tables) > artefacts.PDF_INLINE_MAX:
+        return _large_pdf(event, version, len(tables), "tables", None, f"tables-{slug}.pdf")
+    page = paginate(tables, None if as_pdf else requested_page(), max(1, len(tables)) if as_pdf else SHEETS_PER_PAGE)
+    meetings = tt.version_meetings(version, table_ids=[table.id for table in page.items])
     locale = current_locale()
-    sheets = tt.table_sheets(event, meetings, locale)
+    sheets = tt.table_sheets(event, meetings, locale, page.items)
     links = [(delegation.display_name(locale), url_for(".delegation", slug=slug, delegation_id=delegation.id))
              for delegation in db.session.scalars(select(Delegation).order_by(Delegation.id))]
-    return _show(event, tt.table_sheets_title(locale), sheets, kind="table", version=version, as_pdf=as_pdf,
+    return _show(event, tt.table_sheets_title(locale), sheets, kind="table", version=version, as_pdf=as_pdf, page=page,
                  pdf_url=url_for(".tables_pdf", slug=slug), pdf_name=f"tables-{slug}.pdf", links=links)
 
 

@@ -66,8 +66,9 @@ def test_large_delegation_pdf_is_prepared_in_the_background(client, growing, mon
     monkeypatch.setattr(artefacts, "enqueue", enqueue)
     client.post("/auth/login", data={"email": growing["head_user"].email, "password": "correct horse battery"})
     url = f"/timetables/{growing['event'].slug}/delegations/{growing['delegation'].id}.pdf?lang=ru"
-    waiting = client.get(url)
+    waiting, statements = request_statements(client, url)
     assert waiting.status_code == 202 and "PDF готовится" in waiting.get_data(as_text=True)
+    assert statements.loaded["Meeting"] == 0, "the answer comes at once: no sheet is made while the reader waits"
     assert client.get(url).status_code == 202 and len(queued) == 1, "asked twice, built once"
     task_name, kwargs = queued[0]
     assert task_name == "timetables.pdf"
@@ -90,3 +91,19 @@ def test_large_pdf_arrives_at_once_when_jobs_run_in_the_request(client, growing,
     client.post("/auth/login", data={"email": growing["organiser"].email, "password": "correct horse battery"})
     response = client.get(f"/timetables/{growing['event'].slug}/tables.pdf?lang=fa")
     assert response.status_code == 200 and response.get_data().startswith(b"%PDF")
+
+
+def test_delegation_and_table_sheets_show_a_page_at_a_time_on_screen(client, growing, monkeypatch):
+    from planner.timetables import views
+
+    monkeypatch.setattr(views, "SHEETS_PER_PAGE", 2)
+    client.post("/auth/login", data={"email": growing["head_user"].email, "password": "correct horse battery"})
+    url = f"/timetables/{growing['event'].slug}/delegations/{growing['delegation'].id}?lang=en"
+    first, second = client.get(url).get_data(as_text=True), client.get(url + "&page=2").get_data(as_text=True)
+    members = {p.display_name("en") for p in growing["delegation"].members}
+    on_first = {name for name in members if name in first}
+    on_second = {name for name in members if name in second}
+    assert len(on_first) == 2 and len(on_second) == 1 and on_first | on_second == members
+    assert 'rel="next"' in first and 'rel="prev"' in second
+    pdf = client.get(f"/timetables/{growing['event'].slug}/delegations/{growing['delegation'].id}.pdf?lang=en")
+    assert pdf.status_code == 200 and pdf.get_data().startswith(b"%PDF"), "the PDF has every member"
