@@ -11,8 +11,8 @@ The large PDFs (every delegation member's sheet, every table's sheet) are asked 
 answers 202 "being prepared" at once; the background task the request queued is then run here
 and timed, with the file's size and pages.
 
-With --load, the largest database is also served by gunicorn as README deploys it (gthread,
-2 workers, 8 threads) on 127.0.0.1, and `wrk -t1 -c32` (Debian's wrk; `make bench-deps`)
+With --load, the largest database is also served by gunicorn as README deploys it
+(gunicorn.conf.py: gthread, 2 workers, 8 threads) on 127.0.0.1, and `wrk -t1 -c32` (Debian's wrk; `make bench-deps`)
 measures req/s, p50 and p99 of a hello-world app on the same stack, then of the person's feed and
 timetable page, then hello-world again, all in the same run; shares are against the mean of the
 two hello-world runs.
@@ -26,6 +26,7 @@ time. The machine's load average is printed with them.
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import random
@@ -211,6 +212,7 @@ def run_size(firms: int, directory: Path, delegation_size: int) -> dict:
     """Every row of one size; returns the rows, the 1.5x comparison and what --load needs."""
     from planner.models import Delegation, Event, Meeting, Participant, User
     from planner.scheduling.versions import published_version
+    from planner.taxonomy.codes import code_tree
     from planner.timetables import artefacts
     from planner.timetables.feeds import issue_feed_token
 
@@ -233,6 +235,8 @@ def run_size(firms: int, directory: Path, delegation_size: int) -> dict:
                                   "version": version.id, "members": len(delegation.members), "event": event.id}
         demo_slug = demo.slug
         tokens = {"person": person.feed_token, "demo": demo_person.feed_token, "delegation": delegation.feed_token}
+        code_tree("product"), code_tree("sector")  # what gunicorn.conf.py's post_worker_init does in a worker
+        gc.freeze()
         org = Reader(app, f"org{firms}@bench.example")
         head = Reader(app, f"head{firms}@bench.example")
         anonymous = Reader(app, None)
@@ -331,9 +335,10 @@ def _wrk(port: int, path: str, seconds: int, cookie: str = "") -> tuple[float, f
 
 
 def _serve(module: str, port: int, env: dict) -> subprocess.Popen:
-    """gunicorn as README deploys it; returns once it answers."""
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-k", "gthread", "-w", "2", "--threads", "8",
-                               "--keep-alive", "5", "--timeout", "60", "-b", f"127.0.0.1:{port}", module],
+    """gunicorn as README deploys it (gunicorn.conf.py: gthread, 8 threads), 2 workers; returns
+    once it answers."""
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "-w", "2",
+                               "-b", f"127.0.0.1:{port}", module],
                               cwd=env["BENCH_CWD"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(100):
         time.sleep(0.3)
