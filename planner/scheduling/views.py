@@ -168,7 +168,8 @@ def board(version_id: int):
     all_tables = request.args.get("tables") == "all"
     day = request.args.get("day") or None
     view = board_view(version, day=_parse_day(day), all_days=day == "all", all_tables=all_tables,
-                      participant_id=participant_id, find=request.args.get("find"), locale=current_locale())
+                      participant_id=participant_id, find=request.args.get("find"), locale=current_locale(),
+                      tables_page_number=requested_page("tables_page"))
     rest = left_out(version, requested_page("unscheduled_page"), requested_page("zero_page"))
     slots = [slot for session in event_sessions(event) for slot in session.slots]
     slot_choices = choices([(slot.id, _slot_label(slot, event)) for slot in slots])
@@ -186,7 +187,8 @@ def board(version_id: int):
                            board_day=(view.day.isoformat() if view.day else ("all" if day == "all" else None)),
                            sides=rest.sides, unscheduled=rest.unscheduled, requests=rest.requests, zero=rest.zero,
                            firms=rest.firms, unscheduled_url=page_url("unscheduled_page", "unscheduled"),
-                           zero_url=page_url("zero_page", "zero"), move_form=move_form,
+                           zero_url=page_url("zero_page", "zero"), tables_url=page_url("tables_page", "board"),
+                           move_form=move_form,
                            place_form=place_form, publish_form=publish_form, diff=diff, published=published,
                            unscheduled_text=unscheduled_text, zero_label=zero_label, move_list_max=MOVE_LIST_MAX,
                            attention=needs_attention(version), cancel_reason_label=cancel_reason_label)
