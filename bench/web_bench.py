@@ -178,22 +178,23 @@ def measure(reader: Reader, url: str, *, repeat: int = 3, before=None, headers=N
     def seen(*_args):
         count[0] += 1
 
-    times = []
+    times, cpu = [], []
     for attempt in range(repeat + 1):
         if before is not None:
             before()
         db.session.remove()  # a fresh session, as in a worker's next request
         count[0] = 0
         sa_event.listen(db.engine, "before_cursor_execute", seen)
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         response = reader.client.get(url, headers=headers or {})
-        elapsed = time.perf_counter() - started
+        elapsed, used = time.perf_counter() - started, time.process_time() - started_cpu
         sa_event.remove(db.engine, "before_cursor_execute", seen)
         body = response.get_data()
         if attempt:
             times.append(elapsed)
-    return {"ms": statistics.median(times) * 1000, "sql": count[0], "bytes": len(body), "status": response.status_code,
-            "etag": response.headers.get("ETag"), "body": body}
+            cpu.append(used)
+    return {"ms": statistics.median(times) * 1000, "cpu": statistics.median(cpu) * 1000, "sql": count[0],
+            "bytes": len(body), "status": response.status_code, "etag": response.headers.get("ETag"), "body": body}
 
 
 def _pages(pdf_pages: int) -> str:
@@ -251,7 +252,8 @@ def run_size(firms: int, directory: Path, delegation_size: int) -> dict:
 
         def row(name, reader, url, **kwargs):
             found = measure(reader, url, **kwargs)
-            out["rows"].append((firms, meetings, name, f"{found['ms']:.0f}", found["sql"], found["bytes"], found["status"]))
+            out["rows"].append((firms, meetings, name, f"{found['ms']:.0f}", f"{found['cpu']:.0f}", found["sql"], found["bytes"],
+                                found["status"]))
             return found
 
         timetable = row(f"person timetable ({person_meetings} meetings)", org, f"/timetables/{slug}/participants/{ids['person']}?lang=fa")
@@ -276,8 +278,9 @@ def run_size(firms: int, directory: Path, delegation_size: int) -> dict:
         demo_stored = measure(anonymous, f"/feeds/p/{tokens['demo']}.ics")
         for name, large, small in (("timetable page", timetable, demo_timetable), ("PDF", pdf, demo_pdf),
                                    ("feed, built", built, demo_built), ("feed, stored", stored, demo_stored)):
-            out["compare"].append((firms, name, f"{person_meetings}: {large['ms']:.0f} ms, {large['sql']} SQL",
-                                   f"{demo_meetings}: {small['ms']:.0f} ms, {small['sql']} SQL", f"{large['ms'] / small['ms']:.2f}"))
+            out["compare"].append((firms, name, f"{person_meetings}: {large['ms']:.0f} ms ({large['cpu']:.0f} CPU), {large['sql']} SQL",
+                                   f"{demo_meetings}: {small['ms']:.0f} ms ({small['cpu']:.0f} CPU), {small['sql']} SQL",
+                                   f"{large['ms'] / small['ms']:.2f}", f"{large['cpu'] / max(small['cpu'], 0.1):.2f}"))
 
         # the large PDFs: the request answers at once; the task it queued is run and timed here
         queued = []
@@ -394,11 +397,11 @@ def main() -> None:
         results.append((firms, found))
         built = "reused" if found["build_s"] is None else f"built in {found['build_s']:.0f} s"
         print(f"\n{firms} firms, {found['meetings']} meetings ({built}); load average {os.getloadavg()[0]:.1f}")
-        print("| firms | meetings | page | ms | SQL | bytes | status |\n|---|---|---|---|---|---|---|")
+        print("| firms | meetings | page | ms | CPU ms | SQL | bytes | status |\n|---|---|---|---|---|---|---|---|")
         for row in found["rows"]:
             print("| " + " | ".join(str(cell) for cell in row) + " |", flush=True)
         print("\nbusiest person of the round against the demo's busiest person, same database")
-        print("| firms | page | this round: meetings, time | demo: meetings, time | ratio |\n|---|---|---|---|---|")
+        print("| firms | page | this round: meetings, time | demo: meetings, time | ratio | CPU ratio |\n|---|---|---|---|---|---|")
         for row in found["compare"]:
             print("| " + " | ".join(str(cell) for cell in row) + " |", flush=True)
         print("\nlarge PDFs: the request, then the background task it queued")
