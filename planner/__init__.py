@@ -43,6 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
     from planner.accounts import views as accounts_views
     from planner.delegations import views as delegations_views
     from planner.eventday import views as eventday_views
+    from planner.events import undo_views
     from planner.events import views as events_views
     from planner.exhibitions import home
     from planner.exhibitions import views as exhibitions_views
@@ -51,6 +52,7 @@ def create_app(config: dict | None = None) -> Flask:
     from planner.onboarding import views as onboarding_views
     from planner.outcomes import views as outcomes_views
     from planner.requests import views as requests_views
+    from planner.scheduling import recut_views
     from planner.scheduling import views as scheduling_views
     from planner.statistics import views as statistics_views
     from planner.text import i18n
@@ -112,6 +114,8 @@ def create_app(config: dict | None = None) -> Flask:
     for blueprint in (home.bp, accounts_views.bp, exhibitions_views.bp, firms_views.bp, timetables_views.bp,
                       feed_views.bp, requests_views.bp, api.bp, events_views.bp, scheduling_views.bp, eventday_views.bp,
                       outcomes_views.bp, statistics_views.bp, delegations_views.bp, onboarding_views.bp):
+        app.register_blueprint(blueprint)
+    for blueprint in (undo_views.bp, recut_views.bp):  # setup pages that forgive: undo, re-cut with a preview
         app.register_blueprint(blueprint)
     _register_errors(app)
     if app.config["KARVAN_SECURITY_HEADERS"]:

@@ -19,7 +19,7 @@ from planner.eventday import cli as cli_eventday
 from planner.events import cli as cli_events
 from planner.exhibitions.services import import_exhibitions
 from planner.extensions import db
-from planner.jobs import TASK_MODULES, redis_connection
+from planner.jobs import TASK_MODULES, adopt_worker_app, queue_name, redis_connection
 from planner.matching.candidates import firm_matches
 from planner.matching.reasons import describe_reason, matches_as_json
 from planner.models import Firm, User
@@ -128,7 +128,8 @@ def worker_command(burst: bool):
     for module in TASK_MODULES:
         importlib.import_module(module)
     connection = redis_connection()
-    Worker([Queue("karvan", connection=connection)], connection=connection).work(burst=burst)
+    adopt_worker_app(current_app._get_current_object())  # jobs (and forks) reuse this app
+    Worker([Queue(queue_name(), connection=connection)], connection=connection).work(burst=burst)
 
 
 COMMANDS = [worker_command, seed_demo_command, load_reference_command, import_exhibitions_command, create_organiser_command, translate]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -25,6 +26,25 @@ log = logging.getLogger(__name__)
 TASK_MODULES: list[str] = []
 _TASKS: dict[str, Callable[..., None]] = {}
 _POOLS: dict[int, ThreadPoolExecutor] = {}
+# The app an RQ worker process runs its jobs in, keyed by the environment it was built from:
+# building one per job (config, extensions, blueprints, catalogues) cost more than sending an
+# e-mail. A forking worker adopts its own app before forking, so every job inherits it.
+_WORKER_APPS: dict[tuple, tuple[Flask, int]] = {}
+
+
+def _environment_key() -> tuple:
+    return tuple(sorted(os.environ.items()))
+
+
+def adopt_worker_app(app: Flask) -> None:
+    """Make `app` the one RQ jobs of this process (and of its forks) run in."""
+    _WORKER_APPS.clear()
+    _WORKER_APPS[_environment_key()] = (app, os.getpid())
+
+
+def queue_name(app: Flask | None = None) -> str:
+    """The RQ queue of this installation (config RQ_QUEUE, env KARVAN_RQ_QUEUE)."""
+    return (app or current_app).config.get("RQ_QUEUE", "karvan")
 
 
 def task(name: str, module: str | None = None):
@@ -71,7 +91,20 @@ def run_task(name: str, kwargs: dict, task_modules: list[str] | None = None) -> 
 
     for module in task_modules or []:
         importlib.import_module(module)
-    _run_in_context(create_app(), name, kwargs)
+    key = _environment_key()
+    if key not in _WORKER_APPS:
+        _WORKER_APPS.clear()  # the environment changed (tests): the old app is stale
+        _WORKER_APPS[key] = (create_app(), os.getpid())
+    app, built_in = _WORKER_APPS[key]
+    if built_in != os.getpid():
+        # A forked job: database connections pooled before the fork belong to the parent
+        # (SQLAlchemy's advice for multiprocessing: dispose without closing them).
+        from planner.extensions import db
+
+        with app.app_context():
+            db.engine.dispose(close=False)
+        _WORKER_APPS[key] = (app, os.getpid())
+    _run_in_context(app, name, kwargs)
 
 
 def _pool(app: Flask) -> ThreadPoolExecutor:
@@ -103,7 +136,7 @@ def enqueue(name: str, *, retry: tuple[float, ...] = (), **kwargs) -> str | None
     if mode == "rq":
         from rq import Queue, Retry
 
-        queue = Queue("karvan", connection=redis_connection(app))
+        queue = Queue(queue_name(app), connection=redis_connection(app))
         job = queue.enqueue(run_task, name, kwargs, list(TASK_MODULES), job_timeout=3600,
                             retry=Retry(max=len(retry), interval=[int(d) for d in retry]) if retry else None)
         return job.id

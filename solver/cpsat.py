@@ -12,6 +12,7 @@ from .types import Config
 
 Progress = Callable[[float, float, float], None]
 ShouldStop = Callable[[], bool]
+Placement = dict[int, tuple[int, int | None]]  # meeting position -> (slot position, interpreter kind)
 
 
 @dataclass
@@ -24,6 +25,15 @@ class Context:
     on_progress: Progress | None = None
     should_stop: ShouldStop | None = None
     cancelled: bool = False
+    # Told every better whole schedule: `on_schedule(placement)`. A solve of part of the
+    # meetings (one session, a pair) reports its part over `outside`, the rest of the schedule.
+    on_schedule: Callable[[Placement], None] | None = None
+    outside: Placement | None = None
+
+    def found(self, placement: Placement) -> None:
+        """A better schedule of the meetings in scope (all of them, or the part beside `outside`)."""
+        if self.on_schedule is not None:
+            self.on_schedule({**self.outside, **placement} if self.outside else placement)
 
     def remaining(self) -> float:
         return max(0.0, self.deadline - time.perf_counter())

@@ -44,7 +44,7 @@ from .compact import compact_fill, improve_holes
 from .cpsat import Context
 from .decompose import plan_sessions
 from .greedy import Board, booking_order, fill, solve_greedy
-from .improve import board_schedule, compact_rehint, improve_pairs
+from .improve import board_schedule, compact_rehint, improve_pairs, session_holes
 from .index import Prepared, prepare
 from .model import ScheduleModel
 from .naming import name_resources
@@ -57,9 +57,12 @@ Placement = dict[int, tuple[int, int | None]]
 
 def solve(problem: Problem, config: Config = Config(), *, method: str = "cp-sat",
           on_progress: Callable[[float, float, float], None] | None = None,
-          should_stop: Callable[[], bool] | None = None) -> Solution:
+          should_stop: Callable[[], bool] | None = None,
+          on_figures: Callable[[int, int], None] | None = None) -> Solution:
     """Schedule `problem`.  `on_progress(elapsed_s, objective, bound)` is called on each
-    improving solution of the tier being solved; `should_stop()` is polled and a
+    improving solution of the tier being solved; `on_figures(scheduled, holes)` with the
+    meetings and holes of the best whole schedule so far (the start, then every better one;
+    a session not solved yet counts as the start has it); `should_stop()` is polled and a
     cancelled solve returns the best schedule found so far (or UNKNOWN)."""
     started = time.perf_counter()
     if method == "greedy":
@@ -75,6 +78,9 @@ def solve(problem: Problem, config: Config = Config(), *, method: str = "cp-sat"
     board = Board.empty(prep)
     left = fill(board, booking_order(prep))
     greedy_ok = not any(prep.meetings[k].mandatory for k in left)
+    if on_figures is not None:
+        ctx.on_schedule = lambda placement: on_figures(len(placement), sum(session_holes(prep, placement)))
+        ctx.found(board_schedule(prep, board)[0])
     n_vars = sum(len(f.slots) for f in prep.meetings)
     decompose = len(prep.session_slots) > 1 and (
         config.decompose == "always" or (config.decompose == "auto" and n_vars > config.decompose_min_vars))
@@ -172,6 +178,7 @@ def _solve_sessions(prep: Prepared, ctx: Context, board: Board, greedy_ok: bool,
     # with meetings / 1500 (13 s), so about 20 s there
     reserve = 0.5 + len(prep.meetings) / 1000
     build_rate = 0.0
+    start = board_schedule(prep, board)[0]  # what a session not solved yet counts as in the figures
     for S, slots in enumerate(prep.session_slots):
         slot_set = set(slots)
         mine = sorted(k for k, S2 in session_of.items() if S2 == S)
@@ -179,6 +186,8 @@ def _solve_sessions(prep: Prepared, ctx: Context, board: Board, greedy_ok: bool,
             continue
         if ctx.stop_requested():
             break
+        # the figures' estimate: solved sessions as solved, later sessions' meetings as the start has them
+        ctx.outside = {**{k: start[k] for k, S2 in session_of.items() if S2 > S and k in start}, **placement}
         base = {}
         for k in mine:
             for pid in prep.meetings[k].meeting.participants:
@@ -212,6 +221,7 @@ def _solve_sessions(prep: Prepared, ctx: Context, board: Board, greedy_ok: bool,
             result = TierResult("FEASIBLE", *board_schedule(prep, sub))
         placement.update(result.placement)
         kept |= result.kept
+        ctx.outside = None
         for k in mine:
             for pid in prep.meetings[k].meeting.participants:
                 p = prep.participant_index[pid]

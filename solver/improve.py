@@ -133,8 +133,12 @@ def _solve_pair(prep: Prepared, ctx: Context, placement: Placement, kept: set[in
     hint = ({k: v for k, v in placement.items() if k in inside}, {k for k in kept if k in inside})
     before = sm.hint(*hint)
     started = time.perf_counter()
-    result = solve_tiers(sm, ctx, budget - (time.perf_counter() - started), hint, hint_valid=True,
-                         rehint=compact_rehint(prep, list(pair)))
+    ctx.outside = {k: v for k, v in placement.items() if k not in inside}
+    try:
+        result = solve_tiers(sm, ctx, budget - (time.perf_counter() - started), hint, hint_valid=True,
+                             rehint=compact_rehint(prep, list(pair)))
+    finally:
+        ctx.outside = None
     if result.status not in ("OPTIMAL", "FEASIBLE"):
         return result.status, False
     after = (result.values["value"], result.values["moved"], result.values["holes"])

@@ -113,6 +113,7 @@ def solve_tiers(sm: ScheduleModel, ctx: Context, budget_s: float,
             return False
         incumbent, inc = sm.read(solver), new
         sm.hint_from_solver(solver)
+        ctx.found(incumbent[0])
         return True
 
     fixes: list[int] = []  # constraint indices of the tier fixes, cleared by a revisit

@@ -11,6 +11,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+from flask import got_request_exception, request, request_finished
 from sqlalchemy import create_engine, text
 
 from planner import create_app
@@ -19,9 +20,39 @@ from planner.extensions import db
 from tests import factories
 
 ROOT = Path(__file__).resolve().parent.parent
+# Runs on one machine share one Redis: each run gets its own RQ queue and rate-limit keys (and
+# RQ jobs, which build their app from the environment, see the same names).
+RUN_TAG = f"karvan-test-{os.getpid()}"
+os.environ["KARVAN_RQ_QUEUE"] = RUN_TAG
+os.environ["RATELIMIT_KEY_PREFIX"] = RUN_TAG
 PG_URL = os.environ.get("KARVAN_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("KARVAN_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 _skipped_services: set[str] = set()
+_server_errors: list[str] = []
+
+
+def _note_exception(sender, exception, **extra):
+    _server_errors.append(f"{request.method} {request.full_path}: {exception!r}")
+
+
+def _note_response(sender, response, **extra):
+    if response.status_code == 500:
+        _server_errors.append(f"{request.method} {request.full_path} answered 500")
+
+
+# Any app of the run (test client or live server thread): an unhandled exception in a view, or a
+# 500 answer, fails the test that caused it, even where the test only looked at something else.
+got_request_exception.connect(_note_exception)
+request_finished.connect(_note_response)
+
+
+@pytest.fixture(autouse=True)
+def no_http_500():
+    """Fails the test during which any request ended in an unhandled exception or an HTTP 500."""
+    start = len(_server_errors)
+    yield
+    if len(_server_errors) > start:
+        pytest.fail("a request answered HTTP 500 during this test:\n" + "\n".join(_server_errors[start:]))
 
 
 def _reachable(host: str, port: int) -> bool:
@@ -51,10 +82,30 @@ def sqlite_template(tmp_path_factory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def demo_template(sqlite_template, tmp_path_factory) -> Path:
+    """A SQLite file with the whole demo seeded once per run (it solves and publishes the demo
+    round, ~10 s); tests asking for `demo_app` start from a copy instead of seeding again."""
+    from planner.demo.seed import seed_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    shutil.copy(sqlite_template, path)
+    app = _build_app(f"sqlite:///{path}")
+    with app.app_context():
+        seed_demo(ROOT / "data")
+        db.session.commit()
+        # Fold any write-ahead log into the file so that a plain copy holds every row.
+        db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        db.session.remove()
+        db.engine.dispose()
+    return path
+
+
 @pytest.fixture
-def database_url(sqlite_template, tmp_path) -> str:
+def database_url(request, sqlite_template, tmp_path) -> str:
+    source = request.getfixturevalue("demo_template") if "demo_app" in request.fixturenames else sqlite_template
     target = tmp_path / "karvan.sqlite"
-    shutil.copy(sqlite_template, target)
+    shutil.copy(source, target)
     return f"sqlite:///{target}"
 
 
@@ -141,9 +192,19 @@ def redis_url():
     import redis
 
     connection = redis.Redis.from_url(REDIS_URL)
-    connection.flushdb()
+    _forget_this_runs_keys(connection)
     yield REDIS_URL
-    connection.flushdb()
+    _forget_this_runs_keys(connection)
+
+
+def _forget_this_runs_keys(connection) -> None:
+    """Empty this run's queue (its jobs too) and drop its registries and counters; other runs'
+    keys stay (a FLUSHDB here once wiped a concurrent run's queue)."""
+    from rq import Queue
+
+    Queue(RUN_TAG, connection=connection).empty()
+    for key in connection.scan_iter(match=f"*{RUN_TAG}*", count=1000):
+        connection.delete(key)
 
 
 @pytest.fixture
@@ -189,11 +250,8 @@ def make_event(app):
 
 @pytest.fixture
 def demo_app(app):
-    """The app with the whole demo data set loaded."""
-    from planner.demo.seed import seed_demo
-
-    seed_demo(ROOT / "data")
-    db.session.commit()
+    """The app with the whole demo data set loaded (its database is a copy of `demo_template`,
+    chosen by `database_url`)."""
     return app
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -15,6 +15,7 @@ from planner.demo.logins import DEMO_ORGANISER_EMAIL, DEMO_PASSWORD
 from planner.demo.requests import seed_demo_requests
 from planner.demo.schedule import seed_demo_schedule
 from planner.events.attendance import set_attending_days
+from planner.events.services import slot_times
 from planner.exhibitions.services import import_exhibitions
 from planner.extensions import db
 from planner.models import (
@@ -129,12 +130,8 @@ def build_sessions(event: Event, day: date, start: time, end: time) -> EventSess
     start_dt = datetime.combine(day, start, zone)
     end_dt = datetime.combine(day, end, zone)
     session = EventSession(event=event, start_dt=start_dt, end_dt=end_dt)
-    cursor = start_dt
-    step = timedelta(minutes=event.slot_minutes)
-    gap = timedelta(minutes=event.break_minutes)
-    while cursor + step <= end_dt:
-        session.slots.append(Slot(start_dt=cursor, end_dt=cursor + step))
-        cursor += step + gap
+    for first, last in slot_times(start_dt, end_dt, event.slot_minutes, event.break_minutes):
+        session.slots.append(Slot(start_dt=first, end_dt=last))
     return session
 
 

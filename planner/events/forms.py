@@ -142,3 +142,13 @@ class PublishForm(FlaskForm):
     expected_revision = HiddenField(validators=[InputRequired()])
     expected_lock = HiddenField(validators=[InputRequired()])
     submit = SubmitField(_l("Publish this version"))
+
+
+class RecutForm(FlaskForm):
+    """A new slot length for a round with sessions; `digest` is the preview's fingerprint
+    (`scheduling.recut.RecutPlan.digest`): the confirmation applies what was shown."""
+
+    slot_minutes = WholeNumberField(_l("Slot length (minutes)"), validators=[InputRequired(), NumberRange(5, 240)])
+    break_minutes = WholeNumberField(_l("Break between slots (minutes)"), validators=[InputRequired(), NumberRange(0, 120)])
+    digest = HiddenField(validators=[DataRequired()])
+    submit = SubmitField(_l("Re-cut the sessions"))

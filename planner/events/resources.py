@@ -2,11 +2,11 @@
 caller commits."""
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from planner.errors import ServiceError
 from planner.extensions import db
-from planner.models import Event, EventSession, Firm, Interpreter, Meeting, MeetingTable
+from planner.models import Event, EventSession, Firm, Interpreter, Meeting, MeetingTable, delegation_interpreters
 from planner.signals import facts_changed
 from planner.text.i18n import _
 
@@ -76,5 +76,7 @@ def set_interpreter_unavailable(interpreter: Interpreter, sessions: list[EventSe
 def delete_interpreter(interpreter: Interpreter) -> None:
     if db.session.scalar(select(func.count(Meeting.id)).where(Meeting.interpreter_id == interpreter.id)):
         raise ServiceError(_("This interpreter is assigned to meetings; they cannot be removed."))
+    # the delegations' links go too, also where the database does not cascade (SQLite)
+    db.session.execute(delete(delegation_interpreters).where(delegation_interpreters.c.interpreter_id == interpreter.id))
     interpreter.event.interpreters.remove(interpreter)
     db.session.flush()

@@ -9,7 +9,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import selectinload
 
 from planner.errors import ServiceError
@@ -27,7 +27,7 @@ from planner.models import (
     Slot,
     delegation_events,
 )
-from planner.models.events import REQUEST_MODES, WHO_CAN_MEET
+from planner.models.events import REQUEST_MODES, WHO_CAN_MEET, interpreter_unavailable
 from planner.signals import facts_changed
 from planner.text.i18n import _, current_locale, format_day
 from planner.urls import parse_database_int
@@ -203,9 +203,13 @@ def update_event(event: Event, **fields) -> Event:
         "slot_minutes", "break_minutes")}
     _check_settings(merged["start_date"], merged["end_date"], merged["who_can_meet"], merged["request_mode"],
                     merged["min_meetings"], merged["max_meetings"], merged["slot_minutes"], merged["break_minutes"])
-    frozen = ("start_date", "end_date", "slot_minutes", "break_minutes")
-    if event.sessions and any(key in fields and fields[key] != getattr(event, key) for key in frozen):
-        raise ServiceError(_("Delete the sessions before changing the dates or the slot length."), "start_date")
+    def changes(*keys: str) -> bool:
+        return bool(event.sessions) and any(key in fields and fields[key] != getattr(event, key) for key in keys)
+
+    if changes("start_date", "end_date"):
+        raise ServiceError(_("Delete the sessions before changing the dates."), "start_date")
+    if changes("slot_minutes", "break_minutes"):  # re-cut with a preview: scheduling.recut
+        raise ServiceError(_("A new slot length re-cuts the sessions; review it on its preview first."), "slot_minutes")
     for key, value in fields.items():
         if key == "name":
             value = {k: v for k, v in value.items() if v}
@@ -234,6 +238,17 @@ def default_session_hours(event: Event) -> tuple[time, time]:
     return start, end
 
 
+def slot_times(start_dt: datetime, end_dt: datetime, slot_minutes: int, break_minutes: int) -> list[tuple[datetime, datetime]]:
+    """How a session is cut: (start, end) of each slot of `slot_minutes` from `start_dt`, a
+    break of `break_minutes` after each, as many as end by `end_dt`. The one home of the cut."""
+    step, gap = timedelta(minutes=slot_minutes), timedelta(minutes=break_minutes)
+    times, cursor = [], start_dt
+    while cursor + step <= end_dt:
+        times.append((cursor, cursor + step))
+        cursor += step + gap
+    return times
+
+
 def _slots_used(slot_ids) -> bool:
     if not slot_ids:
         return False
@@ -246,7 +261,7 @@ def add_session(event: Event, day: date, start: time, end: time, name: str | Non
         raise ServiceError(_("The day is not part of the event."), "day")
     zone = ZoneInfo(event.timezone)
     start_dt, end_dt = datetime.combine(day, start, zone), datetime.combine(day, end, zone)
-    step, gap = timedelta(minutes=event.slot_minutes), timedelta(minutes=event.break_minutes)
+    step = timedelta(minutes=event.slot_minutes)
     if end_dt <= start_dt:
         raise ServiceError(_("The session ends before it starts; check the two times."), "end")
     if end_dt - start_dt < step:
@@ -255,10 +270,8 @@ def add_session(event: Event, day: date, start: time, end: time, name: str | Non
         if other.start_dt < end_dt and start_dt < other.end_dt:
             raise ServiceError(_("The session overlaps another session."), "start")
     session = EventSession(name=name or None, start_dt=start_dt, end_dt=end_dt)
-    cursor = start_dt
-    while cursor + step <= end_dt:
-        session.slots.append(Slot(start_dt=cursor, end_dt=cursor + step))
-        cursor += step + gap
+    for first, last in slot_times(start_dt, end_dt, event.slot_minutes, event.break_minutes):
+        session.slots.append(Slot(start_dt=first, end_dt=last))
     event.sessions.append(session)
     db.session.flush()
     return session
@@ -275,8 +288,13 @@ def add_default_sessions(event: Event) -> list[EventSession]:
 
 
 def delete_session(session: EventSession) -> None:
-    if _slots_used([slot.id for slot in session.slots]):
+    """Delete a session and its slots; refused while a meeting of any version names one of
+    them (retired slots included)."""
+    slot_ids = list(db.session.scalars(select(Slot.id).where(Slot.session_id == session.id)))
+    if _slots_used(slot_ids):
         raise ServiceError(_("Meetings are scheduled in this session; it cannot be deleted."))
+    if slot_ids:  # the links go with the slots, also where the database does not cascade (SQLite)
+        db.session.execute(delete(interpreter_unavailable).where(interpreter_unavailable.c.slot_id.in_(slot_ids)))
     session.event.sessions.remove(session)
     db.session.flush()
 

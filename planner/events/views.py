@@ -6,16 +6,18 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import select
 
 from planner.access import organiser_required
 from planner.errors import ServiceError
-from planner.events import resources
+from planner.events import resources, undo
 from planner.events import services as setup
 from planner.events.forms import ClosureForm, EventForm, HostTableForm, InterpreterForm, SessionForm, TablesForm, choices
 from planner.extensions import db
 from planner.models import Closure, Event, EventRegistration, EventSession, Exhibition, Firm, Interpreter, MeetingTable, Region
 from planner.paging import page_url, paginate_query, requested_page
+from planner.models.enums import DeletedKind
 from planner.text.fields import parse_whole_number
 from planner.text.i18n import (
     _,
@@ -116,14 +118,23 @@ def settings(event_id: int):
         form.name_fa.data, form.name_ru.data, form.name_en.data = (event.name.get(k) for k in ("fa", "ru", "en"))
         form.exhibition_id.data = event.exhibition_id or 0
     if form.validate_on_submit():
+        fields = _settings(form)
+        # A new slot length re-cuts the sessions, after a preview (scheduling.recut); the rest is saved now.
+        recut = bool(event.sessions) and (fields["slot_minutes"], fields["break_minutes"]) != (event.slot_minutes, event.break_minutes)
+        if recut:
+            fields.update(slot_minutes=event.slot_minutes, break_minutes=event.break_minutes)
         try:
             setup.update_event(event, start_date=form.start_date.data or event.start_date,
-                               end_date=form.end_date.data or event.end_date, **_settings(form))
+                               end_date=form.end_date.data or event.end_date, **fields)
         except ServiceError as error:
             _field_error(form, error)
         else:
             db.session.commit()
             _warn_if_past(event.start_date)
+            if recut:
+                flash(_("The other settings are saved; the new slot length waits for your confirmation."), "info")
+                return redirect(url_for("recut.preview", event_id=event.id, slot_minutes=form.slot_minutes.data,
+                                        break_minutes=form.break_minutes.data))
             flash(_("Settings saved."), "success")
             return redirect(url_for("events.setup_page", event_id=event.id))
     return render_template("events/form.html", form=form, event=event)
@@ -153,7 +164,8 @@ def setup_page(event_id: int):
     return render_template("events/setup.html", event=event, days=days, sessions=sessions, session_form=session_form,
                            tables_form=TablesForm(), host_form=host_form, interpreter_form=interpreter_form,
                            closure_form=closure_form, closures=closures, warnings=setup.travel_warnings(event),
-                           registrations=registrations, registrations_url=page_url("firms_page", "firms"))
+                           registrations=registrations, registrations_url=page_url("firms_page", "firms"),
+                           undo_offers=undo.offers(event, current_user.id))
 
 
 def _registered_firm_choices(event: Event) -> list[tuple[int, str]]:
@@ -188,9 +200,10 @@ def _back(event: Event, anchor: str = ""):
                     + (f"#{anchor}" if anchor else ""))
 
 
-def _done(event: Event, message: str, anchor: str):
+def _done(event: Event, message: str | None, anchor: str):
     db.session.commit()
-    flash(message, "success")
+    if message:  # a deletion says nothing here: the page offers its undo instead
+        flash(message, "success")
     return _back(event, anchor)
 
 
@@ -208,6 +221,11 @@ def _attempt(event: Event, anchor: str, action, message):
     except ServiceError as error:
         return _refused(event, error, anchor)
     return _done(event, message(result) if callable(message) else message, anchor)
+
+
+def _deleted(event: Event, anchor: str, kind: str, row):
+    """Delete `row` keeping it for undo; the setup page then offers the undo (`events.undo`)."""
+    return _attempt(event, anchor, lambda: undo.delete_with_undo(event, kind, row, current_user.id), None)
 
 
 def _of_event(event: Event, model, row_id: int):
@@ -264,7 +282,7 @@ def add_session(event_id: int):
 @organiser_required
 def delete_session(event_id: int, session_id: int):
     event = _event(event_id)
-    return _attempt(event, "sessions", lambda: setup.delete_session(_of_event(event, EventSession, session_id)), _("Session deleted."))
+    return _deleted(event, "sessions", DeletedKind.SESSION, _of_event(event, EventSession, session_id))
 
 
 @bp.route("/<int:event_id>/tables", methods=["POST"])
@@ -297,7 +315,7 @@ def add_host_table(event_id: int):
 @organiser_required
 def delete_table(event_id: int, table_id: int):
     event = _event(event_id)
-    return _attempt(event, "tables", lambda: resources.delete_table(_of_event(event, MeetingTable, table_id)), _("Table deleted."))
+    return _deleted(event, "tables", DeletedKind.TABLE, _of_event(event, MeetingTable, table_id))
 
 
 @bp.route("/<int:event_id>/interpreters", methods=["POST"])
@@ -321,7 +339,7 @@ def add_interpreter(event_id: int):
 @organiser_required
 def delete_interpreter(event_id: int, interpreter_id: int):
     event = _event(event_id)
-    return _attempt(event, "interpreters", lambda: resources.delete_interpreter(_of_event(event, Interpreter, interpreter_id)), _("Interpreter removed."))
+    return _deleted(event, "interpreters", DeletedKind.INTERPRETER, _of_event(event, Interpreter, interpreter_id))
 
 
 @bp.route("/<int:event_id>/closures", methods=["POST"])
@@ -345,9 +363,7 @@ def add_closure(event_id: int):
 @organiser_required
 def delete_closure(event_id: int, closure_id: int):
     event = _event(event_id)
-    closure = db.session.get(Closure, closure_id) or abort(404)
-    setup.delete_closure(closure)
-    return _done(event, _("Closure deleted."), "closures")
+    return _deleted(event, "closures", DeletedKind.CLOSURE, db.session.get(Closure, closure_id) or abort(404))
 
 
 @bp.route("/<int:event_id>/registrations/<int:registration_id>", methods=["POST"])

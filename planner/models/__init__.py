@@ -3,6 +3,7 @@ from planner.models.eventday import DayPresence  # noqa: F401
 from planner.models.events import (  # noqa: F401
     Attendance,
     Closure,
+    DeletedSetupItem,
     Event,
     EventRegistration,
     EventSession,

@@ -78,6 +78,16 @@ class CancelReason(StrEnum):
     NO_PARTICIPANTS = "no_participants"  # one side has nobody left who attends that day
     INTERPRETER_UNAVAILABLE = "interpreter_unavailable"
     DAY_CLOSED = "day_closed"  # the day was closed or its slot no longer exists
+    SLOT_CHANGED = "slot_changed"  # the slot length changed and its slot is no longer in the cut
+
+
+class DeletedKind(StrEnum):
+    """What a deletion on the setup page removed (`DeletedSetupItem.kind`)."""
+
+    SESSION = "session"
+    TABLE = "table"
+    INTERPRETER = "interpreter"
+    CLOSURE = "closure"
 
 
 class Role(StrEnum):

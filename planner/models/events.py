@@ -98,8 +98,11 @@ class EventSession(db.Model):
     end_dt: Mapped[datetime] = mapped_column(UTCDateTime)
 
     event: Mapped[Event] = relationship(back_populates="sessions")
+    # The session's current cut: a slot retired by a change of slot length stays only for the
+    # meetings (called off, or in older versions) that still name it.
     slots: Mapped[list[Slot]] = relationship(
-        back_populates="session", cascade="all, delete-orphan", order_by="Slot.start_dt"
+        back_populates="session", cascade="all, delete-orphan", order_by="Slot.start_dt",
+        primaryjoin="and_(EventSession.id == Slot.session_id, Slot.retired_at.is_(None))",
     )
 
 
@@ -110,6 +113,9 @@ class Slot(db.Model):
     session_id: Mapped[int] = mapped_column(ForeignKey("event_session.id", ondelete="CASCADE"), index=True)
     start_dt: Mapped[datetime] = mapped_column(UTCDateTime)
     end_dt: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Set when a change of slot length re-cut the session and meetings still named this slot
+    # (see `scheduling.recut`); a retired slot is in no session's `slots`.
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     session: Mapped[EventSession] = relationship(back_populates="slots")
 
@@ -195,3 +201,19 @@ class Closure(db.Model):
     day: Mapped[date] = mapped_column(index=True)
     region_key: Mapped[str | None] = mapped_column(String(40))
     reason: Mapped[str] = mapped_column(Text)
+
+
+class DeletedSetupItem(db.Model):
+    """A session, table, interpreter or closure deleted from a round's setup page, kept so the
+    organiser can undo the deletion (`events.undo`): `payload` holds the rows as they were,
+    ids and links included. `restored_at` is set by the one undo that restores it."""
+
+    __tablename__ = "deleted_setup_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # a `DeletedKind` value
+    payload: Mapped[dict] = mapped_column(JSON, default=dict)
+    deleted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    restored_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -53,5 +53,5 @@ class SolveProgress(TypedDict, total=False):
     reason: str | None  # the solver's reason code when no schedule was found (translated on display)
     reference: str | None  # the log line's reference of a failed run, for whoever reads the server log
     accepted: int  # accepted requests the run had to place
-    scheduled: int  # meetings the finished run placed
-    holes: int  # gaps between meetings in people's days
+    scheduled: int  # meetings in the best schedule so far (the stored draft's once the run is done)
+    holes: int  # gaps between meetings in people's days, in the same schedule

@@ -184,9 +184,13 @@ def compose_schedule_update(message: OutgoingMessage) -> EmailMessage:
     added = _entries(payload["version_id"], payload["added"], person)
     changed = _entries(payload["version_id"], payload["changed"], person)
     cancelled = _entries(payload.get("previous_version_id"), payload.get("removed", []), person)
+    # What each changed meeting was, so the digest can say what changed (time or table, or
+    # only the interpreter), not merely that something did.
+    before = {entry.meeting.request_id: entry
+              for entry in _entries(payload.get("previous_version_id"), payload["changed"], person)}
     with force_locale(locale):
         subject = _("Your meetings at %(event)s have changed", event=event.display_name(locale))
-        context = dict(person=person, event=event, added=added, changed=changed, cancelled=cancelled,
+        context = dict(person=person, event=event, added=added, changed=changed, cancelled=cancelled, before=before,
                        home_zone=person.home_timezone, locale=locale, **feed_links(person, event))
         text = render_template("mail/schedule_update.txt", **context)
         html = render_template("mail/schedule_update.html", **context)

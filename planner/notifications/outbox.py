@@ -249,7 +249,12 @@ def deliver_message(message_id: int) -> None:
 def _retry_later(app, message_id: int, delay: float) -> None:
     def run() -> None:
         with app.app_context():
-            enqueue("mail.deliver", message_id=message_id)
+            try:
+                enqueue("mail.deliver", message_id=message_id)
+            except RuntimeError:
+                # The process is shutting down (its thread pool no longer takes work): the
+                # message stays in the outbox, where `flask --app wsgi send-mail` finds it.
+                log.info("message %s left queued: the process is stopping", message_id)
 
     timer = threading.Timer(delay, run)
     timer.daemon = True

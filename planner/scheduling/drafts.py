@@ -113,7 +113,8 @@ def refresh_figures(version: ScheduleVersion) -> solver.validate.Report:
 
 def solve_event(event: Event, *, time_limit_s: float = 30.0, base: ScheduleVersion | None = None,
                 method: str = "cp-sat", job_id: int | None = None, user_id: int | None = None,
-                on_progress=None, should_stop=None, workers: int | None = None) -> tuple[ScheduleVersion | None, solver.Solution]:
+                on_progress=None, should_stop=None, workers: int | None = None,
+                on_figures=None) -> tuple[ScheduleVersion | None, solver.Solution]:
     """Solve the event and store a draft. Returns (None, solution) when there is no schedule
     (cancelled, timed out or infeasible even with must-meets relaxed)."""
     if base is None:
@@ -122,7 +123,8 @@ def solve_event(event: Event, *, time_limit_s: float = 30.0, base: ScheduleVersi
     if not translation.problem.slots:
         raise ServiceError(_("The event has no slots on usable days; add sessions first."), "slots")
     config = solver.Config(time_limit_s=time_limit_s, workers=workers)
-    solution = solver.solve(translation.problem, config, method=method, on_progress=on_progress, should_stop=should_stop)
+    solution = solver.solve(translation.problem, config, method=method, on_progress=on_progress, should_stop=should_stop,
+                            on_figures=on_figures)
     extra: dict = {}
     if solution.status == solver.Status.INFEASIBLE and any(m.required for m in translation.problem.meetings) \
             and not (should_stop and should_stop()):
@@ -133,7 +135,8 @@ def solve_event(event: Event, *, time_limit_s: float = 30.0, base: ScheduleVersi
             replace(m, required=False) for m in translation.problem.meetings))
         original = translation.problem
         translation.problem = relaxed
-        solution = solver.solve(relaxed, config, method=method, on_progress=on_progress, should_stop=should_stop)
+        solution = solver.solve(relaxed, config, method=method, on_progress=on_progress, should_stop=should_stop,
+                            on_figures=on_figures)
         placed = {a.meeting for a in solution.assignments}
         extra["relaxed_required"] = [key for key in required if key not in placed]
         translation.problem = relaxed if extra["relaxed_required"] else original

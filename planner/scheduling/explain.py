@@ -34,6 +34,7 @@ UNSCHEDULED_REASONS = {
     "not_reached": _l("the scheduler ran out of time before placing it; it can be placed by hand"),
     "required_infeasible": _l("the must-meet requests cannot all fit; this one was left out"),
     "no_show": _l("someone it needs was confirmed absent that day"),
+    "slot_changed": _l("the slot length changed and its slot no longer exists; place it by hand or run the scheduler"),
 }
 ZERO_REASONS = {
     "no_requests": _l("no accepted meeting request"),

@@ -41,6 +41,7 @@ REASON_LABELS = {
     CancelReason.NO_PARTICIPANTS: _l("nobody of one firm attends that day any more"),
     CancelReason.INTERPRETER_UNAVAILABLE: _l("the interpreter is unavailable"),
     CancelReason.DAY_CLOSED: _l("the day is closed"),
+    CancelReason.SLOT_CHANGED: _l("the slot length changed and its slot no longer exists"),
 }
 
 
@@ -58,6 +59,8 @@ def _reason(meeting: Meeting, event: Event, registered: set[int], usable: set[da
         return CancelReason.WITHDRAWN
     if not {request.requester_firm_id, request.target_firm_id} <= registered:
         return CancelReason.FIRM_LEFT
+    if meeting.slot.retired_at is not None:  # a re-cut took its slot out (scheduling.recut)
+        return CancelReason.SLOT_CHANGED
     if _day(meeting, zone) not in usable:
         return CancelReason.DAY_CLOSED
     if meeting.interpreter is not None and any(s.id == meeting.slot_id for s in meeting.interpreter.unavailable_slots):

@@ -197,10 +197,13 @@ class JobChannel:
     and when the search finds nothing new. A row no longer `running` (someone saw the heartbeat
     stop and ended it) reads as a cancel, so a worker that was only stalled stops too."""
 
-    def __init__(self, engine, job_id: int, every_s: float = 0.5, heartbeat_s: float = 5.0):
+    def __init__(self, engine, job_id: int, every_s: float = 0.5, heartbeat_s: float = 5.0,
+                 initial: SolveProgress | None = None):
         self.engine, self.job_id, self.every_s, self.heartbeat_s = engine, job_id, every_s, heartbeat_s
         self.started = time.perf_counter()
-        self.latest = SolveProgress(elapsed=0.0, objective=None, bound=None)
+        # what the row held when the run started (method, accepted requests) is written back with every update
+        self.latest = SolveProgress(**(initial or {}))
+        self.latest.update(elapsed=0.0, objective=None, bound=None)
         self.cancelled = False
         self._last = 0.0
         self._lock = threading.Lock()
@@ -223,6 +226,12 @@ class JobChannel:
     def progress(self, elapsed: float, objective: float, bound: float) -> None:
         with self._lock:
             self.latest.update(objective=_number(objective), bound=_number(bound))
+        self.sync()
+
+    def figures(self, scheduled: int, holes: int) -> None:
+        """The best whole schedule so far: meetings placed and gaps in people's days."""
+        with self._lock:
+            self.latest.update(scheduled=int(scheduled), holes=int(holes))
         self.sync()
 
     def should_stop(self) -> bool:
@@ -275,7 +284,8 @@ def run_solve_job(job_id: int, workers: int | None = None) -> None:
     job.status, job.started_at = JobStatus.RUNNING, utcnow()
     job.heartbeat_at = job.started_at
     db.session.commit()
-    channel = JobChannel(db.engine, job_id, heartbeat_s=float(current_app.config["KARVAN_JOB_HEARTBEAT_S"]))
+    channel = JobChannel(db.engine, job_id, heartbeat_s=float(current_app.config["KARVAN_JOB_HEARTBEAT_S"]),
+                         initial=job.progress)
     channel.start()
     method = (job.progress or {}).get("method", "cp-sat")
     status, error, version_id, reason, reference = JobStatus.FAILED, None, None, None, None
@@ -283,7 +293,7 @@ def run_solve_job(job_id: int, workers: int | None = None) -> None:
         event = db.session.get(Event, job.event_id)
         version, solution = solve_event(event, time_limit_s=job.time_limit_s, job_id=job.id, user_id=job.created_by_id,
                                         method=method, on_progress=channel.progress, should_stop=channel.should_stop,
-                                        workers=workers)
+                                        workers=workers, on_figures=channel.figures)
         if channel.cancelled:
             db.session.rollback()
             status = JobStatus.CANCELLED

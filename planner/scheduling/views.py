@@ -7,7 +7,7 @@ from datetime import date
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -130,6 +130,20 @@ def job_json(job_id: int):
     if job.result_version_id:
         state["board_url"] = url_for("scheduling.board", version_id=job.result_version_id)
     return jsonify(state)
+
+
+@bp.route("/jobs/<int:job_id>/progress")
+@organiser_required
+def job_progress(job_id: int):
+    """The run's progress as a fragment, polled by htmx; a finished run says so (HX-Trigger)."""
+    job = db.session.get(SolveJob, job_id) or abort(404)
+    if solving.end_if_orphaned(job):
+        db.session.commit()
+    state = solving.job_state(job)
+    response = make_response(render_template("scheduling/_job.html", job=job, job_state=state))
+    if state["finished"]:
+        response.headers["HX-Trigger"] = "solve-finished"
+    return response
 
 
 @bp.route("/jobs/<int:job_id>/cancel", methods=["POST"])

@@ -151,7 +151,7 @@ def build_pdf(artefact: str, kind: str, event_id: int, owner_id: int | None, loc
         else:
             meetings = tt.version_meetings(version)
             sheets, title = tt.table_sheets(event, meetings, locale), tt.table_sheets_title(locale)
-        _write(artefact_dir() / name, tt.sheets_pdf(event, title, sheets, locale))
+        _write(artefact_dir() / name, tt.sheets_pdf(event, title, sheets, locale, version, overview=kind == "delegation"))
     finally:
         marker.unlink(missing_ok=True)
 

@@ -26,11 +26,12 @@ from planner.models import (
     Meeting,
     MeetingTable,
     Participant,
+    ScheduleVersion,
     User,
 )
 from planner.models.base import localized
 from planner.models.enums import Role
-from planner.text.i18n import _, current_locale, format_clock, local_digits
+from planner.text.i18n import _, current_locale, format_clock, format_day, local_digits
 from planner.text.scripts import list_separator, participant_name
 from planner.timetables.loading import (  # noqa: F401 - the loaders are part of this module's interface
     latest_published_event,
@@ -39,6 +40,7 @@ from planner.timetables.loading import (  # noqa: F401 - the loaders are part of
     published_version,
     version_meetings,
 )
+from planner.timetables.overview import members_overview
 
 log = logging.getLogger(__name__)
 CSS_PATH = Path(__file__).resolve().parent.parent / "static" / "css" / "timetables.css"
@@ -283,22 +285,43 @@ def table_sheets(event: Event, meetings: list[Meeting], locale: str, tables: lis
     return [table_sheet(event, at.get(table.id, []), table, locale) for table in (event.tables if tables is None else tables)]
 
 
-def print_html(event: Event, title: str, sheets: list[Sheet], locale: str) -> str:
-    """The standalone print document (no request needed: used by e-mail jobs too)."""
+def version_stamp(event: Event, version: ScheduleVersion | None, locale: str) -> str:
+    """'Schedule version 3, published 7 Nov 2026 at 18:05 (Tehran time)' in the reader's
+    language and digits (in Persian the date is Jalali, Gregorian beside it); '' without a version."""
+    if version is None:
+        return ""
+    with force_locale(locale):
+        number = local_digits(version.number, locale)
+        if version.published_at is None:
+            return _("Schedule version %(number)s (not published)", number=number)
+        return _("Schedule version %(number)s, published %(day)s at %(time)s (%(zone)s)", number=number,
+                 day=format_day(version.published_at, locale, "medium", zone=event.timezone),
+                 time=format_clock(version.published_at, event.timezone, locale), zone=zone_time(event.timezone))
+
+
+def print_html(event: Event, title: str, sheets: list[Sheet], locale: str, version: ScheduleVersion | None = None,
+               overview: bool = False) -> str:
+    """The standalone print document (no request needed: used by e-mail jobs too). Every page
+    names `version` and its publish time; with `overview` (a delegation's members) it opens
+    with the members × days table."""
     with force_locale(locale):
         return render_template("timetables/print.html", event=event, title=title, sheets=sheets, locale=locale,
-                               direction="rtl" if locale == "fa" else "ltr", css=CSS_PATH.read_text(encoding="utf-8"))
+                               direction="rtl" if locale == "fa" else "ltr", css=CSS_PATH.read_text(encoding="utf-8"),
+                               stamp=version_stamp(event, version, locale),
+                               overview=members_overview(sheets) if overview else None)
 
 
-def sheets_pdf(event: Event, title: str, sheets: list[Sheet], locale: str) -> bytes:
-    return render_pdf(print_html(event, title, sheets, locale))
+def sheets_pdf(event: Event, title: str, sheets: list[Sheet], locale: str, version: ScheduleVersion | None = None,
+               overview: bool = False) -> bytes:
+    return render_pdf(print_html(event, title, sheets, locale, version, overview))
 
 
 def participant_pdf(event: Event, participant: Participant, locale: str) -> bytes:
     """One person's timetable as a PDF in `locale` (the view and the e-mailed update use it)."""
-    meetings = version_meetings(published_version(event), [participant.firm_id])
+    version = published_version(event)
+    meetings = version_meetings(version, [participant.firm_id])
     sheet = person_sheet(event, meetings, participant, locale)
-    return sheets_pdf(event, sheet.title, [sheet], locale)
+    return sheets_pdf(event, sheet.title, [sheet], locale, version)
 
 
 def format_range(start: datetime, end: datetime, zone: str, locale: str | None = None) -> str:

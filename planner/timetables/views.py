@@ -17,6 +17,7 @@ from planner.text.i18n import _, current_locale
 from planner.timetables import artefacts
 from planner.timetables import entries as tt
 from planner.timetables.feeds import delegation_feed, participant_feed
+from planner.timetables.overview import members_overview
 
 bp = Blueprint("timetables", __name__, url_prefix="/timetables")
 SHEETS_PER_PAGE = 20  # a delegation's members or a round's tables on one screen page
@@ -86,10 +87,11 @@ def _show(event, title, sheets, *, kind, pdf_url=None, ics_url=None, feed=None, 
           as_pdf=False, owner=None, links=(), page=None):
     locale = current_locale()
     if as_pdf:
-        return _pdf(tt.sheets_pdf(event, title, sheets, locale), pdf_name)
+        return _pdf(tt.sheets_pdf(event, title, sheets, locale, version, overview=kind == "delegation"), pdf_name)
     return render_template("timetables/page.html", event=event, title=title, sheets=sheets, kind=kind, pdf_url=pdf_url,
                            ics_url=ics_url, feed=feed, version=version, owner=owner, links=links, page=page,
                            url_for_page=page_url(),
+                           overview=members_overview(sheets) if kind == "delegation" and version is not None else None,
                            meeting_link=lambda entry: url_for("feeds.meeting", slug=event.slug, request_id=entry.meeting.request_id))
 
 

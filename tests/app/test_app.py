@@ -36,3 +36,22 @@ def test_unknown_page_is_translated_404(client):
     response = client.get("/no-such-page", headers={"Accept-Language": "ru"})
     assert response.status_code == 404
     assert "Такой страницы нет" in response.get_data(as_text=True)
+
+
+def test_an_http_500_anywhere_in_the_suite_is_noticed(app):
+    """The guard in conftest (no HTTP 500 in the suite's logs) sees an unhandled exception."""
+    from tests import conftest
+
+    @app.route("/_test-boom")
+    def boom():
+        raise RuntimeError("boom")
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    start = len(conftest._server_errors)
+    response = app.test_client().get("/_test-boom", headers={"Accept-Language": "en"})
+    caught = conftest._server_errors[start:]
+    del conftest._server_errors[start:]  # this test's 500 is on purpose
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.get_data(as_text=True)
+    assert any("/_test-boom" in line and "RuntimeError" in line for line in caught)
+    assert any("answered 500" in line for line in caught)

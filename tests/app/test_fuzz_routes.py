@@ -8,6 +8,7 @@ range, NUL and CR/LF, very long text, non-UTF-8 bytes, empty and wrong-typed fie
 from __future__ import annotations
 
 import io
+import os
 import re
 
 import pytest
@@ -26,8 +27,25 @@ FIELD_NAMES = ["id", "firm_id", "target", "target_firm_id", "participant", "part
                "request_id", "meeting_id", "slot", "slot_id", "table", "table_id", "day", "page", "q", "sector",
                "priority", "status", "action", "next", "lang", "email", "password", "name", "key", "limit",
                "time_limit", "minimum", "maximum", "start_date", "end_date", "note", "message", "codes", "hs", "isic"]
+# Deeper runs: KARVAN_FUZZ_EXAMPLES=50 make test (the default keeps the suite within its time).
+EXAMPLES = int(os.environ.get("KARVAN_FUZZ_EXAMPLES", "3"))
 FILE = st.sampled_from([b"", b"\xff\xfe\x00\x00garbage", b"key\n" + b"\x00" * 10, "ключ,название\nа,б\n".encode("cp1251"),
                         b"\x89PNG\r\n\x1a\n" + bytes(range(256))])
+
+def _form_field_names() -> list[str]:
+    """Every field name of every WTForms form in the app, so that posted values reach the real
+    validators and services rather than being ignored as unknown keys."""
+    from flask_wtf import FlaskForm
+    from wtforms.fields.core import UnboundField
+
+    names: set[str] = set()
+    pending = list(FlaskForm.__subclasses__())
+    while pending:
+        form_class = pending.pop()
+        pending.extend(form_class.__subclasses__())
+        names.update(name for name in dir(form_class) if isinstance(getattr(form_class, name, None), UnboundField))
+    return sorted(names)
+
 
 def _url_for_rule(rule, data) -> str:
     path = rule.rule
@@ -59,11 +77,13 @@ def test_no_route_answers_500(scenario, who):
     rules = sorted((rule for rule in app.url_map.iter_rules() if rule.endpoint != "static" and "logout" not in rule.rule),
                    key=lambda rule: rule.rule)
     failures: list[str] = []
+    field_names = sorted(set(FIELD_NAMES) | set(_form_field_names()))
+    assert "email" in field_names and len(field_names) > len(FIELD_NAMES), "the forms' own fields are probed"
 
     def probe_rule(rule):
         methods = sorted(rule.methods & {"GET", "POST"})
 
-        @settings(max_examples=2, derandomize=True, deadline=None, database=None,
+        @settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None,
                   suppress_health_check=list(HealthCheck))
         @given(data=st.data())
         def probe(data):
@@ -72,7 +92,7 @@ def test_no_route_answers_500(scenario, who):
             if method == "GET":
                 response = client.get(path, query_string=query)
             else:
-                form = data.draw(st.dictionaries(st.sampled_from(FIELD_NAMES), VALUE, max_size=6))
+                form = data.draw(st.dictionaries(st.sampled_from(field_names), VALUE, max_size=8))
                 if data.draw(st.booleans()):
                     form["file"] = (io.BytesIO(data.draw(FILE)), data.draw(st.sampled_from(["a.csv", "a.xlsx", "", "x\r\n.csv"])))
                 response = client.post(path, query_string=query, data=form, content_type="multipart/form-data")

@@ -77,17 +77,24 @@ def test_organiser_runs_scheduler_moves_a_meeting_and_publishes(live_server, dem
     page.click(f"tr:has-text('{event.slug}') >> text=Scheduler and versions")
     page.wait_for_load_state()
 
+    versions_before = page.locator("#versions tbody tr").count()
     page.fill("input[name=time_limit]", "4")
     page.click("#solve-form [type=submit]")
     page.wait_for_selector("#job progress")
     page.wait_for_selector(".job-status[data-status=running]", timeout=10000)
-    fractions = set()
+    fractions, figures = set(), set()
     for _ in range(8):
         fractions.add(float(page.locator("#job progress").get_attribute("value") or 0))
+        figures.add(page.locator(".job-figures").inner_text())
         page.wait_for_timeout(300)
     assert len(fractions) > 1, "the progress bar moves while the scheduler runs"
+    assert any("placed so far" in text and "Time left" in text for text in figures), figures
     page.wait_for_selector(".job-result a", state="visible", timeout=30000)
     assert page.locator(".job-status").get_attribute("data-status") == "done"
+    assert "accepted requests placed" in page.locator(".job-figures").inner_text()
+    # the versions list and the Run button come back without a reload (htmx, "solve-finished")
+    page.wait_for_function(f"document.querySelectorAll('#versions tbody tr').length > {versions_before}", timeout=10000)
+    assert page.locator("#solve-form [type=submit]").is_enabled()
     page.click(".job-result a")
     page.wait_for_selector("#board")
     assert "draft" in page.locator(".board-head").inner_text()

@@ -25,7 +25,7 @@ def test_a_closure_outside_the_rounds_days_is_refused(client, auth):
     assert "The day is not part of the event." in response.get_data(as_text=True)
     assert db.session.scalar(select(Closure)) is None
     page = client.get(f"/organiser/events/{event.id}?lang=ru").get_data(as_text=True)
-    assert page.count("data-confirm=") >= 1 and "Удалить? Это нельзя отменить." in page
+    assert page.count("data-confirm=") >= 1 and "Удалить? Сразу после этого удаление можно отменить." in page
 
 
 def test_a_session_ending_before_it_starts_says_so(app):

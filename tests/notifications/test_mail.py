@@ -12,6 +12,7 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from planner.extensions import db
+from planner.jobs import queue_name
 from planner.models import OutgoingMessage
 from planner.notifications.invites import queue_publish_notices
 from planner.notifications.notices import send_request_notice
@@ -228,7 +229,7 @@ def test_with_rq_delivery_jobs_are_enqueued_after_commit_with_retries(app, redis
 
     app.config.update(KARVAN_JOBS="rq", REDIS_URL=redis_url, MAIL_SERVER="127.0.0.1")
     scenario = factories.make_meeting_scenario()
-    queue = Queue("karvan", connection=Redis.from_url(redis_url))
+    queue = Queue(queue_name(), connection=Redis.from_url(redis_url))
     messages = queue_publish_notices(scenario["event"].id, scenario["version"].id, None)
     assert queue.count == 0
     db.session.commit()

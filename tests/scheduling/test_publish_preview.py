@@ -3,14 +3,19 @@ the e-mails then queued. One definition of "moved": time or table; a new interpr
 shown apart."""
 from __future__ import annotations
 
+from email import message_from_bytes, policy
+
+from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
 
 from planner.extensions import db
-from planner.models import OutgoingMessage
+from planner.models import Interpreter, OutgoingMessage
 from planner.models.enums import MailKind
+from planner.notifications.outbox import compose
 from planner.scheduling.board import move_meeting
 from planner.scheduling.drafts import solve_event
 from planner.scheduling.publishing import copy_version, diff_versions, publish_preview, publish_version
+from planner.text.scripts import interpreter_name
 from tests import factories
 from tests.scheduling_factories import free_cell, make_round
 
@@ -67,6 +72,25 @@ def test_an_interpreter_change_is_not_a_move(any_app):
     preview = publish_preview(second)
     # each of its people: the changed REQUEST and their digest
     assert preview.people_changed == len(meeting.participants) and preview.emails == 2 * len(meeting.participants)
+
+    # The messages name the new interpreter and say that only the interpreter changed.
+    new = db.session.get(Interpreter, meeting.interpreter_id)
+    old = db.session.get(Interpreter, next(m for m in first.meetings if m.request_id == meeting.request_id).interpreter_id)
+    before = _queued()
+    publish_version(second, expected_revision=1)
+    assert _queued() - before == preview.emails
+    messages = db.session.scalars(select(OutgoingMessage).order_by(OutgoingMessage.id).offset(before)).all()
+    assert {m.participant_id for m in messages} == {p.id for p in meeting.participants}
+    for message in messages:
+        email = message_from_bytes(compose(message), policy=policy.default)
+        text = next(part for part in email.walk() if part.get_content_type() == "text/plain").get_content()
+        html = next(part for part in email.walk() if part.get_content_type() == "text/html").get_content()
+        new_name, old_name = interpreter_name(new, message.locale), interpreter_name(old, message.locale)
+        assert new_name in text and new_name in html and old_name not in text
+        if message.kind == MailKind.SCHEDULE_UPDATE:
+            with force_locale(message.locale):
+                said = gettext("Same time and table; the interpreter has changed.")
+            assert said in text and said in html
 
 
 def test_the_organiser_sees_the_preview_before_publishing(client, auth):

@@ -218,3 +218,21 @@ def test_deterministic_with_one_worker():
     a, b = solve(prob, one), solve(prob, one)
     assert a.status == b.status == Status.OPTIMAL
     assert a.assignments == b.assignments
+
+
+def test_figures_of_the_best_schedule_so_far_are_reported():
+    """`on_figures(scheduled, holes)`: first the first-fit start, then every better whole
+    schedule; the last report is the answer's figures unless a final repair adds meetings."""
+    from solver.generate import GenParams, generate
+    from solver.greedy import solve_greedy
+    prob = generate(GenParams(16, 40, 2, slots_per_session=5), seed=5)
+    for decompose in ("never", "always"):
+        seen: list[tuple[int, int]] = []
+        sol = solve(prob, Config(time_limit_s=10, workers=1, seed=3, decompose=decompose),
+                    on_figures=lambda scheduled, holes, seen=seen: seen.append((scheduled, holes)))
+        assert sol.status in (Status.OPTIMAL, Status.FEASIBLE) and check(prob, sol).ok
+        assert seen[0][0] == solve_greedy(prob).stats.scheduled
+        assert all(isinstance(n, int) and isinstance(h, int) and 0 <= n <= len(prob.meetings) and h >= 0 for n, h in seen)
+        assert seen[-1][0] <= sol.stats.scheduled and max(n for n, _h in seen) <= sol.stats.scheduled
+        if decompose == "never":
+            assert seen[-1] == (sol.stats.scheduled, sol.stats.holes)

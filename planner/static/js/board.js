@@ -1,16 +1,7 @@
-/* Scheduling pages: the live progress bar of a scheduler run, and drag-and-drop moves on
-   the board (the server checks every move; a refused one shows the reason). */
+/* The board: drag-and-drop moves (the server checks every move; a refused one shows the
+   reason). A scheduler run's progress is an htmx fragment (templates/scheduling/_job.html). */
 (function () {
   "use strict";
-
-  function digits(value) {
-    if (value === null || value === undefined) { return "—"; }
-    var text = String(value);
-    var lang = document.documentElement.lang;
-    if (lang === "ru") { return text.replace(".", ","); }
-    if (lang !== "fa") { return text; }
-    return text.replace(".", "٫").replace(/[0-9]/g, function (d) { return "۰۱۲۳۴۵۶۷۸۹"[d]; });
-  }
 
   // Replace parts of the page with their current server rendering, in place: the scroll
   // position and everything else on the page stay as they are.
@@ -26,54 +17,6 @@
           Array.prototype.forEach.call(next.attributes, function (attr) { now.setAttribute(attr.name, attr.value); });
         });
       });
-  }
-
-  function pollJob(box) {
-    var url = box.dataset.url;
-    var bar = box.querySelector(".job-progress");
-    var status = box.querySelector(".job-status");
-    function show(state) {
-      bar.value = state.fraction;
-      bar.textContent = digits(Math.round(state.fraction * 100)) + "%";
-      status.textContent = state.status_label;
-      status.dataset.status = state.status;
-      box.querySelector(".job-remaining").textContent = digits(state.remaining);
-      var error = box.querySelector(".job-error");
-      if (state.error_label) {
-        error.querySelector(".job-error-label").textContent = state.error_label;
-        error.querySelector(".job-reason").textContent = state.reason_label || "";
-        var reference = error.querySelector(".job-reference");
-        reference.hidden = !state.reference;
-        reference.querySelector("code").textContent = state.reference || "";
-        error.hidden = false;
-      }
-      if (state.board_url) {
-        var result = box.querySelector(".job-result");
-        result.querySelector("a").href = state.board_url;
-        result.hidden = false;
-      }
-      if (state.finished && box.dataset.finished !== "true") {
-        // The run ended while the page was open: bring its outcome and the versions list in.
-        refreshParts(["#job", "#versions"]);
-      }
-      if (state.finished) {
-        box.dataset.finished = "true";
-        var cancel = box.querySelector(".job-cancel");
-        if (cancel) { cancel.hidden = true; }
-        var submit = document.querySelector("#solve-form [type=submit]");
-        if (submit) { submit.disabled = false; }
-      }
-    }
-    function tick() {
-      fetch(url, {headers: {"Accept": "application/json"}, credentials: "same-origin"})
-        .then(function (response) { return response.json(); })
-        .then(function (state) {
-          show(state);
-          if (!state.finished) { window.setTimeout(tick, 700); }
-        })
-        .catch(function () { window.setTimeout(tick, 2000); });
-    }
-    if (box.dataset.finished !== "true") { tick(); }
   }
 
   var BOARD_PARTS = ["#board", "#figures", ".board-actions", "#unscheduled"];
@@ -164,8 +107,6 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    var job = document.getElementById("job");
-    if (job) { pollJob(job); }
     var board = document.getElementById("board");
     if (board && board.classList.contains("editable")) { boardMoves(board); }
   });
