@@ -16,8 +16,8 @@ from planner.events import services as setup
 from planner.events.forms import ClosureForm, EventForm, HostTableForm, InterpreterForm, SessionForm, TablesForm, choices
 from planner.extensions import db
 from planner.models import Closure, Event, EventRegistration, EventSession, Exhibition, Firm, Interpreter, MeetingTable, Region
-from planner.paging import page_url, paginate_query, requested_page
 from planner.models.enums import DeletedKind
+from planner.paging import page_url, paginate_query, requested_page
 from planner.text.fields import parse_whole_number
 from planner.text.i18n import (
     _,
