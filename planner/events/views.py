@@ -19,6 +19,7 @@ from planner.events.rounds import suggest_round
 from planner.extensions import db
 from planner.models import Closure, Event, EventRegistration, EventSession, Exhibition, Firm, Interpreter, MeetingTable, Region
 from planner.models.enums import DeletedKind
+from planner.paging import page_url, paginate_query, requested_page
 from planner.text.fields import parse_whole_number
 from planner.text.i18n import (
     _,
@@ -143,15 +144,18 @@ def setup_page(event_id: int):
     closure_form.region_key.data = event.region_key
     closures = db.session.scalars(select(Closure).where(Closure.day.between(event.start_date, event.end_date))
                                   .order_by(Closure.day)).all()
+    registrations = paginate_query(setup.registrations_query(event), requested_page("firms_page"))
     return render_template("events/setup.html", event=event, days=days, sessions=sessions, session_form=session_form,
                            tables_form=TablesForm(), host_form=host_form, interpreter_form=interpreter_form,
                            closure_form=closure_form, closures=closures, warnings=setup.travel_warnings(event),
+                           registrations=registrations, registrations_url=page_url("firms_page", "firms"),
                            undo_offers=undo.offers(event, current_user.id))
 
 
 def _registered_firm_choices(event: Event) -> list[tuple[int, str]]:
     locale = current_locale()
-    firms = sorted((r.firm for r in event.registrations), key=lambda f: f.display_name(locale))
+    # one query with the firms and their regions (not one per registration)
+    firms = sorted((r.firm for r in db.session.scalars(setup.registrations_query(event))), key=lambda f: f.display_name(locale))
     return [(f.id, f.display_name(locale)) for f in firms]
 
 
@@ -174,7 +178,10 @@ def _region_choices() -> list[tuple[str, str]]:
 
 
 def _back(event: Event, anchor: str = ""):
-    return redirect(url_for("events.setup_page", event_id=event.id) + (f"#{anchor}" if anchor else ""))
+    # the page of the firms' list the form was sent from, so saving bounds on page 3 stays there
+    page = request.form.get("firms_page", "")
+    return redirect(url_for("events.setup_page", event_id=event.id, firms_page=page if page.isdecimal() else None)
+                    + (f"#{anchor}" if anchor else ""))
 
 
 def _attempt(event: Event, anchor: str, action, message):

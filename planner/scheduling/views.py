@@ -20,12 +20,13 @@ from planner.extensions import db
 from planner.models import Event, Meeting, MeetingRequest, MeetingTable, ScheduleVersion, Slot, SolveJob
 from planner.models.enums import VersionStatus
 from planner.notifications.outbox import delivery_counts, resend_failed
+from planner.paging import page_url, requested_page
 from planner.scheduling import board as board_service
 from planner.scheduling import publishing, solving
-from planner.scheduling.board_view import MOVE_LIST_MAX, board_view
+from planner.scheduling.board_view import MOVE_LIST_MAX, board_view, left_out
 from planner.scheduling.explain import unscheduled_text, zero_label
 from planner.scheduling.propagation import cancel_reason_label, needs_attention
-from planner.scheduling.versions import firms_by_id, published_version, requests_by_id
+from planner.scheduling.versions import published_version
 from planner.text.i18n import _, current_locale, format_clock, format_day, local_digits, ngettext
 from planner.urls import database_int, safe_next
 
@@ -46,7 +47,7 @@ def overview(event_id: int):
     versions = db.session.scalars(select(ScheduleVersion).where(ScheduleVersion.event_id == event.id)
                                   .order_by(ScheduleVersion.number.desc())).all()
     published = next((v for v in versions if v.status == VersionStatus.PUBLISHED), None)
-    diffs = {v.id: publishing.diff_versions(published, v).counts() for v in versions
+    diffs = {v.id: publishing.diff_counts(published, v) for v in versions
              if v.status == VersionStatus.DRAFT and published is not None}
     job = solving.active_job(event)
     last_job = job or db.session.scalar(select(SolveJob).where(SolveJob.event_id == event.id)
@@ -155,11 +156,9 @@ def board(version_id: int):
     all_tables = request.args.get("tables") == "all"
     day = request.args.get("day") or None
     view = board_view(version, day=_parse_day(day), all_days=day == "all", all_tables=all_tables,
-                      participant_id=participant_id, find=request.args.get("find"), locale=current_locale())
-    unscheduled = version.unscheduled or []
-    requests = requests_by_id(item["request_id"] for item in unscheduled)
-    zero = (version.stats or {}).get("zero_firms", [])
-    firms = firms_by_id(item["firm_id"] for item in zero)
+                      participant_id=participant_id, find=request.args.get("find"), locale=current_locale(),
+                      tables_page_number=requested_page("tables_page"))
+    rest = left_out(version, requested_page("unscheduled_page"), requested_page("zero_page"))
     slots = [slot for session in event_sessions(event) for slot in session.slots]
     slot_choices = choices([(slot.id, _slot_label(slot, event)) for slot in slots])
     table_choices = choices([(table.id, table.name) for table in event.tables])
@@ -168,15 +167,16 @@ def board(version_id: int):
     place_form = PlaceForm(expected_lock=version.lock_version)
     place_form.slot_id.choices, place_form.table_id.choices = slot_choices, table_choices
     published = published_version(event)
-    diff = publishing.diff_versions(published, version).counts() if published is not None and published.id != version.id else None
+    diff = publishing.diff_counts(published, version) if published is not None and published.id != version.id else None
     publish_form = PublishForm(expected_revision=event.schedule_revision, expected_lock=version.lock_version)
     return render_template("scheduling/board.html", version=version, event=event, grids=view.grids,
                            all_tables=all_tables, participant_id=participant_id, highlighted=view.highlighted,
-                           people=view.people, movable=view.movable, board=view, find=request.args.get("find", ""),
+                           movable=view.movable, board=view, find=request.args.get("find", ""),
                            board_day=(view.day.isoformat() if view.day else ("all" if day == "all" else None)),
-                           sides=board_service.unscheduled_sides(unscheduled, requests),
-                           meeting_sides=board_service.meeting_sides,
-                           unscheduled=unscheduled, requests=requests, zero=zero, firms=firms, move_form=move_form,
+                           sides=rest.sides, unscheduled=rest.unscheduled, requests=rest.requests, zero=rest.zero,
+                           firms=rest.firms, unscheduled_url=page_url("unscheduled_page", "unscheduled"),
+                           zero_url=page_url("zero_page", "zero"), tables_url=page_url("tables_page", "board"),
+                           move_form=move_form,
                            place_form=place_form, publish_form=publish_form, diff=diff, published=published,
                            unscheduled_text=unscheduled_text, zero_label=zero_label, move_list_max=MOVE_LIST_MAX,
                            attention=needs_attention(version), cancel_reason_label=cancel_reason_label)

@@ -252,10 +252,13 @@ def firm_sheet(event: Event, meetings: list[Meeting], firm: Firm, locale: str) -
                  by_day(firm_entries(meetings, firm), event.timezone), "firm", f"f{firm.id}")
 
 
-def member_sheets(event: Event, meetings: list[Meeting], delegation: Delegation, locale: str) -> list[Sheet]:
-    """One sheet per member (head first): linear in the delegation's meetings."""
+def member_sheets(event: Event, meetings: list[Meeting], delegation: Delegation, locale: str,
+                  members: list[Participant] | None = None) -> list[Sheet]:
+    """One sheet per member (head first), or per one of `members` (a page of them): linear in
+    the delegation's meetings."""
     index = meetings_by_person(meetings)
-    return [person_sheet(event, meetings, member, locale, index) for member in delegation_members(delegation)]
+    people = delegation_members(delegation) if members is None else members
+    return [person_sheet(event, meetings, member, locale, index) for member in people]
 
 
 def table_sheet(event: Event, meetings: list[Meeting], table: MeetingTable, locale: str) -> Sheet:
@@ -270,12 +273,13 @@ def table_sheets_title(locale: str) -> str:
         return _("Table sheets")
 
 
-def table_sheets(event: Event, meetings: list[Meeting], locale: str) -> list[Sheet]:
-    """Every table's sheet, the meetings grouped by table in one pass (linear in the round)."""
+def table_sheets(event: Event, meetings: list[Meeting], locale: str, tables: list[MeetingTable] | None = None) -> list[Sheet]:
+    """Every table's sheet (or each of `tables`'), the meetings grouped by table in one pass
+    (linear in the round)."""
     at: dict[int, list[Meeting]] = {}
     for meeting in meetings:
         at.setdefault(meeting.table_id, []).append(meeting)
-    return [table_sheet(event, at.get(table.id, []), table, locale) for table in event.tables]
+    return [table_sheet(event, at.get(table.id, []), table, locale) for table in (event.tables if tables is None else tables)]
 
 
 def version_stamp(event: Event, version: ScheduleVersion | None, locale: str) -> str:

@@ -37,16 +37,17 @@ def _feed_locale(default: str) -> str:
     return asked if asked in current_app.config["LANGUAGES"] else default
 
 
-def _feed(kind: str, owner_id: int, locale: str, build, filename: str) -> Response:
-    """The feed built once per published state and language (`artefacts`), with an ETag and
-    Last-Modified; a calendar app asking again with either gets 304 and no body."""
-    stamp, changed = artefacts.publish_stamp()
+def _feed(kind: str, owner_id: int, firm_ids, locale: str, build, filename: str) -> Response:
+    """The feed built once per published state of the owner's rounds (those of `firm_ids`) and
+    language (`artefacts`), with an ETag and Last-Modified; a calendar app asking again with
+    either gets 304 and no body. Publishing a round the owner is not in changes none of it."""
+    stamp, changed = artefacts.publish_stamp(firm_ids)
     etag = f"{kind}{owner_id}-{locale}-{stamp}"
     unchanged = request.if_none_match.contains(etag) if request.if_none_match else (
         changed is not None and request.if_modified_since is not None
         and request.if_modified_since >= changed.replace(microsecond=0))
     name = artefacts.feed_name(kind, owner_id, locale, stamp)
-    data = b"" if unchanged else artefacts.cached(name, build)
+    data = b"" if unchanged else artefacts.store_feed(kind, owner_id, locale, stamp, build)
     accel = None if unchanged else artefacts.accel_redirect(name)
     response = _ics(b"" if accel else data, filename)
     if accel:
@@ -65,7 +66,8 @@ def participant_feed(token: str):
     """A person's meetings in every published schedule (METHOD:PUBLISH)."""
     person = ics.participant_by_token(token) or abort(404)
     locale = _feed_locale(recipient_locale(person))
-    return _feed("p", person.id, locale, lambda: ics.participant_feed(person, locale), f"karvan-p{person.id}.ics")
+    return _feed("p", person.id, [person.firm_id], locale, lambda: ics.participant_feed(person, locale),
+                 f"karvan-p{person.id}.ics")
 
 
 @bp.route("/d/<token>.ics")
@@ -74,7 +76,8 @@ def delegation_feed(token: str):
     delegation = ics.delegation_by_token(token) or abort(404)
     default = recipient_locale(delegation.head) if delegation.head else region_locale(delegation.region)
     locale = _feed_locale(default)
-    return _feed("d", delegation.id, locale, lambda: ics.delegation_feed(delegation, locale),
+    return _feed("d", delegation.id, artefacts.delegation_firms(delegation.id), locale,
+                 lambda: ics.delegation_feed(delegation, locale),
                  f"karvan-delegation-{delegation.id}.ics")
 
 

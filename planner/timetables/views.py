@@ -12,6 +12,7 @@ from planner.access import event_by_slug, load_or_404, of_event, organiser_requi
 from planner.extensions import db
 from planner.models import Delegation, Event, Firm, MeetingTable, Participant
 from planner.models.enums import Role
+from planner.paging import page_url, paginate, requested_page
 from planner.text.i18n import _, current_locale
 from planner.timetables import artefacts
 from planner.timetables import entries as tt
@@ -19,6 +20,7 @@ from planner.timetables.feeds import delegation_feed, participant_feed
 from planner.timetables.overview import members_overview
 
 bp = Blueprint("timetables", __name__, url_prefix="/timetables")
+SHEETS_PER_PAGE = 20  # a delegation's members or a round's tables on one screen page
 
 
 # --- access -------------------------------------------------------------------------------
@@ -58,9 +60,10 @@ def _pdf(data: bytes, filename: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-def _large_pdf(event, version, sheets, kind: str, owner_id: int | None, pdf_name: str):
-    """A PDF of many sheets comes from the artefact store: sent when built, else built in the
-    background while the page says it is being prepared (and reloads itself)."""
+def _large_pdf(event, version, pages: int, kind: str, owner_id: int | None, pdf_name: str):
+    """A PDF of many (`pages`) sheets comes from the artefact store: sent when built, else built
+    in the background while the page says it is being prepared (and reloads itself). Nothing is
+    rendered here, so the answer comes at once however large the PDF."""
     locale = current_locale()
     stored = artefacts.pdf_name(f"{kind}-{owner_id or event.id}", locale, version)
     if artefacts.pdf_ready(stored) is None:
@@ -73,7 +76,7 @@ def _large_pdf(event, version, sheets, kind: str, owner_id: int | None, pdf_name
         return response
     if ready is not None:
         return _pdf(ready.read_bytes(), pdf_name)
-    return render_template("timetables/preparing.html", event=event, pages=len(sheets)), 202
+    return render_template("timetables/preparing.html", event=event, pages=pages), 202
 
 
 def _sheet_route(rule: str, *formats: str):
@@ -97,17 +100,15 @@ def _alternate(fmt: str) -> str | None:
     return url_for(endpoint, **{k: v for k, v in request.view_args.items() if k != "as_"})
 
 
-def _show(event, title, sheets, *, kind, as_, pdf_name, feed=None, version=None, owner=None, links=()):
-    """The sheets on screen (with links to the PDF and .ics of the same page), or as a PDF."""
+def _show(event, title, sheets, *, kind, as_, pdf_name, feed=None, version=None, owner=None, links=(), page=None):
+    """The sheets on screen (with links to the PDF and .ics of the same page; `page`: the
+    screen page of a long list of sheets), or as a PDF."""
     locale = current_locale()
-    if as_ == "pdf" and version is not None and len(sheets) > artefacts.PDF_INLINE_MAX and kind in ("delegation", "table"):
-        return _large_pdf(event, version, sheets, "delegation" if kind == "delegation" else "tables",
-                          owner.id if kind == "delegation" else None, pdf_name)
     if as_ == "pdf":
         return _pdf(tt.sheets_pdf(event, title, sheets, locale, version, overview=kind == "delegation"), pdf_name)
     return render_template("timetables/page.html", event=event, title=title, sheets=sheets, kind=kind,
                            pdf_url=_alternate("pdf"), ics_url=_alternate("ics"), feed=feed, version=version, owner=owner,
-                           links=links,
+                           links=links, page=page, url_for_page=page_url(),
                            overview=members_overview(sheets) if kind == "delegation" and version is not None else None,
                            meeting_link=lambda entry: url_for("feeds.meeting", slug=event.slug, request_id=entry.meeting.request_id))
 
@@ -186,16 +187,23 @@ def firm(slug: str, firm_id: int, as_: str = "html"):
 @login_required
 def delegation(slug: str, delegation_id: int, as_: str = "html"):
     """Every member of the delegation by day (one printed page per person), for the head; as
-    .ics, the delegation's meetings of this event in one file."""
+    .ics, the delegation's meetings of this event in one file. On screen a page of members at a
+    time; a PDF of many members comes from the artefact store (`_large_pdf`)."""
     event = event_by_slug(slug)
     delegation = load_or_404(Delegation, delegation_id, allowed=_is_head_of)
     locale = current_locale()
     if as_ == "ics":
         return _ics_download(delegation_feed(delegation, locale, [event]), f"timetable-{slug}-delegation-{delegation.id}.ics")
-    version, meetings = _context(event, {member.firm_id for member in tt.load_delegation(delegation)})
-    sheets = tt.member_sheets(event, meetings, delegation, locale)
-    return _show(event, delegation.display_name(locale), sheets, kind="delegation", version=version, as_=as_,
-                 owner=delegation, feed=("delegation", delegation), pdf_name=f"timetable-{slug}-delegation-{delegation.id}.pdf")
+    pdf_name = f"timetable-{slug}-delegation-{delegation.id}.pdf"
+    members, version = tt.delegation_members(delegation), tt.published_version(event)
+    as_pdf = as_ == "pdf"
+    if as_pdf and version is not None and len(members) > artefacts.PDF_INLINE_MAX:
+        return _large_pdf(event, version, len(members), "delegation", delegation.id, pdf_name)
+    page = paginate(members, None if as_pdf else requested_page(), max(1, len(members)) if as_pdf else SHEETS_PER_PAGE)
+    meetings = tt.version_meetings(version, {member.firm_id for member in page.items})
+    sheets = tt.member_sheets(event, meetings, delegation, locale, page.items)
+    return _show(event, delegation.display_name(locale), sheets, kind="delegation", version=version, as_=as_, page=page,
+                 owner=delegation, feed=("delegation", delegation), pdf_name=pdf_name)
 
 
 @_sheet_route("/<slug>/tables", "pdf")
@@ -203,12 +211,17 @@ def delegation(slug: str, delegation_id: int, as_: str = "html"):
 def tables(slug: str, as_: str = "html"):
     """Every table's sheet for the hall (one printed page per table)."""
     event = event_by_slug(slug)
-    version, meetings = _context(event)
+    version, tables = tt.published_version(event), list(event.tables)
+    as_pdf = as_ == "pdf"
+    if as_pdf and version is not None and len(tables) > artefacts.PDF_INLINE_MAX:
+        return _large_pdf(event, version, len(tables), "tables", None, f"tables-{slug}.pdf")
+    page = paginate(tables, None if as_pdf else requested_page(), max(1, len(tables)) if as_pdf else SHEETS_PER_PAGE)
+    meetings = tt.version_meetings(version, table_ids=[table.id for table in page.items])
     locale = current_locale()
-    sheets = tt.table_sheets(event, meetings, locale)
+    sheets = tt.table_sheets(event, meetings, locale, page.items)
     links = [(delegation.display_name(locale), url_for(".delegation", slug=slug, delegation_id=delegation.id))
              for delegation in db.session.scalars(select(Delegation).order_by(Delegation.id))]
-    return _show(event, tt.table_sheets_title(locale), sheets, kind="table", version=version, as_=as_,
+    return _show(event, tt.table_sheets_title(locale), sheets, kind="table", version=version, as_=as_, page=page,
                  pdf_name=f"tables-{slug}.pdf", links=links)
 
 
