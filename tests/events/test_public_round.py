@@ -78,19 +78,6 @@ def test_a_member_without_a_firm_is_sent_to_describe_it(app, client, auth):
     assert client.post("/rounds/winter/join").headers["Location"].endswith("/firms/register")
 
 
-def test_a_round_that_is_over_takes_no_new_firm(app, client, auth):
-    event = factories.make_event(slug="bygone", start=date(2026, 11, 8), end=date(2026, 11, 9))
-    firm = factories.make_firm("chelyabinsk")
-    member = factories.make_user(firm=firm, email="late@firm.example")
-    db.session.commit()
-    auth.login(member.email)
-    page = client.get("/rounds/bygone?lang=ru").get_data(as_text=True)
-    assert "завершён: фирмы больше не могут к нему присоединиться" in page and "Участвовать в раунде" not in page
-    client.post("/rounds/bygone/join")
-    assert db.session.scalar(select(func.count()).select_from(EventRegistration).where(
-        EventRegistration.event_id == event.id)) == 0
-
-
 def test_the_public_page_and_the_registrations_list_cost_the_same_with_four_times_the_firms(app):
     event_id = factories.make_event(slug="big", start=date(2027, 1, 10), end=date(2027, 1, 12)).id
     factories.make_user("organiser", email="org@karvan.example")
