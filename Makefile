@@ -7,7 +7,7 @@ FLASK := $(VENV)/bin/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: icu-deps run test lint test-solver install install-dev system-deps translations translations-update db demo worker bench bench-quick clean
+.PHONY: icu-deps run test lint test-solver install install-dev system-deps bench-deps translations translations-update db demo worker bench bench-web bench-quick clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,13 @@ system-deps:
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+## Debian's wrk, the load generator of `bench/web_bench.py --load`; only the benchmarks need it.
+bench-deps:
+	@if ! command -v wrk >/dev/null 2>&1; then \
+	  echo "Installing Debian packages: wrk"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; \
 	fi
 
 translations: $(VENV)/.installed
@@ -84,10 +91,15 @@ lint: $(VENV)/.installed-dev
 test: lint system-deps translations
 	$(PY) -m pytest -q
 
-bench: $(VENV)/.installed-dev
+bench: $(VENV)/.installed-dev bench-web
 	$(PY) bench/solver_bench.py
 	$(PY) bench/matching_bench.py
 	$(PY) bench/scheduling_bench.py
+
+## Pages at 250 and 1,000 firms (databases kept in instance/web-bench: the first run builds them
+## for minutes, later runs reuse them), then req/s under wrk against hello-world on gunicorn.
+bench-web: $(VENV)/.installed-dev translations bench-deps
+	$(PY) bench/web_bench.py --firms 250,1000 --load --data instance/web-bench
 
 test-solver: $(VENV)/.installed-dev
 	$(PY) -m pytest -q tests/solver

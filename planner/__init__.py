@@ -9,6 +9,7 @@ import flask_babel
 from flask import Flask, abort, g, render_template, request
 from flask.globals import request_ctx
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -149,6 +150,15 @@ def _security_headers(response):
     return response
 
 
+_HTTP_ERRORS = {
+    400: _l("The request could not be understood."),
+    403: _l("You are not allowed to see this page."),
+    404: _l("This page does not exist."),
+    405: _l("This address cannot be opened this way. Use the buttons on the page."),
+    429: _l("Too many attempts. Please wait and try again."),
+}
+
+
 def _register_errors(app: Flask) -> None:
     def wants_json() -> bool:
         return request.path.startswith("/api/")
@@ -161,26 +171,10 @@ def _register_errors(app: Flask) -> None:
             return message, status, {"Content-Type": "text/plain; charset=utf-8"}
         return render_template("errors/error.html", status=status, message=message), status
 
-    @app.errorhandler(400)
-    def bad_request(error):
-        # Werkzeug's and Flask-WTF's descriptions are English ("The CSRF token is missing."): never shown.
-        return render_error(400, _("The request could not be understood."))
-
-    @app.errorhandler(403)
-    def forbidden(error):
-        return render_error(403, _("You are not allowed to see this page."))
-
-    @app.errorhandler(404)
-    def not_found(error):
-        return render_error(404, _("This page does not exist."))
-
-    @app.errorhandler(405)
-    def wrong_method(error):
-        return render_error(405, _("This address cannot be opened this way. Use the buttons on the page."))
-
-    @app.errorhandler(429)
-    def too_many(error):
-        return render_error(429, _("Too many attempts. Please wait and try again."))
+    # Werkzeug's and Flask-WTF's descriptions are English ("The CSRF token is missing."): never
+    # shown; each status says its own sentence in the reader's language.
+    for status, message in _HTTP_ERRORS.items():
+        app.register_error_handler(status, lambda error, status=status, message=message: render_error(status, str(message)))
 
     @app.errorhandler(IntegrityError)
     def lost_race(error):

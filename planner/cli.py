@@ -1,7 +1,6 @@
 """Flask CLI commands. They call the same services as the web views and commit once."""
 from __future__ import annotations
 
-import getpass
 import importlib
 import json
 import sys
@@ -11,19 +10,17 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from planner.accounts.services import create_user
+from planner.accounts.cli import create_organiser_command
 from planner.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
 from planner.demo.seed import seed_demo
-from planner.errors import ServiceError
 from planner.eventday import cli as cli_eventday
 from planner.events import cli as cli_events
 from planner.exhibitions.services import import_exhibitions
 from planner.extensions import db
-from planner.jobs import TASK_MODULES, redis_connection
+from planner.jobs import TASK_MODULES, adopt_worker_app, queue_name, redis_connection
 from planner.matching.candidates import firm_matches
 from planner.matching.reasons import describe_reason, matches_as_json
 from planner.models import Firm, User
-from planner.models.enums import Role
 from planner.notifications import cli as cli_notifications
 from planner.onboarding import cli as cli_onboarding
 from planner.requests.services import pick_event
@@ -78,24 +75,6 @@ def import_exhibitions_command(csv_file: Path):
     click.echo(f"Imported: {report.created} new, {report.updated} updated, {report.unchanged} unchanged.")
 
 
-@click.command("create-organiser")
-@click.argument("email")
-@click.option("--password", help="Password (asked for when omitted).")
-@click.option("--name", default=None)
-def create_organiser_command(email: str, password: str | None, name: str | None):
-    """Create an organiser account."""
-
-    if password is None:
-        password = getpass.getpass("Password: ")
-    try:
-        user = create_user(email, password, role=Role.ORGANISER, name=name)
-    except ServiceError as error:
-        click.echo(f"Error: {error.message}", err=True)
-        sys.exit(1)
-    db.session.commit()
-    click.echo(f"Organiser {user.email} created.")
-
-
 translate = AppGroup("translate", help="Translation catalogues, one per feature (wraps pybabel).")
 
 
@@ -128,7 +107,8 @@ def worker_command(burst: bool):
     for module in TASK_MODULES:
         importlib.import_module(module)
     connection = redis_connection()
-    Worker([Queue("karvan", connection=connection)], connection=connection).work(burst=burst)
+    adopt_worker_app(current_app._get_current_object())  # jobs (and forks) reuse this app
+    Worker([Queue(queue_name(), connection=connection)], connection=connection).work(burst=burst)
 
 
 COMMANDS = [worker_command, seed_demo_command, load_reference_command, import_exhibitions_command, create_organiser_command, translate]

@@ -66,6 +66,9 @@ def load_config(instance_path: str, environ: dict[str, str] | None = None) -> di
         "REDIS_URL": env.get("REDIS_URL") or None,
         "KARVAN_TIMEZONE": env.get("KARVAN_TIMEZONE", "Asia/Tehran"),
         "KARVAN_JOBS": env.get("KARVAN_JOBS", "rq" if env.get("REDIS_URL") else "thread"),
+        # The RQ queue that web processes fill and `flask worker` empties; installations (or test
+        # runs) sharing one Redis keep apart by giving each its own name.
+        "RQ_QUEUE": env.get("KARVAN_RQ_QUEUE", "karvan"),
         # A running solve writes a heartbeat this often; one silent for KARVAN_JOB_STALE_S has
         # lost its worker (killed, crashed machine) and is marked interrupted by whoever looks.
         "KARVAN_JOB_HEARTBEAT_S": float(env.get("KARVAN_JOB_HEARTBEAT_S", "5")),

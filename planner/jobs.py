@@ -14,10 +14,14 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from flask import Flask, current_app
+from sqlalchemy import event as sa_event
+
+from planner.extensions import db
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +29,25 @@ log = logging.getLogger(__name__)
 TASK_MODULES: list[str] = []
 _TASKS: dict[str, Callable[..., None]] = {}
 _POOLS: dict[int, ThreadPoolExecutor] = {}
+# The app an RQ worker process runs its jobs in, keyed by the environment it was built from:
+# building one per job (config, extensions, blueprints, catalogues) cost more than sending an
+# e-mail. A forking worker adopts its own app before forking, so every job inherits it.
+_WORKER_APPS: dict[tuple, tuple[Flask, int]] = {}
+
+
+def _environment_key() -> tuple:
+    return tuple(sorted(os.environ.items()))
+
+
+def adopt_worker_app(app: Flask) -> None:
+    """Make `app` the one RQ jobs of this process (and of its forks) run in."""
+    _WORKER_APPS.clear()
+    _WORKER_APPS[_environment_key()] = (app, os.getpid())
+
+
+def queue_name(app: Flask | None = None) -> str:
+    """The RQ queue of this installation (config RQ_QUEUE, env KARVAN_RQ_QUEUE)."""
+    return (app or current_app).config.get("RQ_QUEUE", "karvan")
 
 
 def task(name: str, module: str | None = None):
@@ -71,7 +94,20 @@ def run_task(name: str, kwargs: dict, task_modules: list[str] | None = None) -> 
 
     for module in task_modules or []:
         importlib.import_module(module)
-    _run_in_context(create_app(), name, kwargs)
+    key = _environment_key()
+    if key not in _WORKER_APPS:
+        _WORKER_APPS.clear()  # the environment changed (tests): the old app is stale
+        _WORKER_APPS[key] = (create_app(), os.getpid())
+    app, built_in = _WORKER_APPS[key]
+    if built_in != os.getpid():
+        # A forked job: database connections pooled before the fork belong to the parent
+        # (SQLAlchemy's advice for multiprocessing: dispose without closing them).
+        from planner.extensions import db
+
+        with app.app_context():
+            db.engine.dispose(close=False)
+        _WORKER_APPS[key] = (app, os.getpid())
+    _run_in_context(app, name, kwargs)
 
 
 def _pool(app: Flask) -> ThreadPoolExecutor:
@@ -103,9 +139,39 @@ def enqueue(name: str, *, retry: tuple[float, ...] = (), **kwargs) -> str | None
     if mode == "rq":
         from rq import Queue, Retry
 
-        queue = Queue("karvan", connection=redis_connection(app))
+        queue = Queue(queue_name(app), connection=redis_connection(app))
         job = queue.enqueue(run_task, name, kwargs, list(TASK_MODULES), job_timeout=3600,
                             retry=Retry(max=len(retry), interval=[int(d) for d in retry]) if retry else None)
         return job.id
     _pool(app).submit(_run_in_context, app, name, kwargs)
     return None
+
+
+_AFTER_COMMIT = "karvan.jobs.after_commit"
+
+
+def enqueue_after_commit(name: str, *, retry: tuple[float, ...] = (), **kwargs) -> None:
+    """`enqueue` task `name` once the current transaction commits, never when it rolls back:
+    for work that must see the rows the transaction writes (mail of the outbox, a publish's
+    feeds). A task that cannot be enqueued then is logged and left to its fallback (the row
+    stays queued for `flask send-mail`; feeds are built on their first request)."""
+    _lookup(name)  # fail fast on an unknown task, in the caller's request
+    session = db.session()
+    if not session.info.get(_AFTER_COMMIT + ".hooked"):
+        session.info[_AFTER_COMMIT + ".hooked"] = True
+        sa_event.listen(session, "after_commit", _enqueue_pending)
+        sa_event.listen(session, "after_soft_rollback", _forget_pending)
+    session.info.setdefault(_AFTER_COMMIT, []).append((name, retry, kwargs))
+
+
+def _enqueue_pending(session) -> None:
+    for name, retry, kwargs in session.info.pop(_AFTER_COMMIT, []):
+        try:
+            enqueue(name, retry=retry, **kwargs)
+        except Exception:
+            log.exception("could not enqueue %s %s", name, kwargs)
+
+
+def _forget_pending(session, previous_transaction) -> None:
+    if previous_transaction.parent is None:  # the outermost transaction rolled back
+        session.info.pop(_AFTER_COMMIT, None)

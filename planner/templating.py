@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from flask import Flask, url_for
 from flask_login import current_user
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup, escape
 
 from planner.eventday.passes import checkin_pass
 from planner.events.lifecycle import deadline_text, registration_status_label
@@ -59,9 +62,24 @@ def register(app: Flask) -> None:
 
     app.context_processor(_inbox_badge)
 
-    def join_list(items) -> str:
-        """Items joined with the reader's list comma ('، ' in Persian)."""
-        return scripts.join_list(items, current_locale())
+    @pass_eval_context
+    def join_list(context: EvalContext, items, each=None, groups: bool = False) -> str:
+        """Items joined the reader's way (`text.scripts.join_list`), each rendered by `each` first
+        when given (a macro giving an item's HTML, such as a name in <bdi>, or any callable) and
+        escaped in HTML templates (plain-text e-mails get plain text)."""
+        shown = [each(item) if each is not None else item for item in items]
+        if not context.autoescape:
+            return scripts.join_list(shown, current_locale(), groups=groups)
+        # CLDR's list patterns hold only commas, spaces, marks and words ("and", «و»): no markup.
+        return Markup(scripts.join_list([escape(item) for item in shown], current_locale(), groups=groups))
+
+    @pass_eval_context
+    def join_parts(context: EvalContext, *parts) -> str:
+        """The parts of one line joined by the reader's list comma (`text.scripts.join_parts`),
+        each escaped in HTML templates (a part may be HTML, such as a name in <bdi>)."""
+        if not context.autoescape:
+            return scripts.join_parts(parts, current_locale())
+        return Markup(scripts.join_parts([escape(part) for part in parts], current_locale()))
 
     app.jinja_env.filters.update(
         day=format_day,
@@ -84,7 +102,7 @@ def register(app: Flask) -> None:
         role_label=labels.role_label,
         language_list=lambda codes: labels.language_list(codes, current_locale()),
         join_list=join_list,
-        list_comma=lambda: scripts.list_separator(current_locale()),
+        join_parts=join_parts,
         dot=lambda: scripts.item_separator(current_locale()),
         person_name=lambda person: scripts.participant_name(person, current_locale()),
         interpreter_name=lambda interpreter: scripts.interpreter_name(interpreter, current_locale()),

@@ -20,6 +20,11 @@ from planner.extensions import db
 from tests import factories
 
 ROOT = Path(__file__).resolve().parent.parent
+# Runs on one machine share one Redis: each run gets its own RQ queue and rate-limit keys (and
+# RQ jobs, which build their app from the environment, see the same names).
+RUN_TAG = f"karvan-test-{os.getpid()}"
+os.environ["KARVAN_RQ_QUEUE"] = RUN_TAG
+os.environ["RATELIMIT_KEY_PREFIX"] = RUN_TAG
 PG_URL = os.environ.get("KARVAN_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("KARVAN_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 _skipped_services: set[str] = set()
@@ -187,9 +192,19 @@ def redis_url():
     import redis
 
     connection = redis.Redis.from_url(REDIS_URL)
-    connection.flushdb()
+    _forget_this_runs_keys(connection)
     yield REDIS_URL
-    connection.flushdb()
+    _forget_this_runs_keys(connection)
+
+
+def _forget_this_runs_keys(connection) -> None:
+    """Empty this run's queue (its jobs too) and drop its registries and counters; other runs'
+    keys stay (a FLUSHDB here once wiped a concurrent run's queue)."""
+    from rq import Queue
+
+    Queue(RUN_TAG, connection=connection).empty()
+    for key in connection.scan_iter(match=f"*{RUN_TAG}*", count=1000):
+        connection.delete(key)
 
 
 @pytest.fixture

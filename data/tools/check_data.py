@@ -165,26 +165,25 @@ CYRILLIC = re.compile("[\u0400-\u04ff]")
 LATIN_WORD = re.compile("[A-Za-z]{4,}")
 
 
-def check_fa(where, text, allow_latin=True):
+def _check_native(where, text, language, letters, script):
+    """A non-empty text with letters of its script and no stray whitespace; False when empty."""
     if not text or not text.strip():
-        err("%s: empty Persian text" % where)
-        return
-    if not PERSIAN.search(text):
-        err("%s: no Persian letters in %r" % (where, text))
-    if ARABIC_YEH_KAF.search(text):
-        err("%s: Arabic ي/ك/ى instead of Persian ی/ک in %r" % (where, text))
+        err("%s: empty %s text" % (where, language))
+        return False
+    if not letters.search(text):
+        err("%s: no %s letters in %r" % (where, script, text))
     if text != text.strip() or "  " in text:
         err("%s: stray whitespace in %r" % (where, text))
+    return True
+
+
+def check_fa(where, text, allow_latin=True):
+    if _check_native(where, text, "Persian", PERSIAN, "Persian") and ARABIC_YEH_KAF.search(text):
+        err("%s: Arabic ي/ك/ى instead of Persian ی/ک in %r" % (where, text))
 
 
 def check_ru(where, text):
-    if not text or not text.strip():
-        err("%s: empty Russian text" % where)
-        return
-    if not CYRILLIC.search(text):
-        err("%s: no Cyrillic letters in %r" % (where, text))
-    if text != text.strip() or "  " in text:
-        err("%s: stray whitespace in %r" % (where, text))
+    _check_native(where, text, "Russian", CYRILLIC, "Cyrillic")
 
 
 def check_en(where, text):
@@ -343,18 +342,26 @@ def check_exhibitions(classes):
 
 
 # ---------------------------------------------------------------- titles
-def check_titles(isic, hs, used_isic, used_hs):
-    rows = read_csv("isic4/isic4-titles.csv", ["code", "title_fa", "title_ru"])
-    codes = [r["code"] for r in rows]
+def read_titles(path, key, known):
+    """Rows of a fa/ru titles file (`path`, codes in column `key`): each code once, known, with a
+    Persian and a Russian title; returns the rows and the set of codes."""
+    name = path.rsplit("/", 1)[-1]
+    rows = read_csv(path, [key, "title_fa", "title_ru"])
+    codes = [r[key] for r in rows]
     for c, n in Counter(codes).items():
         if n > 1:
-            err("isic4-titles.csv: duplicate %s" % c)
-    have = set(codes)
+            err("%s: duplicate %s" % (name, c))
     for r in rows:
-        if r["code"] not in isic:
-            err("isic4-titles.csv: unknown code %s" % r["code"])
-        check_fa("isic4-titles.csv %s" % r["code"], r["title_fa"])
-        check_ru("isic4-titles.csv %s" % r["code"], r["title_ru"])
+        if r[key] not in known:
+            err("%s: unknown code %s" % (name, r[key]))
+        check_fa("%s %s" % (name, r[key]), r["title_fa"])
+        check_ru("%s %s" % (name, r[key]), r["title_ru"])
+    return rows, set(codes)
+
+
+def check_titles(isic, hs, used_isic, used_hs):
+    rows, have = read_titles("isic4/isic4-titles.csv", "code", isic)
+    for r in rows:
         if r["title_ru"] == isic.get(r["code"], {}).get("title"):
             err("isic4-titles.csv %s: Russian title is the English one" % r["code"])
     for c, r in isic.items():
@@ -368,17 +375,7 @@ def check_titles(isic, hs, used_isic, used_hs):
             err("isic4-titles.csv: missing group %s (parent of %s)" % (g, c))
     stat("isic4-titles.csv: %d rows" % len(rows))
 
-    rows = read_csv("hs2022/hs-titles.csv", ["hscode", "title_fa", "title_ru"])
-    codes = [r["hscode"] for r in rows]
-    for c, n in Counter(codes).items():
-        if n > 1:
-            err("hs-titles.csv: duplicate %s" % c)
-    have = set(codes)
-    for r in rows:
-        if r["hscode"] not in hs:
-            err("hs-titles.csv: unknown code %s" % r["hscode"])
-        check_fa("hs-titles.csv %s" % r["hscode"], r["title_fa"])
-        check_ru("hs-titles.csv %s" % r["hscode"], r["title_ru"])
+    rows, have = read_titles("hs2022/hs-titles.csv", "hscode", hs)
     for c, r in hs.items():
         if r["level"] == "2" and c not in have:
             err("hs-titles.csv: missing chapter %s" % c)
@@ -653,7 +650,7 @@ def check_event(firms, exhibitions, delegation):
 
 
 def check_regions():
-    rows = read_csv("regions.csv", ["key", "name_fa", "name_ru", "name_en", "country", "timezone"])
+    rows = read_csv("regions.csv", ["key", "name_fa", "name_ru", "name_en", "country", "timezone", "native_locale"])
     keys = {r["key"]: r for r in rows}
     want = {"khorasan-razavi": "Asia/Tehran", "chelyabinsk": "Asia/Yekaterinburg",
             "tehran": "Asia/Tehran", "sverdlovsk": "Asia/Yekaterinburg"}
@@ -667,6 +664,8 @@ def check_regions():
         check_ru("regions.csv %s" % r["key"], r["name_ru"])
         if r["country"] not in ("IR", "RU"):
             err("regions.csv %s: country %r" % (r["key"], r["country"]))
+        if r["native_locale"] != {"IR": "fa", "RU": "ru"}.get(r["country"]):
+            err("regions.csv %s: native_locale %r" % (r["key"], r["native_locale"]))
 
 
 def main():

@@ -15,6 +15,8 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from alembic import op
 
+from migrations.helpers import add_columns, create_table, drop_columns, reference
+
 revision = '0010'
 down_revision = '0011'
 branch_labels = None
@@ -33,19 +35,12 @@ def _as_list(value):
 
 
 def upgrade():
-    op.create_table('attendance',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('participant_id', sa.Integer(), nullable=False),
-    sa.Column('event_id', sa.Integer(), nullable=False),
-    sa.Column('days', sa.JSON(), nullable=True),
-    sa.ForeignKeyConstraint(['event_id'], ['event.id'], name=op.f('fk_attendance_event_id_event'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['participant_id'], ['participant.id'], name=op.f('fk_attendance_participant_id_participant'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_attendance')),
-    sa.UniqueConstraint('participant_id', 'event_id', name='uq_attendance_participant_event')
-    )
-    with op.batch_alter_table('attendance', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_attendance_event_id'), ['event_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_attendance_participant_id'), ['participant_id'], unique=False)
+    create_table('attendance',
+                 reference('attendance', 'participant_id', 'participant', ondelete='CASCADE'),
+                 reference('attendance', 'event_id', 'event', ondelete='CASCADE'),
+                 sa.Column('days', sa.JSON(), nullable=True),
+                 sa.UniqueConstraint('participant_id', 'event_id', name='uq_attendance_participant_event'),
+                 indexes=['event_id', 'participant_id'])
 
     bind = op.get_bind()
     attendance = sa.table('attendance', sa.column('participant_id', sa.Integer), sa.column('event_id', sa.Integer),
@@ -66,13 +61,11 @@ def upgrade():
     if values:
         op.bulk_insert(attendance, values)
 
-    with op.batch_alter_table('participant', schema=None) as batch_op:
-        batch_op.drop_column('attending_days')
+    drop_columns('participant', 'attending_days')
 
 
 def downgrade():
-    with op.batch_alter_table('participant', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('attending_days', sa.JSON(), nullable=True))
+    add_columns('participant', sa.Column('attending_days', sa.JSON(), nullable=True))
     bind = op.get_bind()
     merged: dict[int, set] = {}
     for person_id, days in bind.execute(sa.text("SELECT participant_id, days FROM attendance")).all():

@@ -9,6 +9,8 @@ Revises: 0010
 import sqlalchemy as sa
 from alembic import op
 
+from migrations.helpers import add_columns, drop_columns
+
 revision = '0010a'
 down_revision = '0010'
 branch_labels = None
@@ -16,9 +18,8 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('region', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('native_locale', sa.String(length=8), nullable=True))
-        batch_op.add_column(sa.Column('archived', sa.Boolean(), nullable=False, server_default=sa.false()))
+    add_columns('region', sa.Column('native_locale', sa.String(length=8), nullable=True),
+                sa.Column('archived', sa.Boolean(), nullable=False, server_default=sa.false()))
     op.execute("UPDATE region SET native_locale = CASE WHEN country = 'IR' THEN 'fa' ELSE 'ru' END")
     with op.batch_alter_table('region', schema=None) as batch_op:
         batch_op.alter_column('native_locale', existing_type=sa.String(length=8), nullable=False)
@@ -26,6 +27,4 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('region', schema=None) as batch_op:
-        batch_op.drop_column('archived')
-        batch_op.drop_column('native_locale')
+    drop_columns('region', 'archived', 'native_locale')

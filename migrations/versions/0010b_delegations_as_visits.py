@@ -10,6 +10,8 @@ Revises: 0010a
 import sqlalchemy as sa
 from alembic import op
 
+from migrations.helpers import add_columns, drop_columns, link_table
+
 revision = '0010b'
 down_revision = '0010a'
 branch_labels = None
@@ -17,29 +19,10 @@ depends_on = None
 
 
 def upgrade():
-    op.create_table('delegation_member',
-    sa.Column('delegation_id', sa.Integer(), nullable=False),
-    sa.Column('participant_id', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['delegation_id'], ['delegation.id'], name=op.f('fk_delegation_member_delegation_id_delegation'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['participant_id'], ['participant.id'], name=op.f('fk_delegation_member_participant_id_participant'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('delegation_id', 'participant_id', name=op.f('pk_delegation_member'))
-    )
-    op.create_table('delegation_event',
-    sa.Column('delegation_id', sa.Integer(), nullable=False),
-    sa.Column('event_id', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['delegation_id'], ['delegation.id'], name=op.f('fk_delegation_event_delegation_id_delegation'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['event_id'], ['event.id'], name=op.f('fk_delegation_event_event_id_event'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('delegation_id', 'event_id', name=op.f('pk_delegation_event'))
-    )
-    op.create_table('delegation_interpreter',
-    sa.Column('delegation_id', sa.Integer(), nullable=False),
-    sa.Column('interpreter_id', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['delegation_id'], ['delegation.id'], name=op.f('fk_delegation_interpreter_delegation_id_delegation'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['interpreter_id'], ['interpreter.id'], name=op.f('fk_delegation_interpreter_interpreter_id_interpreter'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('delegation_id', 'interpreter_id', name=op.f('pk_delegation_interpreter'))
-    )
-    with op.batch_alter_table('delegation', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('archived', sa.Boolean(), nullable=False, server_default=sa.false()))
+    link_table('delegation_member', 'delegation', 'participant')
+    link_table('delegation_event', 'delegation', 'event')
+    link_table('delegation_interpreter', 'delegation', 'interpreter')
+    add_columns('delegation', sa.Column('archived', sa.Boolean(), nullable=False, server_default=sa.false()))
     with op.batch_alter_table('delegation', schema=None) as batch_op:
         batch_op.alter_column('archived', server_default=None)
 
@@ -61,8 +44,7 @@ def downgrade():
         batch_op.create_index(batch_op.f('ix_participant_delegation_id'), ['delegation_id'], unique=False)
     op.execute("UPDATE participant SET delegation_id = (SELECT MIN(delegation_id) FROM delegation_member m "
                "WHERE m.participant_id = participant.id)")
-    with op.batch_alter_table('delegation', schema=None) as batch_op:
-        batch_op.drop_column('archived')
+    drop_columns('delegation', 'archived')
     op.drop_table('delegation_interpreter')
     op.drop_table('delegation_event')
     op.drop_table('delegation_member')

@@ -12,7 +12,8 @@ Revises: 0001
 import sqlalchemy as sa
 from alembic import op
 
-import planner.models.base
+from migrations.helpers import add_columns, drop_columns
+from planner.models.base import UTCDateTime
 
 revision = '0012'
 down_revision = '0001'
@@ -21,11 +22,9 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('meeting', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('cancelled_at', planner.models.base.UTCDateTime(), nullable=True))
-        batch_op.add_column(sa.Column('cancel_reason', sa.String(length=30), nullable=True))
-    with op.batch_alter_table('meeting_request', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('ical_uid', sa.String(length=255), nullable=True))
+    add_columns('meeting', sa.Column('cancelled_at', UTCDateTime(), nullable=True),
+                sa.Column('cancel_reason', sa.String(length=30), nullable=True))
+    add_columns('meeting_request', sa.Column('ical_uid', sa.String(length=255), nullable=True))
     with op.batch_alter_table('outgoing_message', schema=None) as batch_op:
         batch_op.add_column(sa.Column('version_id', sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f('ix_outgoing_message_version_id'), ['version_id'], unique=False)
@@ -50,8 +49,5 @@ def downgrade():
         batch_op.drop_constraint(batch_op.f('fk_outgoing_message_version_id_schedule_version'), type_='foreignkey')
         batch_op.drop_index(batch_op.f('ix_outgoing_message_version_id'))
         batch_op.drop_column('version_id')
-    with op.batch_alter_table('meeting_request', schema=None) as batch_op:
-        batch_op.drop_column('ical_uid')
-    with op.batch_alter_table('meeting', schema=None) as batch_op:
-        batch_op.drop_column('cancel_reason')
-        batch_op.drop_column('cancelled_at')
+    drop_columns('meeting_request', 'ical_uid')
+    drop_columns('meeting', 'cancel_reason', 'cancelled_at')

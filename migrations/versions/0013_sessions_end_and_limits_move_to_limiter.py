@@ -8,7 +8,8 @@ import secrets
 import sqlalchemy as sa
 from alembic import op
 
-import planner.models.base
+from migrations.helpers import add_columns, create_table, drop_columns
+from planner.models.base import UTCDateTime
 
 revision = '0013'
 down_revision = '0012'
@@ -17,8 +18,7 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('user', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('session_version', sa.String(length=32), nullable=True))
+    add_columns('user', sa.Column('session_version', sa.String(length=32), nullable=True))
     user = sa.table('user', sa.column('id', sa.Integer), sa.column('session_version', sa.String))
     connection = op.get_bind()
     for (user_id,) in connection.execute(sa.select(user.c.id)).all():
@@ -27,22 +27,13 @@ def upgrade():
         batch_op.alter_column('session_version', existing_type=sa.String(length=32), nullable=False)
 
     # Failed log-ins are counted by Flask-Limiter (Redis or memory); the table was never pruned.
-    with op.batch_alter_table('login_attempt', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_login_attempt_key'))
-        batch_op.drop_index(batch_op.f('ix_login_attempt_at'))
     op.drop_table('login_attempt')
 
 
 def downgrade():
-    op.create_table('login_attempt',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('key', sa.String(length=300), nullable=False),
-    sa.Column('at', planner.models.base.UTCDateTime(), nullable=False),
-    sa.Column('success', sa.Boolean(), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_login_attempt'))
-    )
-    with op.batch_alter_table('login_attempt', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_login_attempt_at'), ['at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_login_attempt_key'), ['key'], unique=False)
-    with op.batch_alter_table('user', schema=None) as batch_op:
-        batch_op.drop_column('session_version')
+    create_table('login_attempt',
+                 sa.Column('key', sa.String(length=300), nullable=False),
+                 sa.Column('at', UTCDateTime(), nullable=False),
+                 sa.Column('success', sa.Boolean(), nullable=False),
+                 indexes=['at', 'key'])
+    drop_columns('user', 'session_version')

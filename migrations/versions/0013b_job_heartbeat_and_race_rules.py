@@ -14,6 +14,7 @@ Revises: 0010b
 import sqlalchemy as sa
 from alembic import op
 
+from migrations.helpers import add_columns, drop_columns
 from planner.models.base import UTCDateTime
 
 revision = '0013b'
@@ -23,13 +24,9 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('solve_job', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('heartbeat_at', UTCDateTime(), nullable=True))
-    with op.batch_alter_table('meeting_request', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('live_pair', sa.String(length=41), nullable=True))
-
-    with op.batch_alter_table('user', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('email_confirmed_at', UTCDateTime(), nullable=True))
+    add_columns('solve_job', sa.Column('heartbeat_at', UTCDateTime(), nullable=True))
+    add_columns('meeting_request', sa.Column('live_pair', sa.String(length=41), nullable=True))
+    add_columns('user', sa.Column('email_confirmed_at', UTCDateTime(), nullable=True))
     users = sa.table('user', sa.column('created_at', UTCDateTime()), sa.column('email_confirmed_at', UTCDateTime()))
     op.execute(users.update().values(email_confirmed_at=users.c.created_at))
 
@@ -54,10 +51,8 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('user', schema=None) as batch_op:
-        batch_op.drop_column('email_confirmed_at')
+    drop_columns('user', 'email_confirmed_at')
     with op.batch_alter_table('meeting_request', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('uq_meeting_request_live_pair'), type_='unique')
         batch_op.drop_column('live_pair')
-    with op.batch_alter_table('solve_job', schema=None) as batch_op:
-        batch_op.drop_column('heartbeat_at')
+    drop_columns('solve_job', 'heartbeat_at')

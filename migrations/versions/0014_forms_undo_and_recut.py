@@ -11,7 +11,8 @@ Revises: 0013b
 import sqlalchemy as sa
 from alembic import op
 
-import planner.models.base
+from migrations.helpers import add_columns, create_table, drop_columns, reference
+from planner.models.base import UTCDateTime
 
 revision = '0014_forms'
 down_revision = "0013b"
@@ -20,27 +21,17 @@ depends_on = None
 
 
 def upgrade():
-    op.create_table('deleted_setup_item',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('event_id', sa.Integer(), nullable=False),
-    sa.Column('kind', sa.String(length=20), nullable=False),
-    sa.Column('payload', sa.JSON(), nullable=False),
-    sa.Column('deleted_at', planner.models.base.UTCDateTime(), nullable=False),
-    sa.Column('deleted_by_id', sa.Integer(), nullable=True),
-    sa.Column('restored_at', planner.models.base.UTCDateTime(), nullable=True),
-    sa.ForeignKeyConstraint(['event_id'], ['event.id'], name=op.f('fk_deleted_setup_item_event_id_event'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['deleted_by_id'], ['user.id'], name=op.f('fk_deleted_setup_item_deleted_by_id_user'), ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_deleted_setup_item'))
-    )
-    with op.batch_alter_table('deleted_setup_item', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_deleted_setup_item_event_id'), ['event_id'], unique=False)
-    with op.batch_alter_table('slot', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('retired_at', planner.models.base.UTCDateTime(), nullable=True))
+    create_table('deleted_setup_item',
+                 reference('deleted_setup_item', 'event_id', 'event', ondelete='CASCADE'),
+                 sa.Column('kind', sa.String(length=20), nullable=False),
+                 sa.Column('payload', sa.JSON(), nullable=False),
+                 sa.Column('deleted_at', UTCDateTime(), nullable=False),
+                 reference('deleted_setup_item', 'deleted_by_id', 'user', nullable=True, ondelete='SET NULL'),
+                 sa.Column('restored_at', UTCDateTime(), nullable=True),
+                 indexes=['event_id'])
+    add_columns('slot', sa.Column('retired_at', UTCDateTime(), nullable=True))
 
 
 def downgrade():
-    with op.batch_alter_table('slot', schema=None) as batch_op:
-        batch_op.drop_column('retired_at')
-    with op.batch_alter_table('deleted_setup_item', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_deleted_setup_item_event_id'))
+    drop_columns('slot', 'retired_at')
     op.drop_table('deleted_setup_item')

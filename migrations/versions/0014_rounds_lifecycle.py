@@ -8,7 +8,7 @@ approved, so the demo and every round keep their firms) and `decided_at`.
 repeated confirm sends nothing twice).
 
 Revision ID: 0014_rounds
-Revises: 0014_forms
+Revises: 0014_eventday
 """
 import sqlalchemy as sa
 from alembic import op
@@ -16,7 +16,7 @@ from alembic import op
 from planner.models.base import UTCDateTime
 
 revision = '0014_rounds'
-down_revision = '0014_forms'  # written on 0013b; chained after main's 0014_forms at the merge
+down_revision = '0014_eventday'  # written on 0013b; chained after 0014_forms, then 0014_eventday, at the merges
 branch_labels = None
 depends_on = None
 

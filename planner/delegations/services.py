@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import force_locale
-from sqlalchemy import select
+from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
 
 from planner.errors import ServiceError
 from planner.extensions import db
-from planner.models import Delegation, Event, Firm, Interpreter, Participant, Region, User
+from planner.models import Delegation, Event, Firm, Interpreter, Participant, Region, User, delegation_members
 from planner.text.i18n import _
 
 # --- regions ------------------------------------------------------------------------------
@@ -163,10 +164,18 @@ def headed_by(user: User) -> list[Delegation]:
     return sorted(found.values(), key=lambda d: (d.archived, d.id))
 
 
-def member_days(delegation: Delegation) -> list[MemberDays]:
-    """Each member's days in each round of the visit, within the travel window."""
+def members_query(delegation: Delegation) -> Select:
+    """The visit's members with their firms, regions and attended days, in the order of
+    `Delegation.members`: the list on the visit's page, read a page at a time."""
+    return (select(Participant).join(delegation_members, delegation_members.c.participant_id == Participant.id)
+            .where(delegation_members.c.delegation_id == delegation.id).order_by(Participant.id)
+            .options(selectinload(Participant.firm).selectinload(Firm.region), selectinload(Participant.attendances)))
+
+
+def member_days(delegation: Delegation, people: list[Participant] | None = None) -> list[MemberDays]:
+    """Each member's (or each of `people`'s) days in each round of the visit, within the travel window."""
     rows = []
-    for person in delegation.members:
+    for person in delegation.members if people is None else people:
         days = {}
         for event in delegation.events:
             listed = person.attending_days(event.id)

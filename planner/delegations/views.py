@@ -13,6 +13,7 @@ from planner.errors import ServiceError
 from planner.events.forms import choices
 from planner.extensions import db
 from planner.models import Delegation, Event, Region
+from planner.paging import page_url, paginate_query, requested_page
 from planner.text.i18n import _, current_locale
 from planner.text.labels import language_label
 from planner.text.scripts import interpreter_name, participant_name
@@ -128,7 +129,9 @@ def detail(delegation_id: int):
     delegation = db.session.get(Delegation, delegation_id) or abort(404)
     if not current_user.is_organiser and delegation not in services.headed_by(current_user):
         abort(403)
-    return render_template("delegations/detail.html", delegation=delegation, rows=services.member_days(delegation))
+    members = paginate_query(services.members_query(delegation), requested_page())
+    return render_template("delegations/detail.html", delegation=delegation, members=members, url_for_page=page_url(),
+                           rows=services.member_days(delegation, members.items))
 
 
 @bp.route("/delegations/<int:delegation_id>/archive", methods=["POST"])

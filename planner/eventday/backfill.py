@@ -20,8 +20,9 @@ sends the REQUEST and CANCEL e-mails and updates the feeds.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import solver
@@ -34,6 +35,7 @@ from planner.models.shapes import UnscheduledEntry
 from planner.scheduling.drafts import store_draft
 from planner.scheduling.interpreters import keep_previous_interpreters
 from planner.scheduling.publishing import diff_versions
+from planner.scheduling.solving import SOLVE_TIME_LIMIT_S
 from planner.scheduling.translate import _suggestion_weight, build_problem, pid, row_id
 from planner.scheduling.versions import published_version
 from planner.text.i18n import _, format_day
@@ -55,31 +57,46 @@ class BackfillResult:
     freed_firms: list[int] = field(default_factory=list)
 
 
-def backfill_day(event: Event, start: datetime, *, time_limit_s: float = 10.0, workers: int | None = None,
-                 user_id: int | None = None) -> BackfillResult:
-    """Re-plan the rest of the day of `start` (aware) around the people confirmed absent that
-    day; stores and returns a validated draft. ServiceError when nothing is published, the day
-    is not the round's, nobody is absent, or the solver finds no schedule."""
+def backfill_scope(event: Event, start: datetime) -> tuple[ScheduleVersion, date, set[int]]:
+    """(published version, day of `start` in the round's zone, ids of the people confirmed absent
+    that day) for a backfill from `start` (aware). ServiceError, with `field` "start",
+    "published", "day" or "absent", when there is nothing to re-plan from there."""
     if start.tzinfo is None:
         raise ServiceError(_("Give the time with its UTC offset, e.g. 2026-11-09T09:00+03:30."), "start")
     published = published_version(event)
     if published is None:
-        raise ServiceError(_("This round has no published schedule to backfill."))
-    zone = ZoneInfo(event.timezone)
-    day = start.astimezone(zone).date()
+        raise ServiceError(_("This round has no published schedule to backfill."), "published")
+    day = start.astimezone(ZoneInfo(event.timezone)).date()
     if day not in event.days:
         raise ServiceError(_("This day is not one of the round's days."), "day")
     absent = absent_ids(event, day)
     if not absent:
         raise ServiceError(_("Nobody is confirmed absent on %(day)s; there is nothing to backfill.",
-                             day=format_day(day)), "day")
+                             day=format_day(day)), "absent")
+    return published, day, absent
 
+
+def backfill_day(event: Event, start: datetime, *, time_limit_s: float = SOLVE_TIME_LIMIT_S, workers: int | None = None,
+                 user_id: int | None = None, job_id: int | None = None, on_progress=None,
+                 should_stop=None, on_figures=None) -> BackfillResult:
+    """Re-plan the rest of the day of `start` (aware) around the people confirmed absent that
+    day; stores and returns a validated draft (made by solve job `job_id`, when one runs it).
+
+    `time_limit_s` bounds the whole search; `on_progress(elapsed, objective, bound)`,
+    `on_figures(scheduled, holes)` and `should_stop()` are handed to the solver as a scheduler
+    run does. ServiceError as `backfill_scope` says, with field "published_outdated" when
+    published meetings can no longer happen as published, and "timeout" or "infeasible" when
+    the solver finds no plan.
+    """
+    published, day, absent = backfill_scope(event, start)
+    zone = ZoneInfo(event.timezone)
+    deadline = time.monotonic() + time_limit_s
     translation = build_problem(event, base=published, previous=published, suggestions=False)
     problem = translation.problem
     prev = {a.meeting: a for a in problem.previous}
     if len(prev) != len(published.meetings):
         raise ServiceError(_("Some meetings of the published schedule are no longer possible (a request was "
-                             "withdrawn or a day was closed). Re-run the scheduler first."))
+                             "withdrawn or a day was closed). Re-run the scheduler first."), "published_outdated")
     slot_start = {s.id: s.start for s in problem.slots}
     window = {s for s, begins in slot_start.items() if begins.astimezone(zone).date() == day and begins >= start}
     outside = set(slot_start) - window
@@ -144,17 +161,20 @@ def backfill_day(event: Event, start: datetime, *, time_limit_s: float = 10.0, w
     backfill_problem = replace(problem, participants=people, meetings=tuple(meetings.values()),
                                previous=tuple(a for a in problem.previous if a.meeting in meetings))
 
-    config = solver.Config(time_limit_s=time_limit_s, workers=workers)
-    solution = solver.solve(backfill_problem, config)
-    if solution.status == solver.Status.INFEASIBLE:
+    solution = solver.solve(backfill_problem, solver.Config(time_limit_s=time_limit_s, workers=workers),
+                            on_progress=on_progress, should_stop=should_stop, on_figures=on_figures)
+    if solution.status == solver.Status.INFEASIBLE and not (should_stop and should_stop()):
         # A change since publishing (a closed day, a person's days) keeps a meeting from staying:
-        # let meetings in the window go rather than find nothing.
+        # let meetings in the window go rather than find nothing, in the time that is left.
         backfill_problem = replace(backfill_problem, meetings=tuple(
             replace(m, required=False) if m.fixed is None else m for m in backfill_problem.meetings))
-        solution = solver.solve(backfill_problem, config)
+        solution = solver.solve(backfill_problem, solver.Config(time_limit_s=max(1.0, deadline - time.monotonic()),
+                                                                workers=workers),
+                                on_progress=on_progress, should_stop=should_stop, on_figures=on_figures)
     if not solution.status.has_schedule:
         raise ServiceError(_("The scheduler found no plan for the rest of the day (%(status)s).",
-                             status=solution.status.value))
+                             status=solution.status.value),
+                           "infeasible" if solution.status == solver.Status.INFEASIBLE else "timeout")
     solution = keep_previous_interpreters(backfill_problem, solution)
     # Meetings outside the window keep their published interpreter, as they keep slot and table.
     solution = replace(solution, assignments=tuple(
@@ -163,7 +183,7 @@ def backfill_day(event: Event, start: datetime, *, time_limit_s: float = 10.0, w
 
     translation.problem = backfill_problem
     translation.requests = {key: request for key, request in translation.requests.items() if key in meetings}
-    version = store_draft(translation, solution, base=published, user_id=user_id, extra_stats={
+    version = store_draft(translation, solution, base=published, job_id=job_id, user_id=user_id, extra_stats={
         "backfill": {"from": start.isoformat(), "day": day.isoformat(), "absent": sorted(absent),
                      "released": [row_id(key) for key in released], "freed_firms": freed}})
     _finish(version, start, zone, absent, published, released)

@@ -6,43 +6,24 @@ event's id or slug, DATE an ISO date (2026-11-09), DATETIME an ISO instant with 
 """
 from __future__ import annotations
 
-import getpass
-import sys
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import click
 
-from planner.accounts.services import create_user
-from planner.errors import ServiceError
+from planner.accounts.cli import account_command
+from planner.commands import found_or_exit, unit_of_work
 from planner.eventday.attendance import check_in, default_day, mark_absent
 from planner.eventday.backfill import backfill_day
-from planner.events.services import find_event
+from planner.events.cli import event_or_exit
 from planner.extensions import db
 from planner.models import Participant
 from planner.models.enums import Role
-
-
-def _event(key: str):
-    event = find_event(key)
-    if event is None:
-        click.echo(f"No event with id or slug {key!r}.", err=True)
-        sys.exit(2)
-    return event
+from planner.scheduling.solving import SOLVE_TIME_LIMIT_S
 
 
 def _participant(participant_id: int) -> Participant:
-    person = db.session.get(Participant, participant_id)
-    if person is None:
-        click.echo(f"No participant {participant_id}.", err=True)
-        sys.exit(2)
-    return person
-
-
-def _fail(error: ServiceError):
-    db.session.rollback()
-    click.echo(f"Error: {error.message}", err=True)
-    sys.exit(1)
+    return found_or_exit(db.session.get(Participant, participant_id), f"No participant {participant_id}.")
 
 
 @click.command("check-in")
@@ -51,14 +32,10 @@ def _fail(error: ServiceError):
 @click.option("--day", type=click.DateTime(["%Y-%m-%d"]), default=None, help="ISO date (default: today, within the round).")
 def check_in_command(event_key: str, participant_id: int, day: datetime | None):
     """Mark PARTICIPANT_ID present at EVENT on --day."""
-    event = _event(event_key)
+    event = event_or_exit(event_key)
     person = _participant(participant_id)
     when: date = day.date() if day else default_day(event)
-    try:
-        check_in(event, person, when)
-    except ServiceError as error:
-        _fail(error)
-    db.session.commit()
+    unit_of_work(lambda: check_in(event, person, when))
     click.echo(f"{person.full_name_latin} ({person.firm.name_latin}) checked in at {event.slug} on {when.isoformat()}.")
 
 
@@ -68,13 +45,9 @@ def check_in_command(event_key: str, participant_id: int, day: datetime | None):
 @click.option("--day", type=click.DateTime(["%Y-%m-%d"]), required=True, help="ISO date, e.g. 2026-11-09.")
 def no_show_command(event_key: str, participant_id: int, day: datetime):
     """Confirm PARTICIPANT_ID absent at EVENT on --day (their meetings that day are released)."""
-    event = _event(event_key)
+    event = event_or_exit(event_key)
     person = _participant(participant_id)
-    try:
-        mark_absent(event, person, day.date())
-    except ServiceError as error:
-        _fail(error)
-    db.session.commit()
+    unit_of_work(lambda: mark_absent(event, person, day.date()))
     click.echo(f"{person.full_name_latin} ({person.firm.name_latin}) confirmed absent at {event.slug} on "
                f"{day.date().isoformat()}; run `backfill {event.slug} --from ...` to re-plan the day.")
 
@@ -90,16 +63,12 @@ def _instant(text: str, zone: str) -> datetime:
 @click.command("backfill")
 @click.argument("event_key", metavar="EVENT")
 @click.option("--from", "start", required=True, help="ISO date and time, e.g. 2026-11-09T09:00+03:30.")
-@click.option("--time-limit", type=float, default=10.0, show_default=True, help="Seconds for the solver.")
+@click.option("--time-limit", type=float, default=SOLVE_TIME_LIMIT_S, show_default=True, help="Seconds for the solver.")
 def backfill_command(event_key: str, start: str, time_limit: float):
     """Re-plan the rest of the day from --from around confirmed no-shows; stores a validated draft and prints its diff."""
-    event = _event(event_key)
+    event = event_or_exit(event_key)
     moment = _instant(start, event.timezone)
-    try:
-        result = backfill_day(event, moment, time_limit_s=time_limit)
-    except ServiceError as error:
-        _fail(error)
-    db.session.commit()
+    result = unit_of_work(lambda: backfill_day(event, moment, time_limit_s=time_limit))
     version, diff = result.version, result.diff
     zone = ZoneInfo(event.timezone)
 
@@ -120,20 +89,8 @@ def backfill_command(event_key: str, start: str, time_limit: float):
     click.echo(f"Publish it with `publish {event.slug}`.")
 
 
-@click.command("create-helper")
-@click.argument("email")
-@click.option("--password", help="Password (asked for when omitted).")
-@click.option("--name", default=None)
-def create_helper_command(email: str, password: str | None, name: str | None):
-    """Create a check-in helper account (the desk only)."""
-    if password is None:
-        password = getpass.getpass("Password: ")
-    try:
-        user = create_user(email, password, role=Role.HELPER, name=name)
-    except ServiceError as error:
-        _fail(error)
-    db.session.commit()
-    click.echo(f"Helper {user.email} created.")
+create_helper_command = account_command("create-helper", Role.HELPER, "Helper",
+                                        "Create a check-in helper account (the desk only).")
 
 
 COMMANDS = [check_in_command, no_show_command, backfill_command, create_helper_command]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import SelectField, SubmitField
-from wtforms.validators import DataRequired
+from wtforms.validators import DataRequired, InputRequired
 
 from planner.text.fields import LocalTimeField
 from planner.text.i18n import _l
@@ -13,5 +13,5 @@ class BackfillForm(FlaskForm):
     """Re-plan the day `day` from `start` (the event's local time) onwards."""
 
     day = SelectField(_l("Day"), validators=[DataRequired(message=_l("Choose a day."))])
-    start = LocalTimeField(_l("Re-plan from (local time)"), validators=[DataRequired(message=_l("Give the time to re-plan from."))])
+    start = LocalTimeField(_l("Re-plan from (local time)"), validators=[InputRequired(message=_l("Give the time to re-plan from."))])
     submit = SubmitField(_l("Prepare the new plan"))

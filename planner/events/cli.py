@@ -2,16 +2,20 @@
 the organiser's pages and commit once."""
 from __future__ import annotations
 
-import sys
-
 import click
 from sqlalchemy import select
 
-from planner.errors import ServiceError
+from planner.commands import found_or_exit, unit_of_work
 from planner.events.rounds import clone_event
 from planner.events.services import find_event
 from planner.extensions import db
-from planner.models import Exhibition
+from planner.models import Event, Exhibition
+
+
+def event_or_exit(key: str) -> Event:
+    """The round named by its id or slug (`find_event`), else a message and exit status 2;
+    every command that takes an EVENT reads it here."""
+    return found_or_exit(find_event(key), f"No event with id or slug {key!r}.")
 
 
 @click.command("clone-event")
@@ -21,18 +25,10 @@ from planner.models import Exhibition
 def clone_event_command(source_key: str, slug: str, exhibition_key: str):
     """Make round NEW on an exhibition's days from round SOURCE's setup (sessions by weekday,
     slot length, tables, host tables, interpreters, rules)."""
-    source = find_event(source_key)
-    exhibition = db.session.scalar(select(Exhibition).where(Exhibition.key == exhibition_key))
-    if source is None or exhibition is None:
-        click.echo(f"No event {source_key!r}." if source is None else f"No exhibition {exhibition_key!r}.", err=True)
-        sys.exit(2)
-    try:
-        event = clone_event(source, slug, exhibition)
-    except ServiceError as error:
-        db.session.rollback()
-        click.echo(f"Error: {error.message}", err=True)
-        sys.exit(1)
-    db.session.commit()
+    source = event_or_exit(source_key)
+    exhibition = found_or_exit(db.session.scalar(select(Exhibition).where(Exhibition.key == exhibition_key)),
+                               f"No exhibition {exhibition_key!r}.")
+    event = unit_of_work(lambda: clone_event(source, slug, exhibition))
     click.echo(f"{event.slug}: {event.start_date} – {event.end_date}, {len(event.sessions)} sessions, "
                f"{sum(len(s.slots) for s in event.sessions)} slots, {len(event.tables)} tables, "
                f"{len(event.interpreters)} interpreters")

@@ -122,19 +122,22 @@ class SolveForm(FlaskForm):
     submit = SubmitField(_l("Run the scheduler"))
 
 
-class MoveForm(FlaskForm):
-    meeting_id = WholeNumberField(validators=[InputRequired(), InDatabaseRange()])
+class _SlotAndTableForm(FlaskForm):
+    """A change on the board: a slot and a table, and the version's lock number the organiser
+    saw (a change made meanwhile by someone else is refused)."""
+
     slot_id = SelectField(_l("Slot"), coerce=int)
     table_id = SelectField(_l("Table"), coerce=int)
     expected_lock = WholeNumberField(validators=[Optional(), InDatabaseRange()])
+
+
+class MoveForm(_SlotAndTableForm):
+    meeting_id = WholeNumberField(validators=[InputRequired(), InDatabaseRange()])
     submit = SubmitField(_l("Move"))
 
 
-class PlaceForm(FlaskForm):
+class PlaceForm(_SlotAndTableForm):
     request_id = WholeNumberField(validators=[InputRequired(), InDatabaseRange()])
-    slot_id = SelectField(_l("Slot"), coerce=int)
-    table_id = SelectField(_l("Table"), coerce=int)
-    expected_lock = WholeNumberField(validators=[Optional(), InDatabaseRange()])
     submit = SubmitField(_l("Place"))
 
 

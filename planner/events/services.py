@@ -9,7 +9,8 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
+from sqlalchemy.orm import selectinload
 
 from planner.errors import ServiceError
 from planner.extensions import db
@@ -330,6 +331,14 @@ def register_firms(event: Event, firms: list[Firm]) -> int:
             added += 1
     db.session.flush()
     return added
+
+
+def registrations_query(event: Event) -> Select:
+    """The event's registrations with their firms (and regions, for the name in the reader's
+    script), ordered by the firm's Latin name: the organiser's list, read a page at a time."""
+    return (select(EventRegistration).join(Firm, Firm.id == EventRegistration.firm_id)
+            .where(EventRegistration.event_id == event.id).order_by(Firm.name_latin, EventRegistration.id)
+            .options(selectinload(EventRegistration.firm).selectinload(Firm.region)))
 
 
 def set_meeting_bounds(registration: EventRegistration, minimum: int | None, maximum: int | None) -> None:

@@ -1,12 +1,11 @@
 """Undoing a deletion from a round's setup page (the offer is shown on that page)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, url_for
+from flask import Blueprint, redirect, url_for
 
-from planner.access import organiser_required
-from planner.errors import ServiceError
+from planner.access import load_or_404, of_event, organiser_required
+from planner.actions import attempt
 from planner.events import undo
-from planner.extensions import db
 from planner.models import DeletedSetupItem, Event
 from planner.models.enums import DeletedKind
 
@@ -20,18 +19,9 @@ ANCHORS = {DeletedKind.SESSION: "sessions", DeletedKind.TABLE: "tables", Deleted
 @organiser_required
 def undo_deletion(event_id: int, item_id: int):
     """Put back what a deletion removed, or say why it no longer can be."""
-    event = db.session.get(Event, event_id) or abort(404)
-    item = db.session.get(DeletedSetupItem, item_id)
-    if item is None or item.event_id != event.id:
-        abort(404)
+    event = load_or_404(Event, event_id)
+    item = of_event(event, DeletedSetupItem, item_id)
     back = url_for("events.setup_page", event_id=event_id) + "#" + ANCHORS.get(item.kind, "")
-    try:
-        restored = undo.undo(item)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(back)
-    message = undo.describe(restored, event, restored=True)
-    db.session.commit()
-    flash(message, "success")
+    # the message names what came back, read before the commit
+    attempt(lambda: undo.describe(undo.undo(item), event, restored=True), lambda message: message)
     return redirect(back)

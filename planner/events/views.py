@@ -9,7 +9,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 
-from planner.access import organiser_required
+from planner.access import load_or_404, of_event, organiser_required
+from planner.actions import attempt, on_field
 from planner.errors import ServiceError
 from planner.events import lifecycle, resources, undo
 from planner.events import services as setup
@@ -18,6 +19,7 @@ from planner.events.rounds import suggest_round
 from planner.extensions import db
 from planner.models import Closure, Event, EventRegistration, EventSession, Exhibition, Firm, Interpreter, MeetingTable, Region
 from planner.models.enums import DeletedKind
+from planner.paging import page_url, paginate_query, requested_page
 from planner.text.fields import parse_whole_number
 from planner.text.i18n import (
     _,
@@ -32,10 +34,6 @@ from planner.text.i18n import (
 from planner.urls import database_int, parse_database_int
 
 bp = Blueprint("events", __name__, url_prefix="/organiser/events")
-
-
-def _event(event_id: int) -> Event:
-    return db.session.get(Event, event_id) or abort(404)
 
 
 def _exhibition_choices() -> list[tuple[int, str]]:
@@ -68,14 +66,6 @@ def _settings(form: EventForm) -> dict:
     }
 
 
-def _field_error(form, error: ServiceError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = list(field.errors) + [error.message]
-    else:
-        flash(error.message, "error")
-
-
 @bp.route("/")
 @organiser_required
 def index():
@@ -96,16 +86,12 @@ def create():
         form.name_fa.data, form.name_ru.data, form.name_en.data = names["fa"], names["ru"], names["en"]
     if form.validate_on_submit():
         exhibition = db.session.get(Exhibition, form.exhibition_id.data) if form.exhibition_id.data else None
-        try:
-            event = setup.create_event(slug=form.slug.data, exhibition=exhibition, start_date=form.start_date.data,
-                                       end_date=form.end_date.data, **_settings(form))
-        except ServiceError as error:
-            _field_error(form, error)
-        else:
-            db.session.commit()
-            _warn_if_past(event.start_date)
-            flash(_("The event was created. Now add its sessions, tables and interpreters."), "success")
-            return redirect(url_for("events.setup_page", event_id=event.id))
+        created = attempt(lambda: setup.create_event(slug=form.slug.data, exhibition=exhibition, start_date=form.start_date.data,
+                                                     end_date=form.end_date.data, **_settings(form)),
+                          _("The event was created. Now add its sessions, tables and interpreters."), refused=on_field(form))
+        if created.ok:
+            _warn_if_past(created.result.start_date)
+            return redirect(url_for("events.setup_page", event_id=created.result.id))
     return render_template("events/form.html", form=form, event=None)
 
 
@@ -113,7 +99,7 @@ def create():
 @organiser_required
 def settings(event_id: int):
     """Change the event's settings."""
-    event = _event(event_id)
+    event = load_or_404(Event, event_id)
     form = EventForm(obj=event)
     form.exhibition_id.choices = choices(_exhibition_choices())
     if request.method == "GET":
@@ -125,19 +111,15 @@ def settings(event_id: int):
         recut = bool(event.sessions) and (fields["slot_minutes"], fields["break_minutes"]) != (event.slot_minutes, event.break_minutes)
         if recut:
             fields.update(slot_minutes=event.slot_minutes, break_minutes=event.break_minutes)
-        try:
-            setup.update_event(event, start_date=form.start_date.data or event.start_date,
-                               end_date=form.end_date.data or event.end_date, **fields)
-        except ServiceError as error:
-            _field_error(form, error)
-        else:
-            db.session.commit()
+        saved = attempt(lambda: setup.update_event(event, start_date=form.start_date.data or event.start_date,
+                                                   end_date=form.end_date.data or event.end_date, **fields),
+                        _("Settings saved."), refused=on_field(form))
+        if saved.ok:
             _warn_if_past(event.start_date)
             if recut:
                 flash(_("The other settings are saved; the new slot length waits for your confirmation."), "info")
                 return redirect(url_for("recut.preview", event_id=event.id, slot_minutes=form.slot_minutes.data,
                                         break_minutes=form.break_minutes.data))
-            flash(_("Settings saved."), "success")
             return redirect(url_for("events.setup_page", event_id=event.id))
     return render_template("events/form.html", form=form, event=event)
 
@@ -146,7 +128,7 @@ def settings(event_id: int):
 @organiser_required
 def setup_page(event_id: int):
     """Days, sessions, tables, interpreters and closures of one event."""
-    event = _event(event_id)
+    event = load_or_404(Event, event_id)
     days = setup.plan_days(event)
     sessions = setup.event_sessions(event)
     session_form = SessionForm()
@@ -162,15 +144,18 @@ def setup_page(event_id: int):
     closure_form.region_key.data = event.region_key
     closures = db.session.scalars(select(Closure).where(Closure.day.between(event.start_date, event.end_date))
                                   .order_by(Closure.day)).all()
+    registrations = paginate_query(setup.registrations_query(event), requested_page("firms_page"))
     return render_template("events/setup.html", event=event, days=days, sessions=sessions, session_form=session_form,
                            tables_form=TablesForm(), host_form=host_form, interpreter_form=interpreter_form,
                            closure_form=closure_form, closures=closures, warnings=setup.travel_warnings(event),
+                           registrations=registrations, registrations_url=page_url("firms_page", "firms"),
                            undo_offers=undo.offers(event, current_user.id))
 
 
 def _registered_firm_choices(event: Event) -> list[tuple[int, str]]:
     locale = current_locale()
-    firms = sorted((r.firm for r in event.registrations), key=lambda f: f.display_name(locale))
+    # one query with the firms and their regions (not one per registration)
+    firms = sorted((r.firm for r in db.session.scalars(setup.registrations_query(event))), key=lambda f: f.display_name(locale))
     return [(f.id, f.display_name(locale)) for f in firms]
 
 
@@ -193,50 +178,31 @@ def _region_choices() -> list[tuple[str, str]]:
 
 
 def _back(event: Event, anchor: str = ""):
-    return redirect(url_for("events.setup_page", event_id=event.id) + (f"#{anchor}" if anchor else ""))
-
-
-def _done(event: Event, message: str | None, anchor: str):
-    db.session.commit()
-    if message:  # a deletion says nothing here: the page offers its undo instead
-        flash(message, "success")
-    return _back(event, anchor)
-
-
-def _refused(event: Event, error: ServiceError, anchor: str):
-    db.session.rollback()
-    flash(error.message, "error")
-    return _back(event, anchor)
+    # the page of the firms' list the form was sent from, so saving bounds on page 3 stays there
+    page = request.form.get("firms_page", "")
+    return redirect(url_for("events.setup_page", event_id=event.id, firms_page=page if page.isdecimal() else None)
+                    + (f"#{anchor}" if anchor else ""))
 
 
 def _attempt(event: Event, anchor: str, action, message):
-    """Run one setup service; commit and say `message` (a text, or a function of the result), or
-    roll back and show the rule it broke. Either way back to the setup tab `anchor`."""
-    try:
-        result = action()
-    except ServiceError as error:
-        return _refused(event, error, anchor)
-    return _done(event, message(result) if callable(message) else message, anchor)
+    """Run one setup service (`actions.attempt`: commit and say `message`, a text or a function
+    of the result, or nothing when None; or roll back and show the rule it broke); either way
+    back to the setup tab `anchor`."""
+    attempt(action, message)
+    return _back(event, anchor)
 
 
 def _deleted(event: Event, anchor: str, kind: str, row):
-    """Delete `row` keeping it for undo; the setup page then offers the undo (`events.undo`)."""
+    """Delete `row` keeping it for undo; the setup page then offers the undo (`events.undo`), so
+    the deletion itself says nothing."""
     return _attempt(event, anchor, lambda: undo.delete_with_undo(event, kind, row, current_user.id), None)
-
-
-def _of_event(event: Event, model, row_id: int):
-    """A row of `model` that belongs to `event`, else 404."""
-    row = db.session.get(model, row_id)
-    if row is None or row.event_id != event.id:
-        abort(404)
-    return row
 
 
 @bp.route("/<int:event_id>/days/<day>", methods=["POST"])
 @organiser_required
 def toggle_day(event_id: int, day: str):
     """Open a blocked day for meetings, or block it again."""
-    event = _event(event_id)
+    event = load_or_404(Event, event_id)
     try:
         when = date.fromisoformat(day)
     except ValueError:
@@ -244,26 +210,24 @@ def toggle_day(event_id: int, day: str):
     if when not in event.days:
         abort(404)
     opened = request.form.get("open") == "1"
-    setup.set_day_open(event, when, opened)
-    return _done(event, _("The day is open for meetings.") if opened else _("The day is blocked."), "days")
+    return _attempt(event, "days", lambda: setup.set_day_open(event, when, opened),
+                    _("The day is open for meetings.") if opened else _("The day is blocked."))
 
 
 @bp.route("/<int:event_id>/sessions/default", methods=["POST"])
 @organiser_required
 def default_sessions(event_id: int):
     """A morning session on every usable day without one."""
-    event = _event(event_id)
-    try:
-        created = setup.add_default_sessions(event)
-    except ServiceError as error:
-        return _refused(event, error, "sessions")
-    return _done(event, ngettext("%(num)s session added.", "%(num)s sessions added.", len(created), num=local_digits(len(created))), "sessions")
+    event = load_or_404(Event, event_id)
+    return _attempt(event, "sessions", lambda: setup.add_default_sessions(event),
+                    lambda created: ngettext("%(num)s session added.", "%(num)s sessions added.", len(created),
+                                             num=local_digits(len(created))))
 
 
 @bp.route("/<int:event_id>/sessions", methods=["POST"])
 @organiser_required
 def add_session(event_id: int):
-    event = _event(event_id)
+    event = load_or_404(Event, event_id)
     form = SessionForm()
     form.day.choices = choices([(d.isoformat(), d.isoformat()) for d in event.days])
     if not form.validate_on_submit():
@@ -277,14 +241,14 @@ def add_session(event_id: int):
 @bp.route("/<int:event_id>/sessions/<int:session_id>/delete", methods=["POST"])
 @organiser_required
 def delete_session(event_id: int, session_id: int):
-    event = _event(event_id)
-    return _deleted(event, "sessions", DeletedKind.SESSION, _of_event(event, EventSession, session_id))
+    event = load_or_404(Event, event_id)
+    return _deleted(event, "sessions", DeletedKind.SESSION, of_event(event, EventSession, session_id))
 
 
 @bp.route("/<int:event_id>/tables", methods=["POST"])
 @organiser_required
 def add_tables(event_id: int):
-    event = _event(event_id)
+    event = load_or_404(Event, event_id)
     form = TablesForm()
     if not form.validate_on_submit():
         flash(_("Please correct the highlighted fields."), "error")
@@ -297,7 +261,7 @@ def add_tables(event_id: int):
 @bp.route("/<int:event_id>/tables/host", methods=["POST"])
 @organiser_required
 def add_host_table(event_id: int):
-    event = _event(event_id)
+    event = load_or_404(Event, event_id)
     form = HostTableForm()
     form.firm_id.choices = choices(_registered_firm_choices(event))
     if not form.validate_on_submit():
@@ -310,14 +274,14 @@ def add_host_table(event_id: int):
 @bp.route("/<int:event_id>/tables/<int:table_id>/delete", methods=["POST"])
 @organiser_required
 def delete_table(event_id: int, table_id: int):
-    event = _event(event_id)
-    return _deleted(event, "tables", DeletedKind.TABLE, _of_event(event, MeetingTable, table_id))
+    event = load_or_404(Event, event_id)
+    return _deleted(event, "tables", DeletedKind.TABLE, of_event(event, MeetingTable, table_id))
 
 
 @bp.route("/<int:event_id>/interpreters", methods=["POST"])
 @organiser_required
 def add_interpreter(event_id: int):
-    event = _event(event_id)
+    event = load_or_404(Event, event_id)
     form = InterpreterForm()
     sessions = setup.event_sessions(event)
     form.unavailable.choices = choices(_session_choices(sessions))
@@ -334,42 +298,37 @@ def add_interpreter(event_id: int):
 @bp.route("/<int:event_id>/interpreters/<int:interpreter_id>/delete", methods=["POST"])
 @organiser_required
 def delete_interpreter(event_id: int, interpreter_id: int):
-    event = _event(event_id)
-    return _deleted(event, "interpreters", DeletedKind.INTERPRETER, _of_event(event, Interpreter, interpreter_id))
+    event = load_or_404(Event, event_id)
+    return _deleted(event, "interpreters", DeletedKind.INTERPRETER, of_event(event, Interpreter, interpreter_id))
 
 
 @bp.route("/<int:event_id>/closures", methods=["POST"])
 @organiser_required
 def add_closure(event_id: int):
     """A short-notice closure (national or provincial); it blocks the day."""
-    event = _event(event_id)
+    event = load_or_404(Event, event_id)
     form = ClosureForm()
     form.region_key.choices = choices(_region_choices())
     if not form.validate_on_submit():
         flash(_("Please correct the highlighted fields."), "error")
         return _back(event, "closures")
-    try:
-        setup.add_closure(form.day.data, form.reason.data, form.region_key.data or None, event=event)
-    except ServiceError as error:
-        return _refused(event, error, "closures")
-    return _done(event, _("Closure added."), "closures")
+    return _attempt(event, "closures", lambda: setup.add_closure(form.day.data, form.reason.data, form.region_key.data or None,
+                                                                 event=event), _("Closure added."))
 
 
 @bp.route("/<int:event_id>/closures/<int:closure_id>/delete", methods=["POST"])
 @organiser_required
 def delete_closure(event_id: int, closure_id: int):
-    event = _event(event_id)
-    return _deleted(event, "closures", DeletedKind.CLOSURE, db.session.get(Closure, closure_id) or abort(404))
+    event = load_or_404(Event, event_id)
+    return _deleted(event, "closures", DeletedKind.CLOSURE, load_or_404(Closure, closure_id))
 
 
 @bp.route("/<int:event_id>/registrations/<int:registration_id>", methods=["POST"])
 @organiser_required
 def set_bounds(event_id: int, registration_id: int):
     """A firm's own minimum and maximum number of meetings (empty: the event's)."""
-    event = _event(event_id)
-    registration = db.session.get(EventRegistration, registration_id)
-    if registration is None or registration.event_id != event.id:
-        abort(404)
+    event = load_or_404(Event, event_id)
+    registration = of_event(event, EventRegistration, registration_id)
 
     def number(name: str) -> int | None:
         try:
@@ -380,8 +339,5 @@ def set_bounds(event_id: int, registration_id: int):
             raise ServiceError(_("Enter a whole number, such as %(example)s.", example=local_digits(30)), name)
         return value
 
-    try:
-        setup.set_meeting_bounds(registration, number("min_meetings"), number("max_meetings"))
-    except ServiceError as error:
-        return _refused(event, error, "firms")
-    return _done(event, _("Meeting bounds saved."), "firms")
+    return _attempt(event, "firms", lambda: setup.set_meeting_bounds(registration, number("min_meetings"), number("max_meetings")),
+                    _("Meeting bounds saved."))

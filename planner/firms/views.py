@@ -1,10 +1,13 @@
 """Firms: the public directory and profiles, registration and editing of a profile,
 recommended partners with reasons, and the marketplace of needs and offers."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from collections.abc import Callable
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from planner.access import require_firm_access
+from planner.access import load_or_404, require_firm_access
+from planner.actions import attempt
 from planner.errors import ServiceError
 from planner.events.lifecycle import (
     deadline_text,
@@ -54,7 +57,7 @@ def directory():
 @bp.route("/<int:firm_id>")
 def profile(firm_id: int):
     """Public profile; members of the firm and organisers also see contacts."""
-    firm = db.session.get(Firm, firm_id) or abort(404)
+    firm = load_or_404(Firm, firm_id)
     can_see_private = current_user.is_authenticated and current_user.can_manage_firm(firm.id)
     if not firm.public and not can_see_private:
         abort(404)
@@ -90,22 +93,24 @@ def _prepared_form(data: dict | None = None, firm: Firm | None = None) -> FirmFo
     return form
 
 
-def _save(form: FirmForm, firm: Firm | None):
-    """Validate and save; returns the firm, or None with the errors on the form."""
-    if not form.validate_on_submit():
-        return None
-    try:
-        firm = save_firm_profile(firm, form.to_data(), current_locale(), current_user)
-    except ServiceError as error:
-        db.session.rollback()
+def _saved_or_form(form: FirmForm, firm: Firm | None, done: str, after: Callable[[Firm], str]):
+    """Save a valid profile (`save_firm_profile`; the new firm when `firm` is None) and go on to
+    `after(saved firm)` with `done` flashed; else the form again with what was typed and its
+    errors (422): a broken rule under the field it names, or above the form."""
+
+    def refused(error: ServiceError) -> None:
         field = getattr(form, error.field or "", None)
         if field is not None and isinstance(field.errors, list) and field.type != "FieldList":
             field.errors.append(error.message)
         else:
             form.form_errors.append(error.message)
-        return None
-    db.session.commit()
-    return firm
+
+    if form.validate_on_submit():
+        saved = attempt(lambda: save_firm_profile(firm, form.to_data(), current_locale(), current_user), done, refused=refused)
+        if saved.ok:
+            return redirect(after(saved.result))
+    form.add_blank_rows()
+    return render_template("firms/form.html", form=form, firm=firm), (422 if form.errors or form.form_errors else 200)
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -127,27 +132,18 @@ def register():
             first, _sep, last = (current_user.name or "").partition(" ")
             person.first_name.data, person.last_name.data = first, last
             person.languages.data = list(form.languages.data)
-    firm = _save(form, None)
-    if firm is not None:
-        flash(_("Your firm's profile is saved. Here are the partners who fit it best."), "success")
-        return redirect(url_for("firms.matches", firm_id=firm.id))
-    form.add_blank_rows()
-    return render_template("firms/form.html", form=form, firm=None), (422 if form.errors or form.form_errors else 200)
+    return _saved_or_form(form, None, _("Your firm's profile is saved. Here are the partners who fit it best."),
+                          lambda firm: url_for("firms.matches", firm_id=firm.id))
 
 
 @bp.route("/<int:firm_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(firm_id: int):
     """Edit a profile: the firm's own members, or organisers."""
-    firm = db.session.get(Firm, firm_id) or abort(404)
+    firm = load_or_404(Firm, firm_id)
     require_firm_access(firm.id)
     form = _prepared_form(profile_form_data(firm, current_locale()) if request.method == "GET" else None, firm)
-    saved = _save(form, firm)
-    if saved is not None:
-        flash(_("The profile is saved."), "success")
-        return redirect(url_for("firms.profile", firm_id=firm.id))
-    form.add_blank_rows()
-    return render_template("firms/form.html", form=form, firm=firm), (422 if form.errors or form.form_errors else 200)
+    return _saved_or_form(form, firm, _("The profile is saved."), lambda saved: url_for("firms.profile", firm_id=saved.id))
 
 
 @bp.route("/mine")
@@ -163,7 +159,7 @@ def mine():
 @login_required
 def matches(firm_id: int):
     """Ranked partners with the reasons they fit, filters, and a request button each."""
-    firm = db.session.get(Firm, firm_id) or abort(404)
+    firm = load_or_404(Firm, firm_id)
     require_firm_access(firm.id)
     event = pick_event(request.args.get("event"), firm.id)
     if request.args.get("event") and event is None:

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint, false
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db
-from planner.models.base import UTCDateTime, localized, utcnow
+from planner.models.base import Shown, UTCDateTime, link_table, localized, utcnow
 from planner.models.enums import RegistrationStatus
 
 WHO_CAN_MEET = ("cross-region", "any")
 REQUEST_MODES = ("mutual-accept", "auto-accept", "organiser-approval")
 
 
-class Event(db.Model):
+class Event(Shown, db.Model):
     __tablename__ = "event"
+    __repr_attrs__ = ("slug",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
@@ -95,9 +96,6 @@ class Event(db.Model):
             return self.exhibition.venue_name(locale)
         return self.venue or ""
 
-    def __repr__(self) -> str:
-        return f"<Event {self.slug}>"
-
 
 class EventSession(db.Model):
     """A block of consecutive slots on one day, e.g. the morning before the show opens."""
@@ -149,12 +147,7 @@ class MeetingTable(db.Model):
     host_firm = relationship("Firm")
 
 
-interpreter_unavailable = Table(
-    "interpreter_unavailable",
-    db.metadata,
-    Column("interpreter_id", ForeignKey("interpreter.id", ondelete="CASCADE"), primary_key=True),
-    Column("slot_id", ForeignKey("slot.id", ondelete="CASCADE"), primary_key=True),
-)
+interpreter_unavailable = link_table("interpreter_unavailable", "interpreter", "slot")
 
 
 class Interpreter(db.Model):

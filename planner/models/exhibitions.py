@@ -3,26 +3,22 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db
-from planner.models.base import UTCDateTime, utcnow
+from planner.models.base import Shown, UTCDateTime, in_language, link_table, utcnow
 from planner.models.enums import ExhibitionStatus
 from planner.models.taxonomy import Sector
 
 EXHIBITION_STATUSES = tuple(ExhibitionStatus)
 
-exhibition_sectors = Table(
-    "exhibition_sector",
-    db.metadata,
-    Column("exhibition_id", ForeignKey("exhibition.id", ondelete="CASCADE"), primary_key=True),
-    Column("sector_code", ForeignKey("sector.code"), primary_key=True),
-)
+exhibition_sectors = link_table("exhibition_sector", "exhibition", "sector", right_key="code", right_ondelete=None)
 
 
-class Exhibition(db.Model):
+class Exhibition(Shown, db.Model):
     __tablename__ = "exhibition"
+    __repr_attrs__ = ("key",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(80), unique=True)
@@ -51,17 +47,14 @@ class Exhibition(db.Model):
     )
 
     def title(self, locale: str) -> str:
-        return getattr(self, f"title_{locale}", None) or self.title_en
+        return in_language(self, "title", locale)
 
     def venue_name(self, locale: str) -> str:
-        return getattr(self, f"venue_{locale}", None) or self.venue
+        return in_language(self, "venue", locale, fallback="venue")
 
     @property
     def uid(self) -> str:
         return f"exhibition-{self.key}@karvan"
-
-    def __repr__(self) -> str:
-        return f"<Exhibition {self.key}>"
 
 
 class ExhibitionRevision(db.Model):

@@ -4,11 +4,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from planner.extensions import db
-from planner.models.base import UTCDateTime, localized, utcnow
+from planner.models.base import Shown, UTCDateTime, in_language, link_table, localized, utcnow
 from planner.models.enums import FirmSize
 from planner.models.taxonomy import Product, Sector
 
@@ -18,8 +18,9 @@ if TYPE_CHECKING:  # the round side of attendance lives with the rounds
 FIRM_SIZES = tuple(FirmSize)
 
 
-class Region(db.Model):
+class Region(Shown, db.Model):
     __tablename__ = "region"
+    __repr_attrs__ = ("key",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(40), unique=True)
@@ -34,38 +35,13 @@ class Region(db.Model):
     archived: Mapped[bool] = mapped_column(default=False)
 
     def name(self, locale: str) -> str:
-        return getattr(self, f"name_{locale}", None) or self.name_en
-
-    def __repr__(self) -> str:
-        return f"<Region {self.key}>"
+        return in_language(self, "name", locale)
 
 
-firm_sectors = Table(
-    "firm_sector",
-    db.metadata,
-    Column("firm_id", ForeignKey("firm.id", ondelete="CASCADE"), primary_key=True),
-    Column("sector_code", ForeignKey("sector.code"), primary_key=True),
-)
-
-
-delegation_members = Table(
-    "delegation_member",
-    db.metadata,
-    Column("delegation_id", ForeignKey("delegation.id", ondelete="CASCADE"), primary_key=True),
-    Column("participant_id", ForeignKey("participant.id", ondelete="CASCADE"), primary_key=True),
-)
-delegation_events = Table(
-    "delegation_event",
-    db.metadata,
-    Column("delegation_id", ForeignKey("delegation.id", ondelete="CASCADE"), primary_key=True),
-    Column("event_id", ForeignKey("event.id", ondelete="CASCADE"), primary_key=True),
-)
-delegation_interpreters = Table(
-    "delegation_interpreter",
-    db.metadata,
-    Column("delegation_id", ForeignKey("delegation.id", ondelete="CASCADE"), primary_key=True),
-    Column("interpreter_id", ForeignKey("interpreter.id", ondelete="CASCADE"), primary_key=True),
-)
+firm_sectors = link_table("firm_sector", "firm", "sector", right_key="code", right_ondelete=None)
+delegation_members = link_table("delegation_member", "delegation", "participant")
+delegation_events = link_table("delegation_event", "delegation", "event")
+delegation_interpreters = link_table("delegation_interpreter", "delegation", "interpreter")
 
 
 class Delegation(db.Model):
@@ -106,8 +82,9 @@ class Delegation(db.Model):
         return localized(self.name, locale)
 
 
-class Firm(db.Model):
+class Firm(Shown, db.Model):
     __tablename__ = "firm"
+    __repr_attrs__ = ("id", "name_latin")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str | None] = mapped_column(String(80), unique=True)
@@ -144,9 +121,6 @@ class Firm(db.Model):
     def display_name(self, locale: str) -> str:
         """The native-script name for readers of that script, else the Latin one."""
         return self.name_native if locale == self.native_locale else self.name_latin
-
-    def __repr__(self) -> str:
-        return f"<Firm {self.id} {self.name_latin!r}>"
 
 
 class Participant(db.Model):

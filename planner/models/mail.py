@@ -11,15 +11,16 @@ from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db
-from planner.models.base import UTCDateTime, utcnow
+from planner.models.base import Shown, UTCDateTime, utcnow
 from planner.models.enums import MailKind, MailState
 
 MAIL_STATES = tuple(MailState)
 MAIL_KINDS = tuple(MailKind)
 
 
-class OutgoingMessage(db.Model):
+class OutgoingMessage(Shown, db.Model):
     __tablename__ = "outgoing_message"
+    __repr_attrs__ = ("id", "kind", "recipient", "state")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(30), index=True)
@@ -46,9 +47,6 @@ class OutgoingMessage(db.Model):
 
     event = relationship("Event")
     participant = relationship("Participant")
-
-    def __repr__(self) -> str:
-        return f"<OutgoingMessage {self.id} {self.kind} {self.recipient} {self.state}>"
 
 
 class ReminderBatch(db.Model):

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint, event
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db
-from planner.models.base import UTCDateTime, utcnow
+from planner.models.base import UTCDateTime, link_table, utcnow
 from planner.models.enums import JobStatus, RequestPriority, RequestStatus, VersionStatus
 from planner.models.shapes import SolveProgress, UnscheduledEntry, VersionStats
 
@@ -106,12 +106,7 @@ class ScheduleVersion(db.Model):
         return [m for m in self.meetings if m.cancelled_at is None]
 
 
-meeting_participants = Table(
-    "meeting_participant",
-    db.metadata,
-    Column("meeting_id", ForeignKey("meeting.id", ondelete="CASCADE"), primary_key=True),
-    Column("participant_id", ForeignKey("participant.id", ondelete="CASCADE"), primary_key=True),
-)
+meeting_participants = link_table("meeting_participant", "meeting", "participant")
 
 
 class Meeting(db.Model):
@@ -154,6 +149,10 @@ class SolveJob(db.Model):
     """A scheduler run. Its state lives here so any web worker can show progress."""
 
     __tablename__ = "solve_job"
+    # One run (scheduler or backfill) per round at a time, also when two start at the same moment.
+    __table_args__ = (Index("uq_solve_job_active", "event_id", unique=True,
+                            sqlite_where=text("status IN ('queued', 'running')"),
+                            postgresql_where=text("status IN ('queued', 'running')")),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)

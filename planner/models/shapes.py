@@ -55,3 +55,5 @@ class SolveProgress(TypedDict, total=False):
     accepted: int  # accepted requests the run had to place
     scheduled: int  # meetings in the best schedule so far (the stored draft's once the run is done)
     holes: int  # gaps between meetings in people's days, in the same schedule
+    kind: str  # "backfill" for the event day's re-plan (eventday.backfill_runs); absent for a scheduler run
+    backfill_from: str  # a backfill's instant to re-plan from, ISO 8601 with its offset

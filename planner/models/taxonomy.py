@@ -5,6 +5,7 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.extensions import db
+from planner.models.base import Shown, in_language
 
 
 class _Titled:
@@ -14,13 +15,14 @@ class _Titled:
 
     def title(self, locale: str) -> str:
         """Title in `locale`; English where no translation is shipped."""
-        return getattr(self, f"title_{locale}", None) or self.title_en
+        return in_language(self, "title", locale)
 
 
-class Sector(_Titled, db.Model):
+class Sector(_Titled, Shown, db.Model):
     """An ISIC Rev.4 node: section (A), division (2 digits), group (3) or class (4)."""
 
     __tablename__ = "sector"
+    __repr_attrs__ = ("code",)
 
     code: Mapped[str] = mapped_column(String(4), primary_key=True)
     level: Mapped[str] = mapped_column(String(10))  # section | division | group | class
@@ -43,14 +45,12 @@ class Sector(_Titled, db.Model):
         """True when this node is `prefix` (a section letter or a code) or below it."""
         return self.code.startswith(prefix) or any(node.code == prefix for node in self.lineage())
 
-    def __repr__(self) -> str:
-        return f"<Sector {self.code}>"
 
-
-class Product(_Titled, db.Model):
+class Product(_Titled, Shown, db.Model):
     """An HS 2022 node: chapter (2 digits), heading (4) or subheading (6)."""
 
     __tablename__ = "product"
+    __repr_attrs__ = ("code",)
 
     code: Mapped[str] = mapped_column(String(6), primary_key=True)
     level: Mapped[int]  # 2, 4 or 6
@@ -61,6 +61,3 @@ class Product(_Titled, db.Model):
     title_ru: Mapped[str | None] = mapped_column(String(400))
 
     parent: Mapped[Product | None] = relationship(remote_side=[code])
-
-    def __repr__(self) -> str:
-        return f"<Product {self.code}>"

@@ -10,14 +10,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from planner.extensions import db
-from planner.models.base import UTCDateTime, utcnow
+from planner.models.base import Shown, UTCDateTime, utcnow
 from planner.models.enums import Role
 
 ROLES = tuple(Role)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Shown, db.Model):
     __tablename__ = "user"
+    __repr_attrs__ = ("email", "role")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -75,6 +76,3 @@ class User(UserMixin, db.Model):
 
     def can_manage_firm(self, firm_id: int | None) -> bool:
         return self.is_organiser or (firm_id is not None and self.firm_id == firm_id and self.email_confirmed)
-
-    def __repr__(self) -> str:
-        return f"<User {self.email} {self.role}>"

@@ -25,11 +25,10 @@ from email.message import EmailMessage
 from email.utils import make_msgid, parseaddr
 
 from flask import current_app, has_request_context, url_for
-from sqlalchemy import event as sa_event
 from sqlalchemy import func, or_, select, update
 
 from planner.extensions import db
-from planner.jobs import enqueue, task
+from planner.jobs import enqueue, enqueue_after_commit, task
 from planner.models import OutgoingMessage
 from planner.models.base import utcnow
 from planner.models.enums import MailState
@@ -39,7 +38,6 @@ log = logging.getLogger(__name__)
 # CRLF line ends (smtplib sends bytes unchanged) and 7-bit-safe bodies for any relay.
 SMTP_POLICY = policy.SMTP.clone(cte_type="7bit")
 RETRY_DELAYS_S = (10, 60, 300)  # MAIL_RETRY_DELAYS_S: RQ's Retry and the thread runner's timers
-_PENDING_KEY = "karvan_mail_pending"
 _COMPOSERS: dict[str, Callable[[OutgoingMessage], EmailMessage]] = {}
 
 
@@ -85,27 +83,9 @@ def queue_message(*, kind: str, recipient: str, locale: str, payload: dict, even
 
 
 def _deliver_after_commit(message_id: int) -> None:
-    session = db.session()
-    pending = session.info.setdefault(_PENDING_KEY, [])
-    if not session.info.get(_PENDING_KEY + ".hooked"):
-        session.info[_PENDING_KEY + ".hooked"] = True
-        sa_event.listen(session, "after_commit", _enqueue_pending)
-        sa_event.listen(session, "after_soft_rollback", _forget_pending)
-    pending.append(message_id)
-
-
-def _enqueue_pending(session) -> None:
-    ids = session.info.pop(_PENDING_KEY, [])
-    for message_id in ids:
-        try:
-            enqueue("mail.deliver", retry=retry_delays(), message_id=message_id)
-        except Exception:  # the row stays "queued"; `flask send-mail` picks it up
-            log.exception("could not enqueue delivery of message %s", message_id)
-
-
-def _forget_pending(session, previous_transaction) -> None:
-    if previous_transaction.parent is None:  # the outermost transaction rolled back
-        session.info.pop(_PENDING_KEY, None)
+    """Deliver the message once the caller's change commits (never when it rolls back); if it
+    cannot be enqueued then, the row stays "queued" and `flask send-mail` picks it up."""
+    enqueue_after_commit("mail.deliver", retry=retry_delays(), message_id=message_id)
 
 
 def sender() -> str:

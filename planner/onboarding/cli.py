@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from planner.errors import ServiceError
-from planner.events.services import find_event
+from planner.events.cli import event_or_exit
 from planner.extensions import db
 from planner.onboarding.apply import apply_plan
 from planner.onboarding.export import export_csv, export_xlsx
@@ -16,14 +16,9 @@ from planner.onboarding.plan import build_plan
 from planner.onboarding.reading import read_firm_file
 
 
-def _event(slug: str | None):
-    if slug is None:
-        return None
-    event = find_event(slug)
-    if event is None:
-        click.echo(f"No event {slug!r}.", err=True)
-        sys.exit(2)
-    return event
+def _event(key: str | None):
+    """The round of --event, if one was given."""
+    return event_or_exit(key) if key is not None else None
 
 
 @click.command("import-firms")

@@ -1,10 +1,10 @@
 """Feedback forms opened from a secret link (no log-in), and the organiser's feedback controls."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from planner.access import organiser_required
-from planner.errors import ServiceError
+from planner.access import load_or_404, organiser_required
+from planner.actions import attempt
 from planner.extensions import db
 from planner.models import Event
 from planner.outcomes.forms import FeedbackForm
@@ -47,14 +47,8 @@ def feedback(token: str):
     if form.validate_on_submit():
         answer = FeedbackAnswer(held=form.held.data == "1", rating=int(form.rating.data) if form.rating.data else None,
                                 follow_up=form.follow_up.data or None, note=form.note.data)
-        try:
-            save_feedback(event, meeting_request, person, answer)
-        except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("Thank you. You can change your answers until the organisers close feedback."), "success")
+        if attempt(lambda: save_feedback(event, meeting_request, person, answer),
+                   _("Thank you. You can change your answers until the organisers close feedback.")).ok:
             return redirect(url_for(".feedback", token=token))
     return render_template("outcomes/feedback.html", form=form, event=event, person=person,
                            entry=_entry(meeting, person.firm), outcome=row)
@@ -64,7 +58,7 @@ def feedback(token: str):
 @organiser_required
 def send(event_id: int):
     """Send the feedback forms of a round (each person once)."""
-    event = db.session.get(Event, event_id) or abort(404)
+    event = load_or_404(Event, event_id)
     messages = queue_feedback_requests(event)
     db.session.commit()
     # Flask-Babel passes the count itself as %(num)s (and picks the Russian plural form from it)
@@ -76,7 +70,7 @@ def send(event_id: int):
 @organiser_required
 def close(event_id: int):
     """Close (or, with reopen=1, reopen) feedback for a round."""
-    event = db.session.get(Event, event_id) or abort(404)
+    event = load_or_404(Event, event_id)
     if request.form.get("reopen") == "1":
         reopen_feedback(event)
         flash(_("Feedback is open again."), "success")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from planner.extensions import db
 from planner.models import Event, EventRegistration, Firm, MeetingRequest
@@ -34,8 +35,10 @@ class DemandRow:
 
 def demand_rows(event: Event) -> list[DemandRow]:
     """Requests per firm taking part, neediest first."""
+    # firms with their regions in two batches: the list names each firm and its region
     regs = list(db.session.scalars(select(EventRegistration).where(EventRegistration.event_id == event.id,
-                                                                   EventRegistration.takes_part)))
+                                                                   EventRegistration.takes_part)
+                                   .options(selectinload(EventRegistration.firm).selectinload(Firm.region))))
     rows = {}
     for reg in regs:
         low, high = event.meeting_bounds(reg)

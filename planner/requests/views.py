@@ -9,6 +9,7 @@ from planner.extensions import db
 from planner.matching.candidates import score_between, suggest_partners
 from planner.models import Firm, MeetingRequest
 from planner.models.enums import RequestStatus
+from planner.paging import PER_PAGE, page_url, paginate, requested_page
 from planner.requests import services as service
 from planner.requests.demand import demand_rows
 from planner.requests.forms import RequestForm, RespondForm
@@ -119,6 +120,7 @@ def demand():
     event = _event_or_404()
     rows = demand_rows(event)
     return render_template("organiser_demand/index.html", event=event, rows=rows,
+                           page=paginate(rows, requested_page(), PER_PAGE), url_for_page=page_url(),
                            events=service.all_events())
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
-from planner.errors import ServiceError
-from planner.events.services import find_event
+from planner.commands import unit_of_work
+from planner.events.cli import event_or_exit
 from planner.extensions import db
 from planner.models import ScheduleVersion
 from planner.models.enums import JobStatus, VersionStatus
@@ -23,15 +23,6 @@ from planner.scheduling.versions import published_version
 from solver.io import dumps
 
 
-def _event(key: str):
-
-    event = find_event(key)
-    if event is None:
-        click.echo(f"No event with id or slug {key!r}.", err=True)
-        sys.exit(2)
-    return event
-
-
 @click.command("solve")
 @click.argument("event_key", metavar="EVENT")
 @click.option("--time-limit", type=float, default=30.0, show_default=True, help="Seconds for the solver.")
@@ -39,13 +30,8 @@ def _event(key: str):
 def solve_command(event_key: str, time_limit: float, method: str):
     """Schedule EVENT and store the result as a draft version."""
 
-    event = _event(event_key)
-    try:
-        job = solve_now(event, time_limit_s=time_limit, method=method)
-    except ServiceError as error:
-        db.session.rollback()
-        click.echo(f"Error: {error.message}", err=True)
-        sys.exit(1)
+    event = event_or_exit(event_key)
+    job = unit_of_work(lambda: solve_now(event, time_limit_s=time_limit, method=method))
     if job.status != JobStatus.DONE:
         detail = (job.progress or {}).get("detail")
         click.echo(f"Solve {job.status}: {job_error_label(job.error)}{f' ({detail})' if detail else ''}", err=True)
@@ -63,20 +49,14 @@ def solve_command(event_key: str, time_limit: float, method: str):
 def publish_command(event_key: str):
     """Publish the newest draft of EVENT."""
 
-    event = _event(event_key)
+    event = event_or_exit(event_key)
     draft = db.session.scalar(select(ScheduleVersion).where(ScheduleVersion.event_id == event.id,
                                                             ScheduleVersion.status == VersionStatus.DRAFT)
                               .order_by(ScheduleVersion.number.desc()).limit(1))
     if draft is None:
         click.echo(f"{event.slug} has no draft to publish; run `solve {event.slug}` first.", err=True)
         sys.exit(1)
-    try:
-        diff = publish_version(draft, expected_revision=event.schedule_revision)
-    except ServiceError as error:
-        db.session.rollback()
-        click.echo(f"Error: {error.message}", err=True)
-        sys.exit(1)
-    db.session.commit()
+    diff = unit_of_work(lambda: publish_version(draft, expected_revision=event.schedule_revision))
     counts = diff.counts()
     click.echo(f"Published version {draft.number} of {event.slug}: {counts['added']} added, {counts['moved']} moved, "
                f"{counts['interpreter']} with another interpreter, {counts['people']} with other attendees, "
@@ -89,7 +69,7 @@ def publish_command(event_key: str):
 def export_schedule_command(event_key: str, directory: Path):
     """Write the published schedule of EVENT as DIR/instance.json and DIR/solution.json."""
 
-    event = _event(event_key)
+    event = event_or_exit(event_key)
     version = published_version(event)
     if version is None:
         click.echo(f"{event.slug} has no published schedule.", err=True)

@@ -23,10 +23,11 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from planner.events.services import usable_days
 from planner.extensions import db
-from planner.models import Event, Meeting, ScheduleVersion
+from planner.models import Event, Firm, Meeting, MeetingRequest, ScheduleVersion
 from planner.models.base import utcnow
 from planner.models.enums import CancelReason, RequestStatus, VersionStatus
 from planner.notifications.invites import queue_meeting_cancellations
@@ -113,7 +114,13 @@ def needs_attention(version: ScheduleVersion | None) -> list[Meeting]:
     """The published version's meetings called off after publication (their slots are free)."""
     if version is None or version.status != VersionStatus.PUBLISHED:
         return []
-    return sorted((m for m in version.meetings if m.cancelled_at is not None), key=lambda m: (m.slot.start_dt, m.table_id))
+    # only the called-off rows, with what the list names: never the whole version
+    called_off = db.session.scalars(
+        select(Meeting).where(Meeting.version_id == version.id, Meeting.cancelled_at.is_not(None))
+        .options(selectinload(Meeting.slot), selectinload(Meeting.table),
+                 selectinload(Meeting.request).selectinload(MeetingRequest.requester_firm).selectinload(Firm.region),
+                 selectinload(Meeting.request).selectinload(MeetingRequest.target_firm).selectinload(Firm.region)))
+    return sorted(called_off, key=lambda m: (m.slot.start_dt, m.table_id))
 
 
 def _published_events() -> list[Event]:

@@ -52,6 +52,11 @@ def diff_versions(before: ScheduleVersion | None, after: ScheduleVersion) -> Sch
     return changes.diff_versions(before, after)
 
 
+def diff_counts(before: ScheduleVersion | None, after: ScheduleVersion) -> dict[str, int]:
+    """`diff_versions(before, after).counts()` without loading the meetings (`changes.diff_counts`)."""
+    return changes.diff_counts(before, after)
+
+
 def _check_still_valid(version: ScheduleVersion) -> None:
     """The draft must still keep every hard rule against today's rows (a day may have been
     closed, a person's days changed); must-meets accepted since the solve do not block."""

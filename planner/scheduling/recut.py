@@ -34,7 +34,7 @@ from planner.models.enums import VersionStatus
 from planner.models.shapes import UnscheduledEntry
 from planner.scheduling.drafts import refresh_figures
 from planner.signals import facts_changed
-from planner.text.i18n import _, current_locale, format_clock, format_day, local_digits
+from planner.text.i18n import _, current_locale, format_clock, format_day, local_digits, ngettext
 
 SLOT_CHANGED = "slot_changed"  # the reason code of a draft's meeting whose slot left the cut
 
@@ -104,10 +104,11 @@ def plan_recut(event: Event, slot_minutes: int, break_minutes: int) -> RecutPlan
         after = slot_times(session.start_dt, session.end_dt, slot_minutes, break_minutes)
         if not after:
             zone, locale = ZoneInfo(event.timezone), current_locale()
-            raise ServiceError(_("The session of %(day)s, %(start)s–%(end)s, is shorter than one slot of %(num)s minutes.",
-                                 day=format_day(session.start_dt.astimezone(zone).date(), locale, "medium"),
-                                 start=format_clock(session.start_dt, event.timezone),
-                                 end=format_clock(session.end_dt, event.timezone), num=local_digits(slot_minutes)),
+            raise ServiceError(ngettext("The session of %(day)s, %(start)s–%(end)s, is shorter than one slot of %(num)s minute.",
+                                        "The session of %(day)s, %(start)s–%(end)s, is shorter than one slot of %(num)s minutes.",
+                                        slot_minutes, day=format_day(session.start_dt.astimezone(zone).date(), locale, "medium"),
+                                        start=format_clock(session.start_dt, event.timezone),
+                                        end=format_clock(session.end_dt, event.timezone), num=local_digits(slot_minutes)),
                                "slot_minutes")
         before = list(session.slots)
         times = set(after)

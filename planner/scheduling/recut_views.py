@@ -2,12 +2,12 @@
 (`scheduling.recut`): the settings page sends the organiser here when the length changes."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from planner.access import organiser_required
+from planner.access import load_or_404, organiser_required
+from planner.actions import attempt
 from planner.errors import ServiceError
 from planner.events.forms import RecutForm
-from planner.extensions import db
 from planner.models import Event
 from planner.scheduling import recut
 from planner.text.i18n import _, local_digits, ngettext
@@ -15,11 +15,17 @@ from planner.text.i18n import _, local_digits, ngettext
 bp = Blueprint("recut", __name__, url_prefix="/organiser/events")
 
 
+def _cut_message(plan) -> str:
+    slots = sum(len(cut.after) for cut in plan.sessions)
+    return ngettext("The sessions are cut into %(num)s slot.", "The sessions are cut into %(num)s slots.", slots,
+                    num=local_digits(slots))
+
+
 @bp.route("/<int:event_id>/recut", methods=["GET", "POST"])
 @organiser_required
 def preview(event_id: int):
     """GET: what the new length does to each session (nothing changes); POST: apply it."""
-    event = db.session.get(Event, event_id) or abort(404)
+    event = load_or_404(Event, event_id)
     posted = request.method == "POST"
     form = RecutForm() if posted else RecutForm(request.args, meta={"csrf": False})  # a GET changes nothing
     if not form.slot_minutes.validate(form) or not form.break_minutes.validate(form):
@@ -28,16 +34,9 @@ def preview(event_id: int):
     if (form.slot_minutes.data, form.break_minutes.data) == (event.slot_minutes, event.break_minutes):
         return redirect(url_for("events.setup_page", event_id=event.id, _anchor="sessions"))
     if posted and form.validate():
-        try:
-            plan = recut.apply_recut(event, form.slot_minutes.data, form.break_minutes.data, form.digest.data)
-        except ServiceError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            slots = sum(len(cut.after) for cut in plan.sessions)
-            flash(ngettext("The sessions are cut into %(num)s slot.", "The sessions are cut into %(num)s slots.", slots,
-                           num=local_digits(slots)), "success")
+        applied = attempt(lambda: recut.apply_recut(event, form.slot_minutes.data, form.break_minutes.data, form.digest.data),
+                          _cut_message)
+        if applied.ok:
             return redirect(url_for("events.setup_page", event_id=event.id, _anchor="sessions"))
     try:
         plan = recut.plan_recut(event, form.slot_minutes.data, form.break_minutes.data)

@@ -15,11 +15,14 @@ import logging
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 
+import solver
 from planner.errors import ServiceError
 from planner.extensions import db
 from planner.jobs import enqueue, task
@@ -35,6 +38,7 @@ TASK_NAME = "scheduling.solve"
 ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
 FINISHED = (JobStatus.DONE, JobStatus.FAILED, JobStatus.CANCELLED, JobStatus.INTERRUPTED)
 QUEUE_GRACE = timedelta(minutes=5)  # a queued run no worker took by its time limit and this
+SOLVE_TIME_LIMIT_S = 30.0  # the solver's time limit when the organiser does not choose one (re-plan, backfill)
 
 JOB_STATUS = {
     JobStatus.QUEUED: _l("waiting to start"),
@@ -51,6 +55,10 @@ JOB_ERRORS = {
     "interrupted": _l("The run was interrupted (the worker stopped)."),
     "invalid": _l("The solver's schedule broke a rule; nothing was stored."),
     "crash": _l("The scheduler failed unexpectedly."),
+    "changed": _l("The round changed while the run was waiting (a publish, or an absence taken back); nothing was "
+                  "stored. Start it again."),
+    "published_outdated": _l("Some meetings of the published schedule are no longer possible (a request was "
+                             "withdrawn or a day was closed). Re-run the scheduler first."),
 }
 # Why no schedule was found, by the solver's reason code (its own message is English, for the log).
 JOB_REASONS = {
@@ -135,7 +143,8 @@ def expire_stale_jobs(event: Event) -> None:
 
 def start_solve(event: Event, *, time_limit_s: float = 30.0, user_id: int | None = None,
                 method: str = "cp-sat") -> SolveJob:
-    """Record a queued run; one run per event at a time."""
+    """Record a queued run; flushes. One run per event at a time (`uq_solve_job_active` holds it
+    when two start at once): ServiceError when one is queued or running."""
     if not 1 <= time_limit_s <= 3600:
         raise ServiceError(_("The time limit is between 1 second and 1 hour."), "time_limit")
     if not event.sessions:
@@ -147,8 +156,11 @@ def start_solve(event: Event, *, time_limit_s: float = 30.0, user_id: int | None
         MeetingRequest.event_id == event.id, MeetingRequest.status == RequestStatus.ACCEPTED))
     job = SolveJob(event_id=event.id, status=JobStatus.QUEUED, time_limit_s=float(time_limit_s), created_by_id=user_id,
                    progress=SolveProgress(elapsed=0, objective=None, bound=None, method=method, accepted=accepted))
-    db.session.add(job)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # two clicks at once: the unique index keeps one
+            db.session.add(job)
+    except IntegrityError:
+        raise ServiceError(_("The scheduler is already running for this event.")) from None
     return job
 
 
@@ -205,6 +217,7 @@ class JobChannel:
         self.latest = SolveProgress(**(initial or {}))
         self.latest.update(elapsed=0.0, objective=None, bound=None)
         self.cancelled = False
+        self.outcome: dict[str, str | None] = {}  # why a run found no schedule: {"error", "reason"}
         self._last = 0.0
         self._lock = threading.Lock()
         self._stopped = threading.Event()
@@ -227,6 +240,13 @@ class JobChannel:
         with self._lock:
             self.latest.update(objective=_number(objective), bound=_number(bound))
         self.sync()
+
+    def no_schedule(self, solution: solver.Solution) -> None:
+        """Note why `solution` holds no schedule: "infeasible" or "timeout", and the solver's reason code."""
+        found = solution.stats.extra.get("reason")
+        self.outcome = {"error": "infeasible" if solution.status == solver.Status.INFEASIBLE else "timeout",
+                        "reason": found.get("code") if isinstance(found, dict) else None}
+        log.info("solve job %s found no schedule: %s", self.job_id, found)
 
     def figures(self, scheduled: int, holes: int) -> None:
         """The best whole schedule so far: meetings placed and gaps in people's days."""
@@ -270,10 +290,17 @@ def _reference(job_id: int) -> str:
     return f"solve-{job_id}-{secrets.token_hex(3)}"
 
 
-@task(TASK_NAME)
-def run_solve_job(job_id: int, workers: int | None = None) -> None:
-    """The background task: solve, validate, store a draft; record how it ended."""
+def run_tracked(job_id: int, work: Callable[[SolveJob, JobChannel], ScheduleVersion | None]) -> None:
+    """Run a queued job's `work(job, channel)` and record how it ended; every background run
+    that makes a draft (the scheduler, the event day's backfill) goes through here.
 
+    `work` searches with `channel.progress` and `channel.should_stop`, and returns the stored
+    draft, or None when no schedule was found: the job ends `failed` with the reason code it
+    left in `channel.outcome` ("timeout" by default). A ServiceError whose `field` is a code of
+    JOB_ERRORS ends it under that code, any other under "invalid"; a cancel asked for during
+    the run stores nothing. The job is marked running and committed first, then the heartbeat
+    runs until `work` returns.
+    """
     job = db.session.get(SolveJob, job_id)
     if job is None or job.status != JobStatus.QUEUED:
         return
@@ -287,31 +314,28 @@ def run_solve_job(job_id: int, workers: int | None = None) -> None:
     channel = JobChannel(db.engine, job_id, heartbeat_s=float(current_app.config["KARVAN_JOB_HEARTBEAT_S"]),
                          initial=job.progress)
     channel.start()
-    method = (job.progress or {}).get("method", "cp-sat")
-    status, error, version_id, reason, reference = JobStatus.FAILED, None, None, None, None
+    status, error, version_id, reference = JobStatus.FAILED, None, None, None
     try:
-        event = db.session.get(Event, job.event_id)
-        version, solution = solve_event(event, time_limit_s=job.time_limit_s, job_id=job.id, user_id=job.created_by_id,
-                                        method=method, on_progress=channel.progress, should_stop=channel.should_stop,
-                                        workers=workers, on_figures=channel.figures)
+        version = work(job, channel)
         if channel.cancelled:
             db.session.rollback()
             status = JobStatus.CANCELLED
         elif version is None:
-            error = "infeasible" if solution.status.value == "INFEASIBLE" else "timeout"
-            found = solution.stats.extra.get("reason")
-            reason = found.get("code") if isinstance(found, dict) else None
-            log.info("solve job %s found no schedule: %s", job_id, found)
+            error = channel.outcome.get("error") or "timeout"
         else:
             status, version_id = JobStatus.DONE, version.id
             db.session.commit()
     except ServiceError as exc:
         db.session.rollback()
-        error, reference = ("no_slots" if exc.field == "slots" else "invalid"), _reference(job_id)
-        log.warning("solve job %s refused [%s]: %s", job_id, reference, exc.message)
+        if channel.cancelled:
+            status = JobStatus.CANCELLED
+        else:
+            code = "no_slots" if exc.field == "slots" else exc.field
+            error, reference = (code if code in JOB_ERRORS else "invalid"), _reference(job_id)
+            log.warning("job %s refused [%s]: %s", job_id, reference, exc.message)
     except Exception:  # the organiser gets a translated message and a reference into this log line
         reference = _reference(job_id)
-        log.exception("solve job %s failed [%s]", job_id, reference)
+        log.exception("job %s failed [%s]", job_id, reference)
         db.session.rollback()
         error = "crash"
     finally:
@@ -322,13 +346,29 @@ def run_solve_job(job_id: int, workers: int | None = None) -> None:
         db.session.commit()
         return
     progress = SolveProgress(**(job.progress or {}))
-    progress.update(channel.latest, reason=reason, reference=reference)
+    progress.update(channel.latest, reason=channel.outcome.get("reason"), reference=reference)
     if version_id is not None:
         version = db.session.get(ScheduleVersion, version_id)
         progress.update(scheduled=version.stats.get("scheduled"), holes=version.stats.get("holes"))
     job.progress = progress
     job.status, job.error, job.result_version_id, job.finished_at = status, error, version_id, utcnow()
     db.session.commit()
+
+
+@task(TASK_NAME)
+def run_solve_job(job_id: int, workers: int | None = None) -> None:
+    """The background task: solve, validate, store a draft; record how it ended."""
+
+    def work(job: SolveJob, channel: JobChannel) -> ScheduleVersion | None:
+        event = db.session.get(Event, job.event_id)
+        version, solution = solve_event(event, time_limit_s=job.time_limit_s, job_id=job.id, user_id=job.created_by_id,
+                                        method=(job.progress or {}).get("method", "cp-sat"), on_progress=channel.progress,
+                                        should_stop=channel.should_stop, workers=workers, on_figures=channel.figures)
+        if version is None:
+            channel.no_schedule(solution)
+        return version
+
+    run_tracked(job_id, work)
 
 
 def solve_now(event: Event, *, time_limit_s: float, user_id: int | None = None, workers: int | None = None,

@@ -1,14 +1,19 @@
 """Charts of a round's figures as server-rendered SVG (pygal), read at a glance in fa, ru and en.
 
-Numbers on axes and in tooltips are in the reader's digits and decimal mark (`format_number`);
-in Persian, time and day axes run from right to left (the categories are reversed and the value
-axis stands on the right), and the font list starts with fonts that shape Persian. No script is
-loaded from outside (pygal's tooltips script is switched off).
+Numbers on axes are in the reader's digits and decimal mark (`format_number`), dates in the
+reader's calendar, counts on whole-number ticks. In Persian a chart reads from right to left:
+`svg.mirror_for_rtl` draws it as in a mirror — the first category (the earliest day or week) on
+the right, the value axis and its labels on the right, bars of horizontal charts growing
+leftwards, the legend starting at the right — while every text stays the right way round. The
+data keep their natural order, so the same chart reads left to right in Russian and English.
+Pages get each SVG without inline `<style>`/`<script>` (the CSP allows neither) and link
+`chart_stylesheet`; the PDF gets `printable` charts. The font list starts with fonts that shape
+Persian; no script is loaded at all (pygal's tooltips are switched off).
 """
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pygal
 from pygal.style import Style
@@ -20,8 +25,9 @@ from planner.models.enums import FollowUp, RequestStatus
 from planner.outcomes.services import follow_up_label
 from planner.requests.services import status_label
 from planner.statistics.figures import EventFigures, RoundRow
+from planner.statistics.svg import drop_tooltips, for_print, mirror_for_rtl, split_styles
 from planner.taxonomy.codes import code_title
-from planner.text.i18n import _, format_day
+from planner.text.i18n import _, format_day, jalali_date, text_direction
 from planner.text.numbers import format_number
 from planner.text.scripts import interpreter_name
 
@@ -30,16 +36,19 @@ from planner.text.scripts import interpreter_name
 sys.meta_path[:] = [finder for finder in sys.meta_path if type(finder).__name__ != "PluginImportFixer"]
 
 PALETTE = ("#0f6b5c", "#d97706", "#b91c1c", "#64748b", "#2563eb", "#7c3aed")
+LABEL_CHARS = 32
 STATUS_ORDER = (RequestStatus.ACCEPTED, RequestStatus.PENDING, RequestStatus.DECLINED, RequestStatus.WITHDRAWN)
 
 
 @dataclass(frozen=True)
 class Chart:
-    """A chart's title (also shown above it in HTML, so PDFs and screen readers have it as text) and its SVG."""
+    """A chart's title (also shown above it in HTML, so PDFs and screen readers have it as text),
+    its SVG without inline styles or scripts, and the CSS it needs (`chart_stylesheet`)."""
 
     key: str
     title: str
     svg: str
+    css: str = ""
 
 
 def _style(locale: str) -> Style:
@@ -60,21 +69,44 @@ def _number(locale: str):
 
 
 def _chart(kind, locale: str, **options):
-    return kind(js=[], disable_xml_declaration=True, style=_style(locale), value_formatter=_number(locale),
+    chart = kind(js=[], disable_xml_declaration=True, style=_style(locale), value_formatter=_number(locale),
                  legend_at_bottom=True, legend_at_bottom_columns=3, print_values=False, width=720, height=360,
-                 explicit_size=False, truncate_legend=40, truncate_label=28, show_minor_y_labels=False,
-                 min_scale=2, max_scale=8, **options)
+                 explicit_size=False, truncate_legend=40, truncate_label=28, min_scale=2, max_scale=8, **options)
+    chart.add_xml_filter(drop_tooltips)
+    if text_direction(locale) == "rtl":
+        chart.add_xml_filter(mirror_for_rtl)
+    return chart
+
+
+def _axis_day(day, locale: str) -> str:
+    """A day on a time axis, short: '۱۷ آبان' (Jalali) in Persian, '8 нояб.' / '8 Nov' elsewhere."""
+    return jalali_date(day, with_year=False) if locale == "fa" else format_day(day, locale, "short")
+
+
+def _short(label: str) -> str:
+    """A category name cut to LABEL_CHARS characters: long ISIC titles would squeeze the plot."""
+    return label if len(label) <= LABEL_CHARS else label[:LABEL_CHARS - 1].rstrip() + "…"
+
+
+def _whole_ticks(chart) -> None:
+    """Counts get whole-number ticks: below 5, one tick per unit (pygal would draw 0.2 steps)."""
+    if isinstance(chart, pygal.Pie) or not chart.raw_series:
+        return
+    columns = [list(values) for values, _options in chart.raw_series]
+    numbers = [[value or 0 for value in column] for column in columns]
+    stacked = isinstance(chart, pygal.StackedBar)  # HorizontalStackedBar is one too
+    top = max((sum(row) for row in zip(*numbers)) if stacked else (max(column, default=0) for column in numbers),
+              default=0)
+    if top < 5:
+        chart.y_labels = list(range(0, int(top) + 2))
 
 
 def _render(key: str, title: str, chart) -> Chart:
+    _whole_ticks(chart)
     chart.config.title = None  # the title is HTML beside the chart (text in the PDF, read in its language)
     # pygal names its legend anchors the same in every chart; a page holds several charts.
-    return Chart(key, title, chart.render(is_unicode=True).replace("activate-serie-", f"{key}-serie-"))
-
-
-def _ordered(labels: list, locale: str) -> list:
-    """Categories along a time axis read from right to left in Persian."""
-    return list(reversed(labels)) if locale == "fa" else labels
+    svg, css = split_styles(chart.render(is_unicode=True).replace("activate-serie-", f"{key}-serie-"))
+    return Chart(key, title, svg, css)
 
 
 def requests_by_status(figures: EventFigures, locale: str) -> Chart:
@@ -86,7 +118,7 @@ def requests_by_status(figures: EventFigures, locale: str) -> Chart:
 
 def _by_group(key: str, title: str, groups: dict, names: dict, locale: str) -> Chart:
     chart = _chart(pygal.HorizontalStackedBar, locale)
-    chart.x_labels = [names.get(group, group) for group in groups]
+    chart.x_labels = [_short(names.get(group, group)) for group in groups]
     for status in STATUS_ORDER:
         chart.add(status_label(status), [groups[group].get(status, 0) for group in groups])
     return _render(key, title, chart)
@@ -104,16 +136,16 @@ def requests_by_section(figures: EventFigures, locale: str, sections: dict) -> C
 
 def requests_over_time(figures: EventFigures, locale: str) -> Chart:
     chart = _chart(pygal.Bar, locale)
-    weeks = _ordered(figures.requests_by_week, locale)
-    chart.x_labels = [format_day(week, locale, "short") for week, _count in weeks]
+    weeks = figures.requests_by_week
+    chart.x_labels = [_axis_day(week, locale) for week, _count in weeks]
     chart.add(_("Requests sent"), [count for _week, count in weeks])
     return _render("requests_time", _("Requests sent per week"), chart)
 
 
 def meetings_per_day(figures: EventFigures, locale: str) -> Chart:
     chart = _chart(pygal.Bar, locale)
-    days = _ordered(figures.days, locale)
-    chart.x_labels = [format_day(row.day, locale, "short") for row in days]
+    days = figures.days
+    chart.x_labels = [_axis_day(row.day, locale) for row in days]
     chart.add(_("scheduled"), [row.scheduled for row in days])
     chart.add(_("held"), [row.held for row in days])
     chart.add(_("not held"), [row.not_held for row in days])
@@ -130,8 +162,8 @@ def interpreter_load(figures: EventFigures, locale: str, names: dict) -> Chart:
 
 def usefulness(figures: EventFigures, locale: str) -> Chart:
     chart = _chart(pygal.Bar, locale)
-    chart.x_labels = [format_number(n, locale, 0) for n in _ordered([1, 2, 3, 4, 5], locale)]
-    chart.add(_("answers"), [figures.ratings.get(n, 0) for n in _ordered([1, 2, 3, 4, 5], locale)])
+    chart.x_labels = [format_number(n, locale, 0) for n in range(1, 6)]
+    chart.add(_("answers"), [figures.ratings.get(n, 0) for n in range(1, 6)])
     return _render("usefulness", _("How useful the meetings were (1–5)"), chart)
 
 
@@ -145,13 +177,26 @@ def follow_ups(figures: EventFigures, locale: str) -> Chart:
 
 def rounds_chart(rows: list[RoundRow], locale: str) -> Chart:
     chart = _chart(pygal.Bar, locale)
-    rows = _ordered(list(reversed(rows)), locale)  # oldest first, in reading order
+    rows = list(reversed(rows))  # oldest first, in reading order
     chart.x_labels = [row.event.slug for row in rows]
     chart.add(_("requests"), [row.requests for row in rows])
     chart.add(_("meetings scheduled"), [row.scheduled for row in rows])
     chart.add(_("meetings held"), [row.held for row in rows])
     return _render("rounds", _("Rounds compared"), chart)
 
+
+
+def printable(chart: Chart) -> Chart:
+    """`chart` for the PDF (WeasyPrint): its stylesheet inline, Persian texts in display order."""
+    return replace(chart, svg=for_print(chart.svg, chart.css))
+
+
+def chart_stylesheet(locale: str) -> str:
+    """The CSS every chart of `locale` needs (fonts, colours, axes), scoped to `.pygal-chart`."""
+    chart = _chart(pygal.Bar, locale)
+    for colour in PALETTE:  # pygal writes a colour rule per series: as many as the palette has
+        chart.add(colour, [1])
+    return _render("style", "", chart).css
 
 
 def event_charts(figures: EventFigures, locale: str) -> list[Chart]:

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from flask import current_app
 
-from planner.events.services import find_event
+from planner.events.cli import event_or_exit
 from planner.extensions import db
 from planner.outcomes.mail import queue_feedback_requests
 from planner.statistics.report import FORMATS, write_report
@@ -21,10 +21,7 @@ from planner.text.i18n import cli_locale
               help="Language of the report (default: KARVAN_LOCALE or LANG, else English).")
 def export_report_command(event_key: str, path: Path, lang: str | None):
     """Write the chamber's report of EVENT: FILE.xlsx (workbook) or FILE.pdf (printable, with charts)."""
-    event = find_event(event_key)
-    if event is None:
-        click.echo(f"No event with id or slug {event_key!r}.", err=True)
-        sys.exit(2)
+    event = event_or_exit(event_key)
     if path.suffix.lower().lstrip(".") not in FORMATS:
         click.echo(f"FILE must end in .xlsx or .pdf, not {path.name!r}.", err=True)
         sys.exit(2)
@@ -37,10 +34,7 @@ def export_report_command(event_key: str, path: Path, lang: str | None):
 @click.argument("event_key", metavar="EVENT")
 def send_feedback_command(event_key: str):
     """Queue the feedback forms of EVENT (each person once)."""
-    event = find_event(event_key)
-    if event is None:
-        click.echo(f"No event with id or slug {event_key!r}.", err=True)
-        sys.exit(2)
+    event = event_or_exit(event_key)
     messages = queue_feedback_requests(event)
     db.session.commit()
     click.echo(f"{len(messages)} feedback messages queued.")

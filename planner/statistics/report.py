@@ -17,7 +17,7 @@ from planner.models import Event
 from planner.outcomes.services import follow_up_label
 from planner.requests.services import status_label
 from planner.scheduling.explain import zero_label
-from planner.statistics.charts import event_charts
+from planner.statistics.charts import event_charts, printable
 from planner.statistics.figures import EventFigures, event_figures
 from planner.text.i18n import _
 from planner.text.scripts import interpreter_name
@@ -115,7 +115,8 @@ def report_html(event: Event, locale: str, figures: EventFigures | None = None) 
     """The printable report (no request needed)."""
     figures = figures or event_figures(event)
     with force_locale(locale):
-        return render_template("statistics/report.html", event=event, figures=figures, charts=event_charts(figures, locale),
+        charts = [printable(chart) for chart in event_charts(figures, locale)]  # drawn by WeasyPrint
+        return render_template("statistics/report.html", event=event, figures=figures, charts=charts,
                                locale=locale, direction="rtl" if locale == "fa" else "ltr",
                                css=CSS_PATH.read_text(encoding="utf-8"))
 

@@ -1,13 +1,13 @@
 """Statistics for organisers: one round with its charts, all rounds compared, and the report."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, Response, abort, current_app, render_template
 from sqlalchemy import select
 
 from planner.access import organiser_required
 from planner.extensions import db
 from planner.models import Event
-from planner.statistics.charts import event_charts, rounds_chart
+from planner.statistics.charts import chart_stylesheet, event_charts, rounds_chart
 from planner.statistics.figures import event_figures, rounds_overview
 from planner.statistics.report import report_pdf, workbook_bytes
 from planner.text.i18n import current_locale
@@ -18,6 +18,16 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _event(slug: str) -> Event:
     return db.session.scalar(select(Event).where(Event.slug == slug)) or abort(404)
+
+
+@bp.route("/charts-<locale>.css")
+def chart_css(locale: str):
+    """The charts' stylesheet for a language (public and cacheable: it holds no data)."""
+    if locale not in current_app.config["LANGUAGES"]:
+        abort(404)
+    response = Response(chart_stylesheet(locale), mimetype="text/css")
+    response.cache_control.public, response.cache_control.max_age = True, 86400
+    return response
 
 
 @bp.route("/")

@@ -36,54 +36,36 @@ def _refresh_titles(model, key: str, titles: dict[str, dict[str, str]]) -> int:
     return len(changed)
 
 
-def load_sectors(data_dir: Path) -> int:
-    """Insert the ISIC Rev.4 hierarchy with fa/ru titles where shipped; returns rows added.
+def _load_tree(model, rows_path: Path, titles_path: Path, key: str, fields) -> int:
+    """Insert a code hierarchy from `rows_path` with the fa/ru titles of `titles_path` (rows by
+    their `key` column), each row's other columns given by `fields(row)`; returns rows added.
     When the hierarchy is already there, refresh its fa/ru titles from the shipped file."""
-    titles = _titles(data_dir / "isic4" / "isic4-titles.csv", "code")
-    if db.session.scalar(select(func.count()).select_from(Sector)):
-        _refresh_titles(Sector, "code", titles)
+    titles = _titles(titles_path, key)
+    if db.session.scalar(select(func.count()).select_from(model)):
+        _refresh_titles(model, key, titles)
         return 0
     rows = []
-    for row in _read_csv(data_dir / "isic4" / "isic4-en.csv"):
-        extra = titles.get(row["code"], {})
-        rows.append(
-            {
-                "code": row["code"],
-                "level": row["level"],
-                "parent_code": row["parent"] or None,
-                "title_en": row["title"],
-                "title_fa": extra.get("title_fa") or None,
-                "title_ru": extra.get("title_ru") or None,
-            }
-        )
-    db.session.execute(Sector.__table__.insert(), rows)
+    for row in _read_csv(rows_path):
+        extra = titles.get(row[key], {})
+        rows.append({**fields(row), "title_fa": extra.get("title_fa") or None, "title_ru": extra.get("title_ru") or None})
+    db.session.execute(model.__table__.insert(), rows)
     return len(rows)
+
+
+def load_sectors(data_dir: Path) -> int:
+    """Insert the ISIC Rev.4 hierarchy with fa/ru titles where shipped (`_load_tree`)."""
+    return _load_tree(Sector, data_dir / "isic4" / "isic4-en.csv", data_dir / "isic4" / "isic4-titles.csv", "code",
+                      lambda row: {"code": row["code"], "level": row["level"], "parent_code": row["parent"] or None,
+                                   "title_en": row["title"]})
 
 
 def load_products(data_dir: Path) -> int:
-    """Insert the HS 2022 hierarchy (chapters, headings, subheadings); returns rows added.
-    When the hierarchy is already there, refresh its fa/ru titles from the shipped file."""
-    titles = _titles(data_dir / "hs2022" / "hs-titles.csv", "hscode")
-    if db.session.scalar(select(func.count()).select_from(Product)):
-        _refresh_titles(Product, "hscode", titles)
-        return 0
-    rows = []
-    for row in _read_csv(data_dir / "hs2022" / "harmonized-system.csv"):
-        code = row["hscode"]
-        extra = titles.get(code, {})
-        rows.append(
-            {
-                "code": code,
-                "level": len(code),
-                "section": row["section"],
-                "parent_code": None if row["parent"] == "TOTAL" else row["parent"],
-                "title_en": row["description"],
-                "title_fa": extra.get("title_fa") or None,
-                "title_ru": extra.get("title_ru") or None,
-            }
-        )
-    db.session.execute(Product.__table__.insert(), rows)
-    return len(rows)
+    """Insert the HS 2022 hierarchy (chapters, headings, subheadings) with fa/ru titles where
+    shipped (`_load_tree`)."""
+    return _load_tree(Product, data_dir / "hs2022" / "harmonized-system.csv", data_dir / "hs2022" / "hs-titles.csv",
+                      "hscode", lambda row: {"code": row["hscode"], "level": len(row["hscode"]), "section": row["section"],
+                                             "parent_code": None if row["parent"] == "TOTAL" else row["parent"],
+                                             "title_en": row["description"]})
 
 
 def load_regions(data_dir: Path) -> int:

@@ -31,24 +31,25 @@ _TIME = re.compile(r"^(\d{1,2})(?:\s*[:.\u066b]\s*(\d{2}))?$")
 JALALI_BEFORE = 1700  # a year below this is a Jalali year (Jalali years are ~1400, Gregorian ~2000)
 
 
-def parse_whole_number(text: str | None) -> int | None:
-    """'۳۰', '٣٠', ' 30 ', '1 800' -> int; '' or None -> None; ValueError otherwise."""
-    cleaned = _GROUPING.sub("", ascii_digits(text))
+def _number(text: str | None, pattern: str, cleaned: str, kind: type):
+    """`cleaned` (the ASCII form of `text`) as `kind` when it is all of `pattern`; None when
+    empty; ValueError otherwise."""
     if not cleaned:
         return None
-    if not re.fullmatch(r"[+-]?\d+", cleaned):
+    if not re.fullmatch(pattern, cleaned):
         raise ValueError(text)
-    return int(cleaned)
+    return kind(cleaned)
+
+
+def parse_whole_number(text: str | None) -> int | None:
+    """'۳۰', '٣٠', ' 30 ', '1 800' -> int; '' or None -> None; ValueError otherwise."""
+    return _number(text, r"[+-]?\d+", _GROUPING.sub("", ascii_digits(text)), int)
 
 
 def parse_decimal_number(text: str | None) -> float | None:
     """'۲٫۵', '2,5', '2.5' -> 2.5; '' or None -> None; ValueError otherwise."""
     cleaned = _GROUPING.sub("", ascii_digits(text)).replace("\u066b", ".").replace(",", ".")
-    if not cleaned:
-        return None
-    if not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)", cleaned):
-        raise ValueError(text)
-    return float(cleaned)
+    return _number(text, r"[+-]?(\d+\.?\d*|\.\d+)", cleaned, float)
 
 
 def parse_local_date(text: str | None) -> date | None:
@@ -122,89 +123,75 @@ class _DateInput(TextInput):
         return super().__call__(field, **kwargs)
 
 
-class WholeNumberField(IntegerField):
+class _TypedText:
+    """What the fields below share: what was typed is shown back as typed (a re-rendered form
+    loses nothing), a stored value as `shown(value)`; the text is read by `parse(text)`, and a
+    ValueError becomes `problem()`, the expected form with an example in the reader's digits."""
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else self.shown(self.data)
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        try:
+            self.data = self.parse(valuelist[0])
+        except ValueError as error:
+            self.data = None
+            raise ValueError(self.problem()) from error
+
+
+class WholeNumberField(_TypedText, IntegerField):
     """An integer typed in any digits; shown in the reader's digits."""
 
     widget = _LocalInput("numeric")
+    parse = staticmethod(parse_whole_number)
+    shown = staticmethod(local_digits)
 
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        return "" if self.data is None else local_digits(self.data)
-
-    def process_formdata(self, valuelist):
-        if not valuelist:
-            return
-        try:
-            self.data = parse_whole_number(valuelist[0])
-        except ValueError as error:
-            self.data = None
-            raise ValueError(_l("Enter a whole number, such as %(example)s.", example=local_digits(30))) from error
+    def problem(self):
+        return _l("Enter a whole number, such as %(example)s.", example=local_digits(30))
 
 
-class DecimalNumberField(FloatField):
+def _decimal_text(value: float) -> str:
+    """A decimal number the reader's way: Persian digits and mark (٫) in Persian."""
+    locale = current_locale()
+    text = format_decimal(value, format="0.##", locale=locale)
+    return persian_digits(text.replace(".", "\u066b")) if locale == "fa" else text
+
+
+class DecimalNumberField(_TypedText, FloatField):
     """A decimal number typed in any digits with either decimal mark; shown the reader's way."""
 
     widget = _LocalInput("decimal")
+    parse = staticmethod(parse_decimal_number)
+    shown = staticmethod(_decimal_text)
 
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        if self.data is None:
-            return ""
-        locale = current_locale()
-        text = format_decimal(self.data, format="0.##", locale=locale)
-        return persian_digits(text.replace(".", "\u066b")) if locale == "fa" else text
-
-    def process_formdata(self, valuelist):
-        if not valuelist:
-            return
-        try:
-            self.data = parse_decimal_number(valuelist[0])
-        except ValueError as error:
-            self.data = None
-            example = format_decimal(2.5, locale=current_locale())
-            raise ValueError(_l("Enter a number, such as %(example)s.",
-                                example=local_digits(example.replace(".", "\u066b") if current_locale() == "fa" else example))) from error
+    def problem(self):
+        return _l("Enter a number, such as %(example)s.", example=_decimal_text(2.5))
 
 
-class LocalDateField(DateField):
+class LocalDateField(_TypedText, DateField):
     """A date in the reader's calendar (Jalali in Persian), either calendar accepted."""
 
     widget = _DateInput()
+    parse = staticmethod(parse_local_date)
+    shown = staticmethod(date_text)
 
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        return date_text(self.data)
-
-    def process_formdata(self, valuelist):
-        if not valuelist:
-            return
-        try:
-            self.data = parse_local_date(valuelist[0])
-        except ValueError as error:
-            self.data = None
-            example = date_text(date(2026, 11, 8))
-            raise ValueError(_l("Enter a date such as %(example)s.", example=example)) from error
+    def problem(self):
+        return _l("Enter a date such as %(example)s.", example=date_text(date(2026, 11, 8)))
 
 
-class LocalTimeField(Field):
+class LocalTimeField(_TypedText, Field):
     """A 24-hour time `HH:MM` typed in any digits."""
 
     widget = _LocalInput("numeric", example="09:30")
+    parse = staticmethod(parse_clock)
 
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        return "" if self.data is None else local_digits(self.data.strftime("%H:%M"))
+    @staticmethod
+    def shown(value: time) -> str:
+        return local_digits(value.strftime("%H:%M"))
 
-    def process_formdata(self, valuelist):
-        if not valuelist:
-            return
-        try:
-            self.data = parse_clock(valuelist[0])
-        except ValueError as error:
-            self.data = None
-            raise ValueError(_l("Enter a time as hours and minutes, such as %(example)s.",
-                                example=local_digits("14:30"))) from error
+    def problem(self):
+        return _l("Enter a time as hours and minutes, such as %(example)s.", example=local_digits("14:30"))

@@ -1,5 +1,6 @@
-"""Text in the reader's script: digits typed in Persian or Arabic-Indic, the Persian list
-comma, the city and name a reader sees, and an alphabetical order that fits fa and ru.
+"""Text in the reader's script: digits typed in Persian or Arabic-Indic, lists joined the
+reader's way (Babel's `format_list`), the city and name a reader sees, and an alphabetical
+order that fits fa and ru.
 
 PyICU is not installed; `collation_key` is a small stand-in: Persian letters in the order of
 the Persian alphabet (پ after ب, چ after ج, ژ after ز, گ after ک, Arabic ي and ك as ی and
@@ -8,6 +9,9 @@ the Persian alphabet (پ after ب, چ after ج, ژ after ز, گ after ک, Arabic
 from __future__ import annotations
 
 import unicodedata
+
+from babel import Locale
+from babel.lists import format_list
 
 ASCII_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "0123456789" * 2)
 PERSIAN_ALPHABET = "آاأإءؤئبپتثجچحخدذرزژسشصضطظعغفقکگلمنوهۀةیى"
@@ -22,10 +26,35 @@ def ascii_digits(text: str | None) -> str:
 
 
 def join_list(items, locale: str, *, groups: bool = False) -> str:
-    """Items joined with the reader's list comma: '، ' in Persian, ', ' otherwise; with
-    `groups` (items that hold commas themselves) the semicolon, '؛ ' in Persian.
+    """Items joined the reader's way by Babel's `format_list` (CLDR's patterns): «الف، ب و ج»
+    in Persian, "a, b и c" in Russian, "a, b, and c" in English; no item gives "".
+
+    With `groups` (items that hold commas themselves, such as sector titles) the commas of the
+    same patterns become semicolons ("a; b; and c", «الف؛ ب؛ و ج»), which CLDR does not name.
     The one home of list joining: templates, e-mails, feeds and reasons all call it."""
-    return list_separator(locale, strong=groups).join(str(item) for item in items)
+    items = [str(item) for item in items]
+    if not groups:
+        return format_list(items, locale=locale)
+    patterns = {key: pattern.translate(_SEMICOLONS) for key, pattern in Locale.parse(locale).list_patterns["standard"].items()}
+    if len(items) < 2:
+        return "".join(items)
+    if len(items) == 2:
+        return patterns["2"].format(*items)
+    joined = patterns["start"].format(items[0], items[1])
+    for item in items[2:-1]:
+        joined = patterns["middle"].format(joined, item)
+    return patterns["end"].format(joined, items[-1])
+
+
+_SEMICOLONS = str.maketrans({",": ";", "،": "؛"})
+
+
+def join_parts(parts, locale: str) -> str:
+    """The parts of one thing on one line (a day and its time, a region and its city, a venue,
+    hall and table) parted by the comma of the reader's CLDR list pattern, never by "and":
+    "Mashhad, Hall 2" / «مشهد،‏ سالن ۲». Empty parts are left out."""
+    comma = Locale.parse(locale).list_patterns["standard"]["middle"].format("", "")
+    return comma.join(str(part) for part in parts if part)
 
 
 def collation_key(text: str | None) -> tuple:
@@ -72,13 +101,6 @@ def item_separator(locale: str) -> str:
     in Russian and English; in Persian the Persian comma, because a dot beside Persian digits
     reads as the digit zero (۰)."""
     return "، " if locale == "fa" else " · "
-
-
-def list_separator(locale: str, strong: bool = False) -> str:
-    """The list comma of the language: Persian uses '،' and '؛'."""
-    if locale == "fa":
-        return "؛ " if strong else "، "
-    return "; " if strong else ", "
 
 
 SCRIPT_LOCALES = {"ARABIC": "fa", "CYRILLIC": "ru", "LATIN": "en"}

@@ -3,9 +3,10 @@ published state and language and kept as files (`KARVAN_ARTEFACT_DIR`, by defaul
 instance/artefacts, which nginx may serve), so a calendar app polling every few minutes costs
 two small queries and a file read, and nobody waits on WeasyPrint for a big PDF.
 
-A feed's key is the set of published versions (`publish_stamp`): publishing anything gives
-every feed a new key, and the background job started by the publish builds the feeds of
-everyone in the new version. Large PDFs (more than PDF_INLINE_MAX sheets) are built by a
+A feed's key is the published state of the rounds its reader takes part in (`publish_stamp`
+of the reader's firms): a publish gives the feeds of that round's people a new key, and the
+background job started by the publish builds them; everybody else's feed keeps its key, its
+ETag and its stored file. Large PDFs (more than PDF_INLINE_MAX sheets) are built by a
 background task; the page asking for one says it is being prepared until the file exists.
 """
 from __future__ import annotations
@@ -14,43 +15,47 @@ import hashlib
 import logging
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import event as sa_event
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, or_, select
 
 from planner.extensions import db
-from planner.jobs import enqueue, task
-from planner.models import Delegation, Event, Meeting, ScheduleVersion
+from planner.jobs import enqueue, enqueue_after_commit, task
+from planner.models import Delegation, Event, Meeting, MeetingRequest, Participant, ScheduleVersion, delegation_members
 from planner.models.enums import VersionStatus
 from planner.timetables import entries as tt
 from planner.timetables import feeds
 
 log = logging.getLogger(__name__)
 PDF_INLINE_MAX = 20  # sheets (printed pages, about 0.1 s each in WeasyPrint) rendered while the reader waits
-_PENDING_KEY = "karvan.artefacts.prebuild"
 
 
 def artefact_dir() -> Path:
     return Path(current_app.config.get("KARVAN_ARTEFACT_DIR") or Path(current_app.instance_path) / "artefacts")
 
 
-def publish_stamp() -> tuple[str, datetime | None]:
-    """(key of the published state, when it last changed): one query over the published versions.
+def publish_stamp(firm_ids: Select | Iterable[int] | None = None) -> tuple[str, datetime | None]:
+    """(key of the published state, when it last changed): one query over the published versions
+    of the rounds where `firm_ids` (ids, or a SELECT of ids) have a meeting request; of every
+    round when None.
 
     The state changes with a publish and also without one: a meeting called off after
     publication (`cancelled_at`) or a person taken off it (its SEQUENCE rises) must not leave
     a stored feed stale, so both are part of the key."""
-    rows = db.session.execute(
-        select(ScheduleVersion.id, ScheduleVersion.published_at, func.count(Meeting.cancelled_at),
-               func.max(Meeting.cancelled_at), func.coalesce(func.sum(Meeting.sequence), 0))
-        .outerjoin(Meeting, Meeting.version_id == ScheduleVersion.id)
-        .where(ScheduleVersion.status == VersionStatus.PUBLISHED)
-        .group_by(ScheduleVersion.id, ScheduleVersion.published_at)
-        .order_by(ScheduleVersion.id)).all()
+    query = (select(ScheduleVersion.id, ScheduleVersion.published_at, func.count(Meeting.cancelled_at),
+                    func.max(Meeting.cancelled_at), func.coalesce(func.sum(Meeting.sequence), 0))
+             .outerjoin(Meeting, Meeting.version_id == ScheduleVersion.id)
+             .where(ScheduleVersion.status == VersionStatus.PUBLISHED))
+    if firm_ids is not None:
+        firms = firm_ids if isinstance(firm_ids, Select) else list(firm_ids)
+        rounds = select(MeetingRequest.event_id).where(
+            or_(MeetingRequest.requester_firm_id.in_(firms), MeetingRequest.target_firm_id.in_(firms)))
+        query = query.where(ScheduleVersion.event_id.in_(rounds))
+    rows = db.session.execute(query.group_by(ScheduleVersion.id, ScheduleVersion.published_at)
+                              .order_by(ScheduleVersion.id)).all()
     # the publication times too: a database restored or rebuilt reuses ids, never these instants
     key = hashlib.sha256(",".join(f"{row[0]}@{row[1]}:{row[2]}:{row[3]}:{row[4]}" for row in rows).encode()).hexdigest()[:16]
     moments = [moment for row in rows for moment in (row[1], row[3]) if moment is not None]
@@ -86,6 +91,25 @@ def accel_redirect(name: str) -> str | None:
 
 def feed_name(kind: str, owner_id: int, locale: str, stamp: str) -> str:
     return f"feeds/{kind}{owner_id}-{locale}-{stamp}.ics"
+
+
+def delegation_firms(delegation_id: int) -> Select:
+    """The firms of a delegation's members, as a SELECT (the rounds of its feed's key)."""
+    return (select(Participant.firm_id).join(delegation_members, delegation_members.c.participant_id == Participant.id)
+            .where(delegation_members.c.delegation_id == delegation_id))
+
+
+def store_feed(kind: str, owner_id: int, locale: str, stamp: str, build: Callable[[], bytes]) -> bytes:
+    """The owner's feed for the published state `stamp`, built and stored the first time; the
+    owner's feeds of earlier states (never read again) are removed when a new one is stored."""
+    name = feed_name(kind, owner_id, locale, stamp)
+    if (artefact_dir() / name).exists():
+        return cached(name, build)
+    data = cached(name, build)
+    for old in (artefact_dir() / "feeds").glob(f"{kind}{owner_id}-{locale}-*.ics"):
+        if old.name != Path(name).name:
+            old.unlink(missing_ok=True)
+    return data
 
 
 def pdf_name(name: str, locale: str, version: ScheduleVersion) -> str:
@@ -133,21 +157,9 @@ def build_pdf(artefact: str, kind: str, event_id: int, owner_id: int | None, loc
 # --- after a publish ----------------------------------------------------------------------
 
 def prebuild_after_commit(version_id: int) -> None:
-    """Build the version's feeds in the background once the publishing transaction commits."""
-    session = db.session()
-    pending = session.info.setdefault(_PENDING_KEY, [])
-    if not session.info.get(_PENDING_KEY + ".hooked"):
-        session.info[_PENDING_KEY + ".hooked"] = True
-        sa_event.listen(session, "after_commit", _enqueue_pending)
-    pending.append(version_id)
-
-
-def _enqueue_pending(session) -> None:
-    for version_id in session.info.pop(_PENDING_KEY, []):
-        try:
-            enqueue("timetables.prebuild", version_id=version_id)
-        except Exception:  # the feeds are then built on their first request
-            log.exception("could not enqueue the artefacts of version %s", version_id)
+    """Build the version's feeds in the background once the publishing transaction commits
+    (if that cannot be enqueued, each feed is built on its first request)."""
+    enqueue_after_commit("timetables.prebuild", version_id=version_id)
 
 
 @task("timetables.prebuild")
@@ -156,23 +168,15 @@ def prebuild(version_id: int) -> None:
     version = db.session.get(ScheduleVersion, version_id)
     if version is None or version.status != VersionStatus.PUBLISHED:
         return
-    stamp, _changed = publish_stamp()
     people = {p.id: p for m in feeds.version_meetings(version) for p in feeds.meeting_people(m)}
     delegations = set()
     for person in people.values():
         locale = feeds.recipient_locale(person)
-        cached(feed_name("p", person.id, locale, stamp), lambda person=person, locale=locale: feeds.participant_feed(person, locale))
+        stamp, _changed = publish_stamp([person.firm_id])
+        store_feed("p", person.id, locale, stamp, lambda person=person, locale=locale: feeds.participant_feed(person, locale))
         delegations.update(delegation.id for delegation in person.delegations)
     for delegation in db.session.scalars(select(Delegation).where(Delegation.id.in_(delegations))):
         locale = feeds.delegation_locale(delegation)
-        cached(feed_name("d", delegation.id, locale, stamp), lambda d=delegation, locale=locale: feeds.delegation_feed(d, locale))
-    _prune(stamp)
-
-
-def _prune(stamp: str) -> None:
-    """Feeds of an earlier published state are never read again."""
-    folder = artefact_dir() / "feeds"
-    for path in folder.glob("*.ics") if folder.exists() else []:
-        if not path.stem.endswith(stamp):
-            path.unlink(missing_ok=True)
+        stamp, _changed = publish_stamp(delegation_firms(delegation.id))
+        store_feed("d", delegation.id, locale, stamp, lambda d=delegation, locale=locale: feeds.delegation_feed(d, locale))
 

@@ -32,7 +32,7 @@ from planner.models import (
 from planner.models.base import localized
 from planner.models.enums import Role
 from planner.text.i18n import _, current_locale, format_clock, format_day, local_digits
-from planner.text.scripts import list_separator, participant_name
+from planner.text.scripts import join_parts, participant_name
 from planner.timetables.loading import (  # noqa: F401 - the loaders are part of this module's interface
     latest_published_event,
     load_delegation,
@@ -241,10 +241,7 @@ class Sheet:
 
 def person_sheet(event: Event, meetings: list[Meeting], participant: Participant, locale: str,
                  index: dict[int, list[Meeting]] | None = None) -> Sheet:
-    subtitle = participant.firm.display_name(locale)
-    role = localized(participant.role, locale)
-    if role:
-        subtitle = f"{role}{list_separator(locale)}{subtitle}"
+    subtitle = join_parts([localized(participant.role, locale), participant.firm.display_name(locale)], locale)
     return Sheet(participant_name(participant, locale), subtitle, participant.home_timezone,
                  by_day(participant_entries(meetings, participant, index), event.timezone), "person", f"p{participant.id}",
                  participant)
@@ -255,10 +252,13 @@ def firm_sheet(event: Event, meetings: list[Meeting], firm: Firm, locale: str) -
                  by_day(firm_entries(meetings, firm), event.timezone), "firm", f"f{firm.id}")
 
 
-def member_sheets(event: Event, meetings: list[Meeting], delegation: Delegation, locale: str) -> list[Sheet]:
-    """One sheet per member (head first): linear in the delegation's meetings."""
+def member_sheets(event: Event, meetings: list[Meeting], delegation: Delegation, locale: str,
+                  members: list[Participant] | None = None) -> list[Sheet]:
+    """One sheet per member (head first), or per one of `members` (a page of them): linear in
+    the delegation's meetings."""
     index = meetings_by_person(meetings)
-    return [person_sheet(event, meetings, member, locale, index) for member in delegation_members(delegation)]
+    people = delegation_members(delegation) if members is None else members
+    return [person_sheet(event, meetings, member, locale, index) for member in people]
 
 
 def table_sheet(event: Event, meetings: list[Meeting], table: MeetingTable, locale: str) -> Sheet:
@@ -273,12 +273,13 @@ def table_sheets_title(locale: str) -> str:
         return _("Table sheets")
 
 
-def table_sheets(event: Event, meetings: list[Meeting], locale: str) -> list[Sheet]:
-    """Every table's sheet, the meetings grouped by table in one pass (linear in the round)."""
+def table_sheets(event: Event, meetings: list[Meeting], locale: str, tables: list[MeetingTable] | None = None) -> list[Sheet]:
+    """Every table's sheet (or each of `tables`'), the meetings grouped by table in one pass
+    (linear in the round)."""
     at: dict[int, list[Meeting]] = {}
     for meeting in meetings:
         at.setdefault(meeting.table_id, []).append(meeting)
-    return [table_sheet(event, at.get(table.id, []), table, locale) for table in event.tables]
+    return [table_sheet(event, at.get(table.id, []), table, locale) for table in (event.tables if tables is None else tables)]
 
 
 def version_stamp(event: Event, version: ScheduleVersion | None, locale: str) -> str:

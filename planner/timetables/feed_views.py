@@ -5,12 +5,14 @@ A feed URL is the only secret a calendar app can carry, so an unknown or revoked
 answers 404 — the same as a page that never existed. Feeds speak the owner's language unless
 the URL asks for another with ?lang=.
 """
-from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from planner.access import event_by_slug, load_or_404
+from planner.actions import attempt
 from planner.extensions import db
-from planner.models import Delegation, Event, Participant
+from planner.models import Delegation, Participant
 from planner.text.i18n import _, current_locale
 from planner.timetables import artefacts
 from planner.timetables import feeds as ics
@@ -35,16 +37,17 @@ def _feed_locale(default: str) -> str:
     return asked if asked in current_app.config["LANGUAGES"] else default
 
 
-def _feed(kind: str, owner_id: int, locale: str, build, filename: str) -> Response:
-    """The feed built once per published state and language (`artefacts`), with an ETag and
-    Last-Modified; a calendar app asking again with either gets 304 and no body."""
-    stamp, changed = artefacts.publish_stamp()
+def _feed(kind: str, owner_id: int, firm_ids, locale: str, build, filename: str) -> Response:
+    """The feed built once per published state of the owner's rounds (those of `firm_ids`) and
+    language (`artefacts`), with an ETag and Last-Modified; a calendar app asking again with
+    either gets 304 and no body. Publishing a round the owner is not in changes none of it."""
+    stamp, changed = artefacts.publish_stamp(firm_ids)
     etag = f"{kind}{owner_id}-{locale}-{stamp}"
     unchanged = request.if_none_match.contains(etag) if request.if_none_match else (
         changed is not None and request.if_modified_since is not None
         and request.if_modified_since >= changed.replace(microsecond=0))
     name = artefacts.feed_name(kind, owner_id, locale, stamp)
-    data = b"" if unchanged else artefacts.cached(name, build)
+    data = b"" if unchanged else artefacts.store_feed(kind, owner_id, locale, stamp, build)
     accel = None if unchanged else artefacts.accel_redirect(name)
     response = _ics(b"" if accel else data, filename)
     if accel:
@@ -63,7 +66,8 @@ def participant_feed(token: str):
     """A person's meetings in every published schedule (METHOD:PUBLISH)."""
     person = ics.participant_by_token(token) or abort(404)
     locale = _feed_locale(recipient_locale(person))
-    return _feed("p", person.id, locale, lambda: ics.participant_feed(person, locale), f"karvan-p{person.id}.ics")
+    return _feed("p", person.id, [person.firm_id], locale, lambda: ics.participant_feed(person, locale),
+                 f"karvan-p{person.id}.ics")
 
 
 @bp.route("/d/<token>.ics")
@@ -72,7 +76,8 @@ def delegation_feed(token: str):
     delegation = ics.delegation_by_token(token) or abort(404)
     default = recipient_locale(delegation.head) if delegation.head else region_locale(delegation.region)
     locale = _feed_locale(default)
-    return _feed("d", delegation.id, locale, lambda: ics.delegation_feed(delegation, locale),
+    return _feed("d", delegation.id, artefacts.delegation_firms(delegation.id), locale,
+                 lambda: ics.delegation_feed(delegation, locale),
                  f"karvan-delegation-{delegation.id}.ics")
 
 
@@ -80,7 +85,7 @@ def delegation_feed(token: str):
 @login_required
 def meeting(slug: str, request_id: int):
     """One published meeting as a downloadable .ics in the reader's language."""
-    event = db.session.scalar(select(Event).where(Event.slug == slug)) or abort(404)
+    event = event_by_slug(slug)
     entry = ics.find_entry(event, request_id, current_user.firm)
     if entry is None:
         abort(404)
@@ -100,50 +105,20 @@ def _back() -> Response:
     return redirect(safe_next(request.form.get("next"), url_for("main.home")))
 
 
-@bp.route("/participants/<int:participant_id>/token", methods=["POST"])
+# The owners a feed URL belongs to, by the address's word, and who may change theirs.
+_FEED_OWNERS = {"participants": (Participant, can_see_participant), "delegations": (Delegation, _is_head_of)}
+
+
+@bp.route("/<any(participants, delegations):owners>/<int:owner_id>/<any(token, revoke):change>", methods=["POST"])
 @login_required
-def issue_participant_token(participant_id: int):
-    """Create or replace a person's feed URL; a replaced URL stops working at once."""
-    person = db.session.get(Participant, participant_id) or abort(404)
-    if not can_see_participant(person):
-        abort(403)
-    ics.issue_feed_token(person)
-    db.session.commit()
-    flash(_("A new calendar link was created. Links given out before no longer work."), "success")
-    return _back()
-
-
-@bp.route("/participants/<int:participant_id>/revoke", methods=["POST"])
-@login_required
-def revoke_participant_token(participant_id: int):
-    person = db.session.get(Participant, participant_id) or abort(404)
-    if not can_see_participant(person):
-        abort(403)
-    ics.revoke_feed_token(person)
-    db.session.commit()
-    flash(_("The calendar link was switched off."), "success")
-    return _back()
-
-
-@bp.route("/delegations/<int:delegation_id>/token", methods=["POST"])
-@login_required
-def issue_delegation_token(delegation_id: int):
-    delegation = db.session.get(Delegation, delegation_id) or abort(404)
-    if not _is_head_of(delegation):
-        abort(403)
-    ics.issue_feed_token(delegation)
-    db.session.commit()
-    flash(_("A new calendar link was created. Links given out before no longer work."), "success")
-    return _back()
-
-
-@bp.route("/delegations/<int:delegation_id>/revoke", methods=["POST"])
-@login_required
-def revoke_delegation_token(delegation_id: int):
-    delegation = db.session.get(Delegation, delegation_id) or abort(404)
-    if not _is_head_of(delegation):
-        abort(403)
-    ics.revoke_feed_token(delegation)
-    db.session.commit()
-    flash(_("The calendar link was switched off."), "success")
+def feed_token(owners: str, owner_id: int, change: str):
+    """Create or replace (`token`) a person's or a delegation's feed URL, or switch it off
+    (`revoke`); a replaced or revoked URL stops working at once."""
+    model, allowed = _FEED_OWNERS[owners]
+    owner = load_or_404(model, owner_id, allowed=allowed)
+    if change == "token":
+        attempt(lambda: ics.issue_feed_token(owner),
+                _("A new calendar link was created. Links given out before no longer work."))
+    else:
+        attempt(lambda: ics.revoke_feed_token(owner), _("The calendar link was switched off."))
     return _back()

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from planner.extensions import db
 from planner.models import Delegation, Event, Firm, Meeting, MeetingRequest, MeetingTable, Participant
 from planner.text.i18n import _, format_clock, format_day, local_digits
-from planner.text.scripts import city_for, interpreter_name, list_separator, participant_name, rtl_lines
+from planner.text.scripts import city_for, interpreter_name, join_list, join_parts, participant_name, rtl_lines
 from planner.timetables.entries import (
     Entry,
     _entry,
@@ -61,10 +61,11 @@ def city_name(firm: Firm, locale: str) -> str:
 
 
 def name_list(names: list[str], locale: str) -> str:
-    """Names joined with the list comma; in Persian a right-to-left mark before each comma, so
-    that plain text (no <bdi> in a calendar) still shows Latin names in right-to-left order."""
+    """Names joined the reader's way (`join_list`); in Persian a right-to-left mark after every
+    name but the last (before each comma and «و»), so that plain text (no <bdi> in a calendar)
+    still shows Latin names in right-to-left order."""
     mark = "\u200f" if locale == "fa" else ""
-    return (mark + list_separator(locale)).join(names)
+    return join_list([name + mark for name in names[:-1]] + names[-1:], locale)
 
 
 def location_text(event: Event, table: MeetingTable, locale: str) -> str:
@@ -72,7 +73,7 @@ def location_text(event: Event, table: MeetingTable, locale: str) -> str:
     if table.hall:
         parts.append(table.hall)
     parts.append(_("Table %(table)s", table=table.name))
-    return list_separator(locale).join(part for part in parts if part)
+    return join_parts(parts, locale)
 
 
 def organiser(locale: str | None = None) -> IcsPerson:
@@ -116,8 +117,7 @@ def ics_record(event: Event, entry: Entry, locale: str, home_zone: str | None = 
                         second=target.display_name(locale))
         start_text = _("%(time)s %(zone_time)s (%(offset)s)", time=format_clock(entry.start, zone, locale),
                        zone_time=zone_time(zone), offset=utc_offset_label(entry.start, zone, locale))
-        comma, semicolon = list_separator(locale), list_separator(locale, strong=True)
-        lines = [f"{format_day(entry.start.astimezone(ZoneInfo(zone)).date(), locale)}{comma}{start_text}"]
+        lines = [join_parts([format_day(entry.start.astimezone(ZoneInfo(zone)).date(), locale), start_text], locale)]
         if differs(entry.start, zone, home_zone):
             lines.append(_("Your home time: %(time)s (%(zone)s)", time=format_clock(entry.start, home_zone, locale),
                            zone=zone_label(home_zone)))
@@ -126,13 +126,13 @@ def ics_record(event: Event, entry: Entry, locale: str, home_zone: str | None = 
         if entry.own_firm is not None and entry.own_firm.id == target.id:
             sides.reverse()
         for firm, other in sides:
-            lines.append(f"{firm.display_name(locale)} — {firm.region.name(locale)}{comma}{city_name(firm, locale)}")
+            lines.append(f"{firm.display_name(locale)} — {join_parts([firm.region.name(locale), city_name(firm, locale)], locale)}")
             offers = interest_titles(firm.capabilities, locale, other.needs)
             needs = interest_titles(firm.needs, locale, other.capabilities)
             if offers:
-                lines.append("  " + _("Offers: %(items)s", items=semicolon.join(offers)))
+                lines.append("  " + _("Offers: %(items)s", items=join_list(offers, locale, groups=True)))
             if needs:
-                lines.append("  " + _("Looks for: %(items)s", items=semicolon.join(needs)))
+                lines.append("  " + _("Looks for: %(items)s", items=join_list(needs, locale, groups=True)))
             people = [p for p in meeting_people(entry.meeting) if p.firm_id == firm.id]
             if people:
                 names = name_list([participant_name(p, locale) for p in people], locale)
@@ -187,7 +187,7 @@ def delegation_feed(delegation: Delegation, locale: str, events: list[Event] | N
                 attending.setdefault(entry.uid, []).append(participant_name(member, locale))
     with force_locale(locale):
         name = _("Karvan meetings: %(name)s", name=delegation.display_name(locale))
-        titled = [replace(record, summary=_("%(people)s: %(meeting)s", people=list_separator(locale).join(attending[uid]),
+        titled = [replace(record, summary=_("%(people)s: %(meeting)s", people=join_list(attending[uid], locale),
                                             meeting=record.summary)) for uid, record in records.items()]
     return meetings_ics(titled, calendar_name=name, organiser=organiser(locale), now=now)
 

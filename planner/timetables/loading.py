@@ -78,10 +78,10 @@ def _of_firms(firm_ids: Iterable[int]):
 
 
 def version_meetings(version: ScheduleVersion | None, firm_ids: Iterable[int] | None = None, *,
-                     table_id: int | None = None) -> list[Meeting]:
+                     table_id: int | None = None, table_ids: Iterable[int] | None = None) -> list[Meeting]:
     """The live meetings of `version` (none called off after publication; only those of
-    `firm_ids`, or at `table_id`, when given) with what a timetable shows loaded up front: a
-    fixed number of queries, whatever the count."""
+    `firm_ids`, or at `table_id` or `table_ids`, when given) with what a timetable shows loaded
+    up front: a fixed number of queries, whatever the count."""
     if version is None:
         return []
     query = select(Meeting).where(Meeting.version_id == version.id, Meeting.cancelled_at.is_(None))
@@ -89,6 +89,8 @@ def version_meetings(version: ScheduleVersion | None, firm_ids: Iterable[int] | 
         query = query.where(_of_firms(firm_ids))
     if table_id is not None:
         query = query.where(Meeting.table_id == table_id)
+    if table_ids is not None:
+        query = query.where(Meeting.table_id.in_(list(table_ids)))
     return list(db.session.scalars(query.options(*_meeting_options())))
 
 

@@ -4,14 +4,15 @@ Participants see their own and their firm's timetables, delegation heads their d
 organisers everything (including the table sheets for the hall). Only the published version
 is ever shown.
 """
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from planner.access import organiser_required
+from planner.access import event_by_slug, load_or_404, of_event, organiser_required
 from planner.extensions import db
 from planner.models import Delegation, Event, Firm, MeetingTable, Participant
 from planner.models.enums import Role
+from planner.paging import page_url, paginate, requested_page
 from planner.text.i18n import _, current_locale
 from planner.timetables import artefacts
 from planner.timetables import entries as tt
@@ -19,6 +20,7 @@ from planner.timetables.feeds import delegation_feed, participant_feed
 from planner.timetables.overview import members_overview
 
 bp = Blueprint("timetables", __name__, url_prefix="/timetables")
+SHEETS_PER_PAGE = 20  # a delegation's members or a round's tables on one screen page
 
 
 # --- access -------------------------------------------------------------------------------
@@ -46,10 +48,6 @@ def can_see_firm(firm: Firm) -> bool:
     return any(_is_head_of(d) for p in firm.participants for d in p.delegations)
 
 
-def _event(slug: str) -> Event:
-    return db.session.scalar(select(Event).where(Event.slug == slug)) or abort(404)
-
-
 def _context(event: Event, firm_ids=None, *, table_id: int | None = None):
     """The published version and its meetings (only those of `firm_ids` or `table_id`: a page
     reads its reader's meetings, not the round's); no version when nothing is published yet."""
@@ -62,9 +60,10 @@ def _pdf(data: bytes, filename: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-def _large_pdf(event, version, sheets, kind: str, owner_id: int | None, pdf_name: str):
-    """A PDF of many sheets comes from the artefact store: sent when built, else built in the
-    background while the page says it is being prepared (and reloads itself)."""
+def _large_pdf(event, version, pages: int, kind: str, owner_id: int | None, pdf_name: str):
+    """A PDF of many (`pages`) sheets comes from the artefact store: sent when built, else built
+    in the background while the page says it is being prepared (and reloads itself). Nothing is
+    rendered here, so the answer comes at once however large the PDF."""
     locale = current_locale()
     stored = artefacts.pdf_name(f"{kind}-{owner_id or event.id}", locale, version)
     if artefacts.pdf_ready(stored) is None:
@@ -77,21 +76,46 @@ def _large_pdf(event, version, sheets, kind: str, owner_id: int | None, pdf_name
         return response
     if ready is not None:
         return _pdf(ready.read_bytes(), pdf_name)
-    return render_template("timetables/preparing.html", event=event, pages=len(sheets)), 202
+    return render_template("timetables/preparing.html", event=event, pages=pages), 202
 
 
-def _show(event, title, sheets, *, kind, pdf_url=None, ics_url=None, feed=None, version=None, pdf_name="timetable.pdf",
-          as_pdf=False, owner=None, links=()):
+def _sheet_route(rule: str, *formats: str):
+    """Register a timetable view at `rule` (on screen) and at `rule.<format>` for each of
+    `formats` ("pdf", "ics"; endpoint `<view>_<format>`, the view called with `as_=<format>`)."""
+
+    def register(view):
+        bp.add_url_rule(rule, view_func=view)
+        for fmt in formats:
+            bp.add_url_rule(f"{rule}.{fmt}", endpoint=f"{view.__name__}_{fmt}", view_func=view, defaults={"as_": fmt})
+        return view
+
+    return register
+
+
+def _alternate(fmt: str) -> str | None:
+    """The address of the page being shown in another format (`_sheet_route`), if it has one."""
+    endpoint = f"{request.url_rule.endpoint}_{fmt}"
+    if endpoint not in current_app.view_functions:
+        return None
+    return url_for(endpoint, **{k: v for k, v in request.view_args.items() if k != "as_"})
+
+
+def _show(event, title, sheets, *, kind, as_, pdf_name, feed=None, version=None, owner=None, links=(), page=None):
+    """The sheets on screen (with links to the PDF and .ics of the same page; `page`: the
+    screen page of a long list of sheets), or as a PDF."""
     locale = current_locale()
-    if as_pdf and version is not None and len(sheets) > artefacts.PDF_INLINE_MAX and kind in ("delegation", "table"):
-        return _large_pdf(event, version, sheets, "delegation" if kind == "delegation" else "tables",
-                          owner.id if kind == "delegation" else None, pdf_name)
-    if as_pdf:
+    if as_ == "pdf":
         return _pdf(tt.sheets_pdf(event, title, sheets, locale, version, overview=kind == "delegation"), pdf_name)
-    return render_template("timetables/page.html", event=event, title=title, sheets=sheets, kind=kind, pdf_url=pdf_url,
-                           ics_url=ics_url, feed=feed, version=version, owner=owner, links=links,
+    return render_template("timetables/page.html", event=event, title=title, sheets=sheets, kind=kind,
+                           pdf_url=_alternate("pdf"), ics_url=_alternate("ics"), feed=feed, version=version, owner=owner,
+                           links=links, page=page, url_for_page=page_url(),
                            overview=members_overview(sheets) if kind == "delegation" and version is not None else None,
                            meeting_link=lambda entry: url_for("feeds.meeting", slug=event.slug, request_id=entry.meeting.request_id))
+
+
+def _ics_download(data: bytes, filename: str) -> Response:
+    return Response(data, mimetype="text/calendar",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 # --- my timetable -------------------------------------------------------------------------
@@ -129,113 +153,85 @@ def my_delegation():
     return redirect(url_for(".delegation", slug=event.slug, delegation_id=current_user.delegation_id))
 
 
-# --- sheets -------------------------------------------------------------------------------
+# --- sheets (on screen, as PDF, and as .ics where a calendar has a reader) ----------------
 
-@bp.route("/<slug>/participants/<int:participant_id>")
-@bp.route("/<slug>/participants/<int:participant_id>.pdf", endpoint="participant_pdf", defaults={"as_pdf": True})
+@_sheet_route("/<slug>/participants/<int:participant_id>", "pdf", "ics")
 @login_required
-def participant(slug: str, participant_id: int, as_pdf: bool = False):
-    """One person's meetings by day, with tables, counterparts and interpreters."""
-    event = _event(slug)
-    person = db.session.get(Participant, participant_id) or abort(404)
-    if not can_see_participant(person):
-        abort(403)
+def participant(slug: str, participant_id: int, as_: str = "html"):
+    """One person's meetings by day, with tables, counterparts and interpreters; as .ics, the
+    person's meetings of this event in one file."""
+    event = event_by_slug(slug)
+    person = load_or_404(Participant, participant_id, allowed=can_see_participant)
+    if as_ == "ics":
+        return _ics_download(participant_feed(person, current_locale(), [event]), f"timetable-{slug}-p{person.id}.ics")
     version, meetings = _context(event, [person.firm_id])
     sheet = tt.person_sheet(event, meetings, person, current_locale())
     links = [(_("Timetable of the whole firm"), url_for(".firm", slug=slug, firm_id=person.firm_id))]
-    return _show(event, sheet.title, [sheet], kind="person", version=version, as_pdf=as_pdf, owner=person, links=links,
-                 pdf_url=url_for(".participant_pdf", slug=slug, participant_id=person.id),
-                 ics_url=url_for(".participant_ics", slug=slug, participant_id=person.id), feed=("participant", person), pdf_name=f"timetable-{slug}-p{person.id}.pdf")
+    return _show(event, sheet.title, [sheet], kind="person", version=version, as_=as_, owner=person, links=links,
+                 feed=("participant", person), pdf_name=f"timetable-{slug}-p{person.id}.pdf")
 
 
-@bp.route("/<slug>/firms/<int:firm_id>")
-@bp.route("/<slug>/firms/<int:firm_id>.pdf", endpoint="firm_pdf", defaults={"as_pdf": True})
+@_sheet_route("/<slug>/firms/<int:firm_id>", "pdf")
 @login_required
-def firm(slug: str, firm_id: int, as_pdf: bool = False):
+def firm(slug: str, firm_id: int, as_: str = "html"):
     """All meetings of a firm, with who of the firm attends each."""
-    event = _event(slug)
-    firm = db.session.get(Firm, firm_id) or abort(404)
-    if not can_see_firm(firm):
-        abort(403)
+    event = event_by_slug(slug)
+    firm = load_or_404(Firm, firm_id, allowed=can_see_firm)
     version, meetings = _context(event, [firm.id])
     sheet = tt.firm_sheet(event, meetings, firm, current_locale())
-    return _show(event, sheet.title, [sheet], kind="firm", version=version, as_pdf=as_pdf, owner=firm,
-                 pdf_url=url_for(".firm_pdf", slug=slug, firm_id=firm.id), pdf_name=f"timetable-{slug}-f{firm.id}.pdf")
+    return _show(event, sheet.title, [sheet], kind="firm", version=version, as_=as_, owner=firm,
+                 pdf_name=f"timetable-{slug}-f{firm.id}.pdf")
 
 
-@bp.route("/<slug>/delegations/<int:delegation_id>")
-@bp.route("/<slug>/delegations/<int:delegation_id>.pdf", endpoint="delegation_pdf", defaults={"as_pdf": True})
+@_sheet_route("/<slug>/delegations/<int:delegation_id>", "pdf", "ics")
 @login_required
-def delegation(slug: str, delegation_id: int, as_pdf: bool = False):
-    """Every member of the delegation by day (one printed page per person), for the head."""
-    event = _event(slug)
-    delegation = db.session.get(Delegation, delegation_id) or abort(404)
-    if not _is_head_of(delegation):
-        abort(403)
-    version, meetings = _context(event, {member.firm_id for member in tt.load_delegation(delegation)})
+def delegation(slug: str, delegation_id: int, as_: str = "html"):
+    """Every member of the delegation by day (one printed page per person), for the head; as
+    .ics, the delegation's meetings of this event in one file. On screen a page of members at a
+    time; a PDF of many members comes from the artefact store (`_large_pdf`)."""
+    event = event_by_slug(slug)
+    delegation = load_or_404(Delegation, delegation_id, allowed=_is_head_of)
     locale = current_locale()
-    sheets = tt.member_sheets(event, meetings, delegation, locale)
-    return _show(event, delegation.display_name(locale), sheets, kind="delegation", version=version, as_pdf=as_pdf,
-                 owner=delegation, pdf_url=url_for(".delegation_pdf", slug=slug, delegation_id=delegation.id),
-                 ics_url=url_for(".delegation_ics", slug=slug, delegation_id=delegation.id),
-                 feed=("delegation", delegation), pdf_name=f"timetable-{slug}-delegation-{delegation.id}.pdf")
+    if as_ == "ics":
+        return _ics_download(delegation_feed(delegation, locale, [event]), f"timetable-{slug}-delegation-{delegation.id}.ics")
+    pdf_name = f"timetable-{slug}-delegation-{delegation.id}.pdf"
+    members, version = tt.delegation_members(delegation), tt.published_version(event)
+    as_pdf = as_ == "pdf"
+    if as_pdf and version is not None and len(members) > artefacts.PDF_INLINE_MAX:
+        return _large_pdf(event, version, len(members), "delegation", delegation.id, pdf_name)
+    page = paginate(members, None if as_pdf else requested_page(), max(1, len(members)) if as_pdf else SHEETS_PER_PAGE)
+    meetings = tt.version_meetings(version, {member.firm_id for member in page.items})
+    sheets = tt.member_sheets(event, meetings, delegation, locale, page.items)
+    return _show(event, delegation.display_name(locale), sheets, kind="delegation", version=version, as_=as_, page=page,
+                 owner=delegation, feed=("delegation", delegation), pdf_name=pdf_name)
 
 
-@bp.route("/<slug>/tables")
-@bp.route("/<slug>/tables.pdf", endpoint="tables_pdf", defaults={"as_pdf": True})
+@_sheet_route("/<slug>/tables", "pdf")
 @organiser_required
-def tables(slug: str, as_pdf: bool = False):
+def tables(slug: str, as_: str = "html"):
     """Every table's sheet for the hall (one printed page per table)."""
-    event = _event(slug)
-    version, meetings = _context(event)
+    event = event_by_slug(slug)
+    version, tables = tt.published_version(event), list(event.tables)
+    as_pdf = as_ == "pdf"
+    if as_pdf and version is not None and len(tables) > artefacts.PDF_INLINE_MAX:
+        return _large_pdf(event, version, len(tables), "tables", None, f"tables-{slug}.pdf")
+    page = paginate(tables, None if as_pdf else requested_page(), max(1, len(tables)) if as_pdf else SHEETS_PER_PAGE)
+    meetings = tt.version_meetings(version, table_ids=[table.id for table in page.items])
     locale = current_locale()
-    sheets = tt.table_sheets(event, meetings, locale)
+    sheets = tt.table_sheets(event, meetings, locale, page.items)
     links = [(delegation.display_name(locale), url_for(".delegation", slug=slug, delegation_id=delegation.id))
              for delegation in db.session.scalars(select(Delegation).order_by(Delegation.id))]
-    return _show(event, tt.table_sheets_title(locale), sheets, kind="table", version=version, as_pdf=as_pdf,
-                 pdf_url=url_for(".tables_pdf", slug=slug), pdf_name=f"tables-{slug}.pdf", links=links)
+    return _show(event, tt.table_sheets_title(locale), sheets, kind="table", version=version, as_=as_, page=page,
+                 pdf_name=f"tables-{slug}.pdf", links=links)
 
 
-@bp.route("/<slug>/tables/<int:table_id>")
-@bp.route("/<slug>/tables/<int:table_id>.pdf", endpoint="table_pdf", defaults={"as_pdf": True})
+@_sheet_route("/<slug>/tables/<int:table_id>", "pdf")
 @organiser_required
-def table(slug: str, table_id: int, as_pdf: bool = False):
+def table(slug: str, table_id: int, as_: str = "html"):
     """One table's sheet for the hall."""
-    event = _event(slug)
-    table = db.session.get(MeetingTable, table_id)
-    if table is None or table.event_id != event.id:
-        abort(404)
+    event = event_by_slug(slug)
+    table = of_event(event, MeetingTable, table_id)
     version, meetings = _context(event, table_id=table.id)
     sheet = tt.table_sheet(event, meetings, table, current_locale())
-    return _show(event, sheet.title, [sheet], kind="table", version=version, as_pdf=as_pdf,
-                 pdf_url=url_for(".table_pdf", slug=slug, table_id=table.id), pdf_name=f"table-{slug}-{table.id}.pdf")
-
-
-# --- calendar downloads of a whole timetable ----------------------------------------------
-
-def _ics_download(data: bytes, filename: str) -> Response:
-    return Response(data, mimetype="text/calendar",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-
-
-@bp.route("/<slug>/participants/<int:participant_id>.ics")
-@login_required
-def participant_ics(slug: str, participant_id: int):
-    """The person's meetings of this event as one .ics file."""
-    event = _event(slug)
-    person = db.session.get(Participant, participant_id) or abort(404)
-    if not can_see_participant(person):
-        abort(403)
-    return _ics_download(participant_feed(person, current_locale(), [event]), f"timetable-{slug}-p{person.id}.ics")
-
-
-@bp.route("/<slug>/delegations/<int:delegation_id>.ics")
-@login_required
-def delegation_ics(slug: str, delegation_id: int):
-    """The delegation's meetings of this event as one .ics file."""
-    event = _event(slug)
-    delegation = db.session.get(Delegation, delegation_id) or abort(404)
-    if not _is_head_of(delegation):
-        abort(403)
-    return _ics_download(delegation_feed(delegation, current_locale(), [event]),
-                         f"timetable-{slug}-delegation-{delegation.id}.ics")
+    return _show(event, sheet.title, [sheet], kind="table", version=version, as_=as_,
+                 pdf_name=f"table-{slug}-{table.id}.pdf")

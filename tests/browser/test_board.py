@@ -12,7 +12,9 @@ from tests.browser import click_nav
 
 pytestmark = pytest.mark.browser
 
-FIND_MOVE = """() => {
+# A movable meeting and a cell of another (non-host) table in the same slot whose occupancy is
+# `occupied`: the page's function takes it as its argument.
+FIND_TARGET = """(occupied) => {
   const rows = [...document.querySelectorAll('#board tbody tr')].filter(r => !r.querySelector('th.host'));
   for (const row of rows) {
     for (const cell of row.querySelectorAll('td.cell')) {
@@ -21,26 +23,7 @@ FIND_MOVE = """() => {
       const column = [...row.children].indexOf(cell);
       for (const other of rows) {
         const target = other.children[column];
-        if (other !== row && !target.querySelector('.meeting')) {
-          return {meeting: meeting.dataset.meeting, slot: target.dataset.slot, table: target.dataset.table};
-        }
-      }
-    }
-  }
-  return null;
-}"""
-
-
-FIND_CLASH = """() => {
-  const rows = [...document.querySelectorAll('#board tbody tr')].filter(r => !r.querySelector('th.host'));
-  for (const row of rows) {
-    for (const cell of row.querySelectorAll('td.cell')) {
-      const meeting = cell.querySelector('.meeting[draggable=true]');
-      if (!meeting) continue;
-      const column = [...row.children].indexOf(cell);
-      for (const other of rows) {
-        const target = other.children[column];
-        if (other !== row && target.querySelector('.meeting')) {
+        if (other !== row && Boolean(target.querySelector('.meeting')) === occupied) {
           return {meeting: meeting.dataset.meeting, slot: target.dataset.slot, table: target.dataset.table};
         }
       }
@@ -99,9 +82,9 @@ def test_organiser_runs_scheduler_moves_a_meeting_and_publishes(live_server, dem
     page.wait_for_selector("#board")
     assert "draft" in page.locator(".board-head").inner_text()
 
-    move = page.evaluate(FIND_MOVE)
+    move = page.evaluate(FIND_TARGET, False)  # a free cell
     assert move, "some meeting can move to a free table in its slot"
-    clash = page.evaluate(FIND_CLASH)
+    clash = page.evaluate(FIND_TARGET, True)  # a cell with a meeting
     _drag(page, clash)  # onto a taken table: refused with the reason, nothing changes
     page.wait_for_selector("#board-error:not([hidden])")
     assert "already" in page.locator("#board-error").inner_text()

@@ -1,5 +1,8 @@
-"""Browser: the check-in desk on a phone (390 px) in Persian, and the statistics page in Russian."""
+"""Browser: the check-in desk on a phone (390 px) in Persian, the statistics page in Russian, and
+its charts reading right to left in Persian under production's Content-Security-Policy."""
 from __future__ import annotations
+
+import re
 
 import pytest
 from sqlalchemy import select
@@ -8,7 +11,7 @@ from planner.eventday.passes import checkin_code
 from planner.extensions import db
 from planner.models import DayPresence, Event, Participant
 from planner.models.enums import AttendanceStatus
-from tests.browser import click_nav
+from tests.browser import click_nav, csp_refusals, enforce_csp
 
 pytestmark = pytest.mark.browser
 
@@ -68,3 +71,32 @@ def test_statistics_page_in_russian(live_server, page):
     assert "Встречи по дням" in titles and "Загрузка переводчиков" in titles
     box = page.locator("figure[data-chart=meetings_day] svg").bounding_box()
     assert box and box["width"] > 200 and box["height"] > 100
+
+
+# Where the parts of one chart are on the screen (boxes measured by the browser, no screenshot).
+CHART_BOXES = """figure => {
+  const box = el => { const r = el.getBoundingClientRect(); return {left: r.left, right: r.right, text: el.textContent}; };
+  const all = selector => Array.from(figure.querySelectorAll(selector)).map(box);
+  return {days: all('.axis.x text'), values: all('.axis.y text'), plot: box(figure.querySelector('.plot > .background')),
+          legend: all('.legends .legend rect'), names: all('.legends .legend text'),
+          fill: getComputedStyle(figure.querySelector('.series.color-1 rect, .series.color-1 path') || figure).fill};
+}"""
+
+
+def test_statistics_charts_read_right_to_left_in_persian(live_server, page):
+    enforce_csp(live_server.app)
+    refused = csp_refusals(page)
+    _login(page, live_server.url, "organiser@karvan.example", "fa")
+    page.goto(f"{live_server.url}/statistics/demo")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    chart = page.evaluate(CHART_BOXES, page.locator("figure[data-chart=meetings_day]").element_handle())
+    days = chart["days"]
+    assert [d["text"] for d in days] == ["۱۷ آبان", "۱۸ آبان", "۱۹ آبان", "۲۰ آبان"]  # 8–11 Nov, Jalali
+    assert days[0]["left"] > days[-1]["right"]  # time runs from right to left
+    assert chart["values"] and all(re.fullmatch(r"[۰-۹]+", v["text"]) for v in chart["values"])
+    assert all(v["left"] >= chart["plot"]["right"] - 1 for v in chart["values"])  # the value axis on the right
+    legend = chart["legend"]
+    assert legend[0]["left"] > legend[1]["left"]  # the legend starts at the right
+    assert all(name["right"] <= box["left"] + 1 for name, box in zip(chart["names"], legend, strict=True))
+    assert chart["fill"] == "rgb(217, 119, 6)"  # PALETTE[1], from the linked stylesheet (no inline style)
+    assert not refused, refused

@@ -298,18 +298,21 @@ def test_six_digit_codes_without_a_translation_show_the_headings_title(app):
         assert node.title_en not in describe_reason(need)
 
 
-def test_persian_lists_use_the_persian_comma(app):
+def test_lists_are_joined_by_babel_the_readers_way(app):
     from flask_babel import refresh
 
     from planner.matching.reasons import describe_reason
     from planner.text.scripts import join_list
 
-    assert join_list(["الف", "ب"], "fa") == "الف، ب" and join_list(["a", "b"], "ru") == "a, b"
-    assert join_list(["a", "b"], "fa", groups=True) == "a؛ b"
+    assert join_list(["الف", "ب"], "fa") == "الف و ب" and join_list(["a", "b"], "ru") == "a и b"
+    assert join_list(["الف", "ب", "ج"], "fa") == "الف،\u200f ب، و ج"
+    assert join_list(["a", "b", "c"], "en") == "a, b, and c"
+    assert join_list(["a", "b", "c"], "fa", groups=True) == "a؛\u200f b؛ و c"
+    assert join_list(["a, x", "b", "c"], "ru", groups=True) == "a, x; b и c"
     with app.test_request_context("/?lang=fa"):
         refresh()
-        text = describe_reason(Reason("shared_language", {"languages": ["en", "fa"]}))
-        assert "، " in text and ", " not in text
+        text = describe_reason(Reason("shared_language", {"languages": ["en", "fa", "ru"]}))
+        assert "، " in text and " و " in text and ", " not in text
 
 
 def test_two_subheadings_of_one_heading_are_related_not_what_you_need():

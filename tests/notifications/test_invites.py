@@ -14,7 +14,7 @@ from planner.models import Meeting, OutgoingMessage, Participant
 from planner.notifications.invites import queue_publish_notices
 from planner.notifications.notices import send_request_notice
 from planner.notifications.outbox import compose
-from planner.timetables.changes import diff_versions
+from planner.timetables.changes import diff_counts, diff_versions
 from tests import factories
 from tests.notifications.replay import Replay, check_message
 
@@ -159,6 +159,7 @@ def test_unchanged_republish_sends_nothing(scenario):
     assert queue_publish_notices(scenario["event"].id, second.id, first.id) == []
     diff = diff_versions(first, second)
     assert not diff.changed and diff.by_person() == {} and diff.unchanged == 3
+    assert diff_counts(first, second) == diff.counts()
 
 
 def test_one_diff_tells_moves_interpreter_changes_and_people_apart(scenario):
@@ -170,6 +171,13 @@ def test_one_diff_tells_moves_interpreter_changes_and_people_apart(scenario):
     second = factories.publish_meetings(scenario["event"], placements, previous=first)
     diff = diff_versions(first, second)
     assert diff.counts() == {"added": 0, "moved": 1, "interpreter": 1, "people": 0, "cancelled": 0, "unchanged": 1}
+    assert diff_counts(first, second) == diff.counts(), "the board's counts read from columns agree"
+    third_placements = [item for item in placements if item["request"] is not scenario["requests"]["toos-ural"]]
+    third_placements[0]["people"] = third_placements[0]["request"].requester_firm.participants[:1] + \
+        third_placements[0]["request"].target_firm.participants[:1]
+    third = factories.publish_meetings(scenario["event"], third_placements, previous=second)
+    assert diff_counts(second, third) == diff_versions(second, third).counts()
+    assert diff_counts(None, third) == diff_versions(None, third).counts()
     assert diff.changed_requests() == {scenario["requests"]["sahand-zlat"].id, scenario["requests"]["toos-ural"].id}
 
 

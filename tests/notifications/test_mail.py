@@ -12,6 +12,7 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from planner.extensions import db
+from planner.jobs import queue_name
 from planner.models import OutgoingMessage
 from planner.notifications.invites import queue_publish_notices
 from planner.notifications.notices import send_request_notice
@@ -182,28 +183,29 @@ def test_republish_through_publish_version_sends_update_then_cancel(app, smtp):
     assert sum(1 for _r, m in smtp.messages if not _calendars(m)) == 5  # a digest for each of five people
     smtp.messages.clear()
 
+    def republish(number, placements, changed):
+        """Publish version `number`; only the people of `changed` hear of it. Returns the calendar
+        entries sent, one per message that carries one."""
+        publish_version(_draft(event, number, placements), expected_revision=event.schedule_revision)
+        db.session.commit()
+        affected = {p.email for p in changed.requester_firm.participants + changed.target_firm.participants}
+        assert {recipients[0] for recipients, _m in smtp.messages} == affected
+        entries = []
+        for _recipients, message in [(r, m) for r, m in smtp.messages if _calendars(m)]:
+            ((method, cal),) = _calendars(message)
+            (vevent,) = cal.walk("VEVENT")
+            entries.append((method, cal, vevent))
+        smtp.messages.clear()
+        return entries
+
     moved_request = scenario["requests"]["sahand-zlat"]
     moved = [dict(item, slot=scenario["slots"][1]) if item["request"] is moved_request else item for item in placements]
-    publish_version(_draft(event, 2, moved), expected_revision=event.schedule_revision)
-    db.session.commit()
-    affected = {p.email for p in moved_request.requester_firm.participants + moved_request.target_firm.participants}
-    assert {recipients[0] for recipients, _m in smtp.messages} == affected
-    for _recipients, message in [(r, m) for r, m in smtp.messages if _calendars(m)]:
-        ((method, cal),) = _calendars(message)
-        (vevent,) = cal.walk("VEVENT")
+    for method, _cal, vevent in republish(2, moved, moved_request):
         assert method == "REQUEST" and str(vevent["UID"]) == moved_request.uid and int(vevent["SEQUENCE"]) == 1
         assert vevent.decoded("DTSTART") == scenario["slots"][1].start_dt
-    smtp.messages.clear()
 
     dropped = scenario["requests"]["toos-zlat"]
-    kept = [item for item in moved if item["request"] is not dropped]
-    publish_version(_draft(event, 3, kept), expected_revision=event.schedule_revision)
-    db.session.commit()
-    affected = {p.email for p in dropped.requester_firm.participants + dropped.target_firm.participants}
-    assert {recipients[0] for recipients, _m in smtp.messages} == affected
-    for _recipients, message in [(r, m) for r, m in smtp.messages if _calendars(m)]:
-        ((method, cal),) = _calendars(message)
-        (vevent,) = cal.walk("VEVENT")
+    for method, cal, vevent in republish(3, [item for item in moved if item["request"] is not dropped], dropped):
         assert method == cal["METHOD"] == "CANCEL" and vevent["STATUS"] == "CANCELLED"
         assert str(vevent["UID"]) == dropped.uid and int(vevent["SEQUENCE"]) == 1
 
@@ -228,7 +230,7 @@ def test_with_rq_delivery_jobs_are_enqueued_after_commit_with_retries(app, redis
 
     app.config.update(KARVAN_JOBS="rq", REDIS_URL=redis_url, MAIL_SERVER="127.0.0.1")
     scenario = factories.make_meeting_scenario()
-    queue = Queue("karvan", connection=Redis.from_url(redis_url))
+    queue = Queue(queue_name(), connection=Redis.from_url(redis_url))
     messages = queue_publish_notices(scenario["event"].id, scenario["version"].id, None)
     assert queue.count == 0
     db.session.commit()

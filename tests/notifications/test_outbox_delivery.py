@@ -14,6 +14,7 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
 from planner.extensions import db
+from planner.jobs import queue_name
 from planner.models import OutgoingMessage
 from planner.models.enums import MailState
 from planner.scheduling.publishing import publish_version
@@ -118,7 +119,7 @@ def test_through_rq_every_message_arrives_once_and_replays_to_the_timetable(app,
         publish_version(_draft(scenario["event"], 1, scenario["placements"]), expected_revision=0)
         db.session.commit()
         connection = Redis.from_url(redis_url)
-        worker = SimpleWorker([Queue("karvan", connection=connection)], connection=connection)
+        worker = SimpleWorker([Queue(queue_name(), connection=connection)], connection=connection)
         for _round in range(5):  # retries are scheduled; a burst worker picks them up on the next round
             worker.work(burst=True, with_scheduler=True)
             db.session.rollback()

@@ -68,8 +68,9 @@ def test_numbers_and_lists_follow_the_locale(app):
     assert format_number(7.171, "fa") == "۷٫۲"
     assert format_number(16.0, "ru") == "16" and format_number(16.25, "ru") == "16,2"
     assert format_number(1234.5, "en") == "1,234.5"
-    assert join_list(["فارسی", "انگلیسی"], "fa") == "فارسی، انگلیسی"
-    assert join_list(["a", "b"], "ru") == "a, b"
+    assert join_list(["فارسی", "انگلیسی"], "fa") == "فارسی و انگلیسی"
+    assert join_list(["a", "b"], "ru") == "a и b"
+    assert join_list(["a", "b", "c"], "ru") == "a, b и c"
 
 
 def test_board_summary_says_status_method_and_seconds_in_the_readers_language(client, auth):

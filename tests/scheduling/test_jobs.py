@@ -160,7 +160,7 @@ def test_solve_runs_as_an_rq_job_on_redis(app, database_url, redis_url, monkeypa
     """The RQ path: enqueue on the real Redis, run with a SimpleWorker in burst mode."""
     from rq import Queue, SimpleWorker
 
-    from planner.jobs import redis_connection
+    from planner.jobs import queue_name, redis_connection
 
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("REDIS_URL", redis_url)
@@ -171,7 +171,7 @@ def test_solve_runs_as_an_rq_job_on_redis(app, database_url, redis_url, monkeypa
     db.session.commit()
     launch_solve(job)
     connection = redis_connection(app)
-    queue = Queue("karvan", connection=connection)
+    queue = Queue(queue_name(), connection=connection)
     assert queue.count == 1
     assert SimpleWorker([queue], connection=connection).work(burst=True)
     db.session.expire_all()

@@ -75,3 +75,44 @@ def test_pages_of_a_reader_cost_the_same_in_a_four_times_larger_event(app, growi
     assert large["person page"][1].count(b"data-uid=") == 3
     assert large["person feed"][1].count(b"BEGIN:VEVENT") == 3
     assert large["delegation .ics"][1].count(b"BEGIN:VEVENT") == 6
+
+
+def _without_stamp(ics: bytes) -> bytes:
+    """The feed without its DTSTAMP lines (the moment it was written)."""
+    return b"\r\n".join(line for line in ics.split(b"\r\n") if not line.startswith(b"DTSTAMP"))
+
+
+def test_a_demo_persons_feed_is_unchanged_by_another_published_round(demo_app, client):
+    from sqlalchemy import func, select
+
+    from planner.models import Meeting, Participant
+    from planner.models.meetings import meeting_participants
+    from planner.timetables.loading import published_version
+
+    demo = db.session.scalar(select(Event).where(Event.slug == "demo"))
+    version = published_version(demo)
+    person_id, meetings = db.session.execute(
+        select(meeting_participants.c.participant_id, func.count()).join(Meeting, Meeting.id == meeting_participants.c.meeting_id)
+        .where(Meeting.version_id == version.id, Meeting.cancelled_at.is_(None))
+        .group_by(meeting_participants.c.participant_id).order_by(func.count().desc()).limit(1)).one()
+    url = f"/feeds/p/{issue_feed_token(db.session.get(Participant, person_id))}.ics"
+    demo_size = len(version.meetings)
+    db.session.commit()
+    shutil.rmtree(artefacts.artefact_dir(), ignore_errors=True)
+    before, built = request_statements(client, url)
+    assert before.status_code == 200 and before.get_data().count(b"BEGIN:VEVENT") == meetings >= 3
+
+    # another round, larger than the demo's, is published (two, in fact: the growing round's pair)
+    data = make_growing_round()
+    grow(data, 12)
+    db.session.commit()
+    assert len(data["version"].meetings) > demo_size
+
+    again = client.get(url, headers={"If-None-Match": before.headers["ETag"]})
+    assert again.status_code == 304, "calendar apps keep their copy"
+    shutil.rmtree(artefacts.artefact_dir(), ignore_errors=True)
+    after, rebuilt = request_statements(client, url)
+    assert after.headers["ETag"] == before.headers["ETag"]
+    assert _without_stamp(after.get_data()) == _without_stamp(before.get_data())
+    assert len(rebuilt) == len(built), f"{len(built)} -> {len(rebuilt)} statements\n{rebuilt}"
+    assert rebuilt.loaded["Meeting"] == built.loaded["Meeting"], "it read meetings of the other round"

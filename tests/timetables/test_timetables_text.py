@@ -102,7 +102,7 @@ def test_persian_timetable_writes_non_persian_names_in_latin(client, auth, scena
     assert "مریم رضایی" in html, "a Persian interpreter name as written"
     assert "علی احمدی" in html and "Irina Kotova" in html and "Ирина" not in html, "by the name's script, not the firm's"
     assert "Tatiana Orlova" in html and "Maksim Zaitsev" in html and "Татьяна" not in html
-    assert '<bdi class="name">Tatiana Orlova</bdi>، <bdi class="name">Maksim Zaitsev</bdi>' in html
+    assert '<bdi class="name">Tatiana Orlova</bdi> و <bdi class="name">Maksim Zaitsev</bdi>' in html, "joined by Babel"
 
 
 def test_russian_timetable_writes_cyrillic_names_natively(client, auth, scenario):
@@ -110,7 +110,7 @@ def test_russian_timetable_writes_cyrillic_names_natively(client, auth, scenario
     html = _page(client, scenario, "toos", "ru")
     assert "Елена Садыкова" in html and "Maryam Rezaei" in html and "مریم" not in html
     assert "Ali Ahmadi" in html and "Ирина Котова" in html and "Irina Kotova" not in html
-    assert '<bdi class="name">Татьяна Орлова</bdi>, <bdi class="name">Максим Зайцев</bdi>' in html
+    assert '<bdi class="name">Татьяна Орлова</bdi> и <bdi class="name">Максим Зайцев</bdi>' in html
 
 
 def test_persian_pdf_keeps_latin_names_whole_and_in_reading_order(client, auth, scenario, tmp_path):
@@ -135,7 +135,8 @@ def test_persian_pdf_keeps_latin_names_whole_and_in_reading_order(client, auth, 
 def test_russian_pdf_lists_names_left_to_right(client, auth, scenario, tmp_path):
     auth.login("org@karvan.example")
     text = _pdf(_page(client, scenario, "ural", "ru", ".pdf"), tmp_path, "-layout")
-    assert "Татьяна Орлова," in text and "Максим Зайцев" in text and "Елена Садыкова" in text
+    assert "Татьяна Орлова" in text and "Максим Зайцев" in text and "Елена Садыкова" in text
+    assert text.index("Татьяна Орлова") < text.index("Максим Зайцев"), "Tatiana Orlova comes first, read left to right"
 
 
 # --- zones, lists and digits -----------------------------------------------------------------
@@ -160,7 +161,7 @@ def test_persian_role_and_firm_use_the_persian_comma(client, auth, scenario):
     db.session.commit()
     auth.login("org@karvan.example")
     html = client.get(f"/timetables/{scenario['event'].slug}/participants/{person.id}?lang=fa").get_data(as_text=True)
-    assert "مدیرعامل، صنایع فولاد توس" in html and "مدیرعامل," not in html
+    assert "مدیرعامل،\u200f صنایع فولاد توس" in html and "مدیرعامل," not in html
 
 
 def _descriptions(scenario, person: Participant, locale: str) -> list[str]:
@@ -178,7 +179,7 @@ def test_persian_calendar_text_keeps_to_persian_digits(scenario):
         assert "، " in text and ", " not in text
     first = descriptions[0]
     assert "ساعت ۰۹:۰۰ به وقت تهران" in first and "به وقت محلی شما: ساعت ۱۰:۳۰ (یکاترینبورگ)" in first
-    assert "Tatiana Orlova\u200f، Maksim Zaitsev" in first, "Latin names keep right-to-left order in plain text"
+    assert "Tatiana Orlova\u200f و Maksim Zaitsev" in first, "Latin names keep right-to-left order in plain text"
     assert "مترجم: Elena Sadykova" in first
 
 
@@ -187,7 +188,7 @@ def test_russian_calendar_text(scenario):
     first = _descriptions(scenario, person, "ru")[0]
     assert "в 09:00 по Тегерану (UTC+03:30)" in first
     assert "По вашему времени: 10:30 (Екатеринбург)" in first
-    assert "Участники: Татьяна Орлова, Максим Зайцев" in first and "Ali Ahmadi" in first
+    assert "Участники: Татьяна Орлова и Максим Зайцев" in first and "Ali Ahmadi" in first
     assert "Переводчик: Елена Садыкова" in first
 
 
@@ -203,7 +204,7 @@ def test_venue_in_the_readers_language(client, auth, scenario):
     person = scenario["firms"]["ural"].participants[0]
     locations = {locale: str(Calendar.from_ical(participant_feed(person, locale, [event])).walk("VEVENT")[0]["LOCATION"])
                  for locale in ("fa", "ru", "en")}
-    assert locations == {"fa": "مرکز نمایشگاه‌های بین‌المللی مشهد، Hall 5، میز T01",
+    assert locations == {"fa": "مرکز نمایشگاه‌های بین‌المللی مشهد،\u200f Hall 5،\u200f میز T01",
                          "ru": "Международный выставочный центр Мешхеда, Hall 5, Стол T01",
                          "en": "Mashhad International Exhibition Center, Hall 5, Table T01"}
     auth.login("org@karvan.example")
@@ -227,5 +228,5 @@ def test_schedule_update_mail_names_and_zones(scenario):
     fa = _mail_text(scenario, "toos")
     assert "علی احمدی" in fa and "به وقت تهران" in fa and "Elena Sadykova" in fa and "Елена" not in fa
     assert "UTC+۰۳:۳۰" in fa and "UTC+03:30" not in fa
-    assert "(۸ نوامبر ۲۰۲۶)، ۰۹:۰۰ تا ۰۹:۲۵ به وقت تهران" in fa and "۲۰۲۶)," not in fa, "the Persian comma"
+    assert "(۸ نوامبر ۲۰۲۶)،\u200f ۰۹:۰۰ تا ۰۹:۲۵ به وقت تهران" in fa and "۲۰۲۶)," not in fa, "the Persian comma"
 
