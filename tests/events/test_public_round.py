@@ -8,7 +8,7 @@ from datetime import date, time
 from sqlalchemy import func, select
 
 from planner.extensions import db
-from planner.models import Event, EventRegistration
+from planner.models import Delegation, Event, EventRegistration
 from tests import factories
 from tests.querycount import request_statements
 
@@ -25,6 +25,9 @@ def _round():
     for firm in (host, guest, hidden):
         event.registrations.append(EventRegistration(firm=firm))
     event.registrations.append(EventRegistration(firm=waiting, status="pending"))
+    db.session.add(Delegation(key="chel-2027", region=guest.region, name={"fa": "هیئت چلیابینسک", "ru": "Делегация Челябинска",
+                                                                      "en": "Chelyabinsk delegation"},
+                              members=list(guest.participants), events=[event]))
     db.session.commit()
     return event, host, guest
 
@@ -37,6 +40,7 @@ def test_the_public_page_shows_programme_and_firms_in_the_readers_script(app, cl
     assert "۰۹:۰۰–۱۲:۰۰" in page and "۱۴:۰۰–۱۶:۰۰" in page and "به وقت تهران" in page
     assert "پمپ‌سازی توس" in page and "Ural Valve" in page and "Уральская арматура" not in page
     assert "Hidden Firm" not in page and "Скрытая фирма" not in page and "Waiting Co" not in page
+    assert "هیئت چلیابینسک" in page, "the visiting delegations"
     assert "و ۱ شرکت دیگر" in page, "firms that do not list themselves are counted, never named"
     assert page.index("خراسان رضوی") < page.index("پمپ‌سازی توس") < page.index("Ural Valve")
     assert 'href="/auth/register"' in page and "/auth/login?next=/rounds/winter" in page
