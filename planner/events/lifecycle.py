@@ -75,14 +75,15 @@ def registration_closed(event: Event, now: datetime | None = None) -> bool:
 
 def joining_refusal(event: Event, user: User | None, now: datetime | None = None) -> str | None:
     """Why `user` may not join `event` or send meeting requests in it now, in the reader's
-    words; None when they may. Organisers always may (they add late firms and requests)."""
+    words; None when they may. Organisers always may (they add late firms and requests). A round
+    that is over is no reason here: firms may still sign up for the latest round when none is to
+    come (`firms.profiles.registrable_events`), and requests there are refused by
+    `requests.services.closed_reason`."""
     if user is not None and user.is_organiser:
         return None
     name = event.display_name(current_locale())
     if event.archived_at is not None:
         return _("%(event)s is archived: it takes no new firms or requests.", event=name)
-    if round_over(event, now):
-        return _("%(event)s is over: firms can no longer join it.", event=name)
     if registration_closed(event, now):
         return _("Registration for %(event)s closed on %(when)s (Tehran time): firms can no longer join it or "
                  "send meeting requests in it. The organisers can still add firms and requests.",
