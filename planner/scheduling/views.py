@@ -98,14 +98,20 @@ def solve(event_id: int):
     return redirect(url_for("scheduling.overview", event_id=event.id))
 
 
+def _polled_job(job_id: int) -> tuple[SolveJob, dict]:
+    """The run and its state for a poll; a run whose worker died is ended here (and committed),
+    so every poller sees the same answer."""
+    job = load_or_404(SolveJob, job_id)
+    if solving.end_if_orphaned(job):
+        db.session.commit()
+    return job, solving.job_state(job)
+
+
 @bp.route("/jobs/<int:job_id>.json")
 @organiser_required
 def job_json(job_id: int):
     """Progress of a run, polled by the progress bar."""
-    job = load_or_404(SolveJob, job_id)
-    if solving.end_if_orphaned(job):
-        db.session.commit()
-    state = solving.job_state(job)
+    job, state = _polled_job(job_id)
     if job.result_version_id:
         state["board_url"] = url_for("scheduling.board", version_id=job.result_version_id)
     return jsonify(state)
@@ -115,10 +121,7 @@ def job_json(job_id: int):
 @organiser_required
 def job_progress(job_id: int):
     """The run's progress as a fragment, polled by htmx; a finished run says so (HX-Trigger)."""
-    job = load_or_404(SolveJob, job_id)
-    if solving.end_if_orphaned(job):
-        db.session.commit()
-    state = solving.job_state(job)
+    job, state = _polled_job(job_id)
     response = make_response(render_template("scheduling/_job.html", job=job, job_state=state))
     if state["finished"]:
         response.headers["HX-Trigger"] = "solve-finished"
